@@ -1,0 +1,54 @@
+# RAG Worker: the two commands a new machine needs are `make demo` and `make test`.
+# Everything else here is a step of those two, or a tool for working on the project.
+
+SWIFT ?= swift
+VENV := .venv
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+
+.PHONY: demo test bootstrap build build-tests test-swift check-release check-dashboards \
+        test-infra test-deploy bench bench-http clean
+
+## Runs one sample job end to end on embedded defaults (no keys, no network) and prints the result.
+demo: bootstrap-system
+	$(SWIFT) build --product rag-worker
+	$(SWIFT) run --skip-build rag-worker demo --job fixtures/jobs/rag-chatbot.json
+
+## Runs every test: Swift unit and integration tests (moto and Postgres started on loopback),
+## the release build the Dockerfile performs, Dockerfile lint, dashboard drift, infra tests.
+test: bootstrap test-swift check-release check-dashboards test-infra test-deploy
+	@echo "make test: all checks passed"
+
+bootstrap:
+	scripts/bootstrap all
+
+bootstrap-system:
+	scripts/bootstrap system
+
+build-tests:
+	$(SWIFT) build --build-tests
+
+test-swift: build-tests
+	$(SWIFT) test --skip-build
+
+## The Dockerfile's build, on this machine: a release binary with the Swift runtime linked in.
+check-release:
+	$(SWIFT) build -c release --static-swift-stdlib --product rag-worker
+	$(SWIFT) build -c release --static-swift-stdlib --product alarm-setup
+	$(VENV)/bin/hadolint Dockerfile
+
+## The committed dashboard must be what `alarm-setup render` produces now.
+check-dashboards:
+	@if [ -x scripts/check-dashboards ]; then scripts/check-dashboards; else echo "check-dashboards: not yet provisioned"; fi
+
+test-infra:
+	@if [ -d infra/tests ]; then $(VENV)/bin/python -m pytest -q infra/tests; else echo "test-infra: no infra tests yet"; fi
+
+test-deploy:
+	@if [ -d scripts/tests ]; then $(VENV)/bin/python -m pytest -q scripts/tests; else echo "test-deploy: no deploy tests yet"; fi
+
+## Benchmarks (release build); see docs/performance.md.
+bench:
+	scripts/bench
+
+clean:
+	rm -rf .build .build-* data

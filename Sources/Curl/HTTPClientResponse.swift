@@ -1,0 +1,44 @@
+import Foundation
+
+/// The answer to an ``HTTPClientRequest``. Any status code is a response, not an error.
+public struct HTTPClientResponse: Sendable {
+    public var status: Int
+    public var headers: HTTPHeaders
+    public var body: Data
+    /// Time libcurl spent on the whole transfer.
+    public var duration: Duration
+    /// `true` when the transfer reused a connection from the pool instead of opening one.
+    public var reusedConnection: Bool
+
+    public init(
+        status: Int,
+        headers: HTTPHeaders = [:],
+        body: Data = Data(),
+        duration: Duration = .zero,
+        reusedConnection: Bool = false
+    ) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.duration = duration
+        self.reusedConnection = reusedConnection
+    }
+
+    /// `true` for 2xx.
+    public var isSuccess: Bool { (200..<300).contains(status) }
+
+    /// The delay a `Retry-After` header asks for, in seconds form or HTTP-date form.
+    public func retryAfter(now: Date = Date()) -> Duration? {
+        guard let raw = headers["Retry-After"]?.trimmingCharacters(in: .whitespaces) else { return nil }
+        if let seconds = Double(raw), seconds >= 0, seconds.isFinite {
+            return .milliseconds(Int64(seconds * 1000))
+        }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        guard let date = formatter.date(from: raw) else { return nil }
+        let seconds = max(0, date.timeIntervalSince(now))
+        return .milliseconds(Int64(seconds * 1000))
+    }
+}

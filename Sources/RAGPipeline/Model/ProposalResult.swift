@@ -1,0 +1,102 @@
+/// What a successful pipeline run produces; persisted with the job and sent in the webhook.
+public struct ProposalResult: Sendable, Equatable, Codable {
+    public var proposal: Proposal
+    public var analysis: Analysis
+    public var references: [Reference]
+    /// The provider that served each stage, e.g. `["embed": "openai:text-embedding-3-small"]`.
+    public var providers: [String: String]
+    /// Stages that failed without failing the job, and what was done instead.
+    public var degraded: [String]
+
+    public init(proposal: Proposal, analysis: Analysis, references: [Reference], providers: [String: String], degraded: [String] = []) {
+        self.proposal = proposal
+        self.analysis = analysis
+        self.references = references
+        self.providers = providers
+        self.degraded = degraded
+    }
+}
+
+/// The proposal text and the answers to the posting's screening questions.
+public struct Proposal: Sendable, Equatable, Codable {
+    public struct Answer: Sendable, Equatable, Codable {
+        public var question: String
+        public var answer: String
+
+        public init(question: String, answer: String) {
+            self.question = question
+            self.answer = answer
+        }
+    }
+
+    public var text: String
+    public var answers: [Answer]
+    /// Which generator wrote it (e.g. `openai:gpt-4o-mini`, `extractive-drafter`), so a reader
+    /// can tell a model's draft from the embedded fallback.
+    public var generatedBy: String
+
+    enum CodingKeys: String, CodingKey {
+        case text, answers
+        case generatedBy = "generated_by"
+    }
+
+    public init(text: String, answers: [Answer], generatedBy: String) {
+        self.text = text
+        self.answers = answers
+        self.generatedBy = generatedBy
+    }
+}
+
+/// How well the job fits, and what to watch for.
+public struct Analysis: Sendable, Equatable, Codable {
+    /// 0–100.
+    public var fitScore: Int
+    public var fitReasons: [String]
+    public var keyRequirements: [String]
+    public var risks: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case risks
+        case fitScore = "fit_score"
+        case fitReasons = "fit_reasons"
+        case keyRequirements = "key_requirements"
+    }
+
+    public init(fitScore: Int, fitReasons: [String], keyRequirements: [String], risks: [String]) {
+        self.fitScore = fitScore
+        self.fitReasons = fitReasons
+        self.keyRequirements = keyRequirements
+        self.risks = risks
+    }
+}
+
+/// A piece of past work the proposal drew on, with the scores of each ranking step.
+public struct Reference: Sendable, Equatable, Codable {
+    public var id: String
+    public var title: String
+    public var source: String?
+    /// Cosine similarity from retrieval.
+    public var similarity: Double
+    /// What the keyword boost added.
+    public var keywordBoost: Double
+    /// The reranker's relevance score, when reranking ran.
+    public var rerankScore: Double?
+    /// The score the final order was sorted by.
+    public var score: Double
+
+    enum CodingKeys: String, CodingKey {
+        case id, title, source, similarity, score
+        case keywordBoost = "keyword_boost"
+        case rerankScore = "rerank_score"
+    }
+
+    public init(id: String, title: String, source: String?, similarity: Double, keywordBoost: Double, rerankScore: Double?, score: Double) {
+        self.id = id
+        self.title = title
+        self.source = source
+        self.similarity = similarity
+        self.keywordBoost = keywordBoost
+        self.rerankScore = rerankScore
+        self.score = score
+    }
+}

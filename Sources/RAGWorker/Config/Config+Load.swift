@@ -1,0 +1,112 @@
+import Foundation
+import Logging
+import SQLite
+
+extension Config {
+    /// Builds and validates the configuration.
+    ///
+    /// - Parameters:
+    ///   - environment: the process environment (tests pass a dictionary).
+    ///   - secretOverrides: the keys of the Secrets Manager secret; they win over `environment`.
+    /// - Throws: ``ConfigError`` listing every problem found.
+    static func load(environment: [String: String], secretOverrides: [String: String] = [:]) throws -> Config {
+        let merged = environment.merging(secretOverrides) { _, secret in secret }
+        var reader = EnvironmentReader(merged)
+
+        let profile = reader.choice(ConfigKey.profile, default: Profile.local)
+        let logLevel: Logger.Level = {
+            let raw = reader.string(ConfigKey.logLevel, default: "info").lowercased()
+            guard let level = Logger.Level(rawValue: raw) else {
+                reader.report(ConfigKey.logLevel, "must be one of trace, debug, info, notice, warning, error, critical")
+                return .info
+            }
+            return level
+        }()
+        let basicAuthUser = reader.string(ConfigKey.basicAuthUser)
+        if (basicAuthUser == nil) != (reader.string(ConfigKey.basicAuthPass) == nil) {
+            reader.report(ConfigKey.basicAuthUser, "BASIC_AUTH_USER and BASIC_AUTH_PASS must be set together")
+        }
+
+        let webhookURL = reader.url(ConfigKey.webhookURL)
+        let webhook = Webhook(
+            url: webhookURL,
+            maxAttempts: reader.int(ConfigKey.webhookMaxAttempts, default: 6, range: 1...100),
+            timeout: reader.seconds(ConfigKey.webhookTimeout, default: 10, range: 0.1...60),
+            backoffBase: reader.seconds(ConfigKey.webhookBackoffBase, default: 1, range: 0.01...60),
+            backoffMax: reader.seconds(ConfigKey.webhookBackoffMax, default: 60, range: 0.01...3600)
+        )
+        if webhookURL != nil, reader.string(ConfigKey.webhookSecret) == nil {
+            reader.report(ConfigKey.webhookSecret, "required when WEBHOOK_URL is set (deliveries are signed)")
+        }
+
+        let openAIBase = reader.url(ConfigKey.openAIBaseURL) ?? "https://api.openai.com/v1"
+        let openAI = reader.string(ConfigKey.openAIKey).map { _ in
+            OpenAI(
+                baseURL: openAIBase,
+                model: reader.string(ConfigKey.openAIModel, default: "gpt-4o-mini"),
+                embeddingModel: reader.string(ConfigKey.openAIEmbeddingModel, default: "text-embedding-3-small")
+            )
+        }
+        let cohereBase = reader.url(ConfigKey.cohereBaseURL) ?? "https://api.cohere.com"
+        let cohere = reader.string(ConfigKey.cohereKey).map { _ in
+            Cohere(baseURL: cohereBase, model: reader.string(ConfigKey.cohereModel, default: "rerank-v3.5"))
+        }
+        let supabaseURL = reader.url(ConfigKey.supabaseURL)
+        let supabaseKey = reader.string(ConfigKey.supabaseKey)
+        if (supabaseURL == nil) != (supabaseKey == nil) {
+            reader.report(ConfigKey.supabaseURL, "SUPABASE_URL and SUPABASE_KEY must be set together")
+        }
+        let supabase = supabaseURL.flatMap { url in supabaseKey.map { _ in Supabase(url: url) } }
+        let databaseURL = reader.string(ConfigKey.databaseURL)
+        if let databaseURL, !(databaseURL.hasPrefix("postgres://") || databaseURL.hasPrefix("postgresql://")) {
+            reader.report(ConfigKey.databaseURL, "must start with postgres:// or postgresql://")
+        }
+
+        if profile == .production {
+            for (key, present) in [
+                (ConfigKey.openAIKey, openAI != nil),
+                (ConfigKey.cohereKey, cohere != nil),
+                (ConfigKey.webhookURL, webhookURL != nil),
+                (ConfigKey.webhookSecret, reader.string(ConfigKey.webhookSecret) != nil),
+            ] where !present {
+                reader.report(key, "required when RAG_PROFILE=production")
+            }
+            if supabase == nil && databaseURL == nil {
+                reader.report(ConfigKey.supabaseURL, "production needs SUPABASE_URL + SUPABASE_KEY or DATABASE_URL for retrieval")
+            }
+        }
+
+        let endpointName = reader.string(ConfigKey.endpointName, default: "local")
+        let config = Config(
+            profile: profile,
+            host: reader.string(ConfigKey.host, default: "0.0.0.0"),
+            port: reader.int(ConfigKey.port, default: 8080, range: 0...65535),
+            logLevel: logLevel,
+            basicAuthUser: basicAuthUser,
+            maxBodyBytes: reader.int(ConfigKey.maxBodyBytes, default: 1 << 20, range: 1024...(64 << 20)),
+            dataDirectory: reader.string(ConfigKey.dataDirectory, default: "./data"),
+            concurrency: reader.int(ConfigKey.concurrency, default: 4, range: 1...256),
+            maxBacklog: reader.int(ConfigKey.maxBacklog, default: 256, range: 1...1_000_000),
+            shutdownGrace: reader.seconds(ConfigKey.shutdownGrace, default: 25, range: 0...3600),
+            jobDeadline: reader.seconds(ConfigKey.jobDeadline, default: 110, range: 1...3600),
+            sqliteDurability: reader.choice(ConfigKey.sqliteSync, default: SQLiteDatabase.Durability.normal),
+            usesPostgres: databaseURL != nil,
+            leaseDuration: reader.seconds(ConfigKey.leaseSeconds, default: 30, range: 1...3600),
+            webhook: webhook,
+            openAI: openAI,
+            cohere: cohere,
+            supabase: supabase,
+            secretID: reader.string(ConfigKey.secretID),
+            secretTTL: reader.seconds(ConfigKey.secretTTL, default: 3600, range: 1...86_400),
+            telemetry: Telemetry(
+                endpointName: endpointName,
+                cloudWatch: reader.flag(ConfigKey.cloudWatch, default: false),
+                logGroup: reader.string(ConfigKey.logGroup, default: "/rag-worker/\(endpointName)"),
+                metricsNamespace: reader.string(ConfigKey.metricsNamespace, default: "RAGWorker")
+            ),
+            secrets: SecretValues(merged)
+        )
+        guard reader.problems.isEmpty else { throw ConfigError(problems: reader.problems) }
+        return config
+    }
+}

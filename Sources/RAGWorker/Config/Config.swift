@@ -1,0 +1,109 @@
+import Foundation
+import Logging
+import SQLite
+
+/// The worker's whole configuration, built once at start-up from the environment overridden by
+/// the Secrets Manager secret (when `RAG_SECRET_ID` is set), and validated as a whole.
+///
+/// docs/configuration.md documents each variable; `rag-worker config` prints the result with
+/// secrets redacted.
+struct Config: Sendable {
+    /// `local` lets each missing provider fall back to its embedded default; `production`
+    /// requires every real provider and the webhook.
+    enum Profile: String, Sendable, CaseIterable {
+        case local
+        case production
+    }
+
+    /// OpenAI (or any OpenAI-compatible server): embeddings and chat completions.
+    struct OpenAI: Sendable {
+        /// `OPENAI_BASE_URL`, default `https://api.openai.com/v1`.
+        var baseURL: String
+        /// `OPENAI_MODEL`, default `gpt-4o-mini`.
+        var model: String
+        /// `OPENAI_EMBEDDING_MODEL`, default `text-embedding-3-small`.
+        var embeddingModel: String
+    }
+
+    /// Cohere rerank.
+    struct Cohere: Sendable {
+        /// `COHERE_BASE_URL`, default `https://api.cohere.com`.
+        var baseURL: String
+        /// `COHERE_RERANK_MODEL`, default `rerank-v3.5`.
+        var model: String
+    }
+
+    /// Supabase's REST API (PostgREST): `match_documents` RPC and result inserts.
+    struct Supabase: Sendable {
+        /// `SUPABASE_URL`, the project URL without `/rest/v1`.
+        var url: String
+    }
+
+    /// Where and how results are delivered.
+    struct Webhook: Sendable {
+        /// `WEBHOOK_URL`; unset means the local sink (stored, printed) in the `local` profile.
+        var url: String?
+        /// `RAG_WEBHOOK_MAX_ATTEMPTS`, default 6: attempts before a delivery is dead-lettered.
+        var maxAttempts: Int
+        /// `RAG_WEBHOOK_TIMEOUT_SECONDS`, default 10: total time limit of one attempt.
+        var timeout: Duration
+        /// `RAG_WEBHOOK_BACKOFF_BASE_SECONDS`, default 1: first retry delay before jitter.
+        var backoffBase: Duration
+        /// `RAG_WEBHOOK_BACKOFF_MAX_SECONDS`, default 60: largest retry delay.
+        var backoffMax: Duration
+    }
+
+    /// Telemetry switches (the Telemetry module reads the same variables).
+    struct Telemetry: Sendable {
+        /// `RAG_ENDPOINT_NAME`, default `local`: the `EndpointName` dimension.
+        var endpointName: String
+        /// `RAG_CLOUDWATCH`, default off.
+        var cloudWatch: Bool
+        /// `RAG_LOG_GROUP`, default `/rag-worker/<endpoint name>`.
+        var logGroup: String
+        /// `RAG_METRICS_NAMESPACE`, default `RAGWorker`.
+        var metricsNamespace: String
+    }
+
+    var profile: Profile
+    /// `HOST`, default `0.0.0.0`.
+    var host: String
+    /// `PORT`, default 8080 (SageMaker's port).
+    var port: Int
+    /// `LOG_LEVEL`, default `info`.
+    var logLevel: Logger.Level
+    /// `BASIC_AUTH_USER`; with `BASIC_AUTH_PASS` (secret) it turns on Basic auth for the API.
+    var basicAuthUser: String?
+    /// `RAG_MAX_BODY_BYTES`, default 1 MiB: larger request bodies get 413.
+    var maxBodyBytes: Int
+    /// `RAG_DATA_DIR`, default `./data`: SQLite files (jobs, outbox, documents, telemetry).
+    var dataDirectory: String
+    /// `RAG_CONCURRENCY`, default 4: jobs run at once.
+    var concurrency: Int
+    /// `RAG_MAX_BACKLOG`, default 256: queued plus running jobs above which intake answers 429.
+    var maxBacklog: Int
+    /// `RAG_SHUTDOWN_GRACE_SECONDS`, default 25: how long SIGTERM waits for running jobs.
+    var shutdownGrace: Duration
+    /// `RAG_JOB_DEADLINE_SECONDS`, default 110: one budget for all stages of a job.
+    var jobDeadline: Duration
+    /// `RAG_SQLITE_SYNC`, default `normal`: `full` fsyncs every commit.
+    var sqliteDurability: SQLiteDatabase.Durability
+    /// `DATABASE_URL` (secret) present: jobs and outbox live in Postgres, shared by instances.
+    var usesPostgres: Bool
+    /// `RAG_LEASE_SECONDS`, default 30: how long a claimed job stays owned without a heartbeat.
+    var leaseDuration: Duration
+    var webhook: Webhook
+    /// Set when `OPENAI_API_KEY` is configured.
+    var openAI: OpenAI?
+    /// Set when `COHERE_API_KEY` is configured.
+    var cohere: Cohere?
+    /// Set when `SUPABASE_URL` and `SUPABASE_KEY` are configured.
+    var supabase: Supabase?
+    /// `RAG_SECRET_ID`: the Secrets Manager secret whose JSON keys override the environment.
+    var secretID: String?
+    /// `RAG_SECRET_TTL_SECONDS`, default 3600: how often the secret is refreshed.
+    var secretTTL: Duration
+    var telemetry: Telemetry
+    /// Values that may rotate; read them at use, never copy them.
+    let secrets: SecretValues
+}

@@ -1,0 +1,55 @@
+/// Every environment variable (and secret key) the worker reads. docs/configuration.md lists them.
+enum ConfigKey {
+    // Server
+    static let port = "PORT"
+    static let host = "HOST"
+    static let profile = "RAG_PROFILE"
+    static let logLevel = "LOG_LEVEL"
+    static let basicAuthUser = "BASIC_AUTH_USER"
+    static let basicAuthPass = "BASIC_AUTH_PASS"
+    static let maxBodyBytes = "RAG_MAX_BODY_BYTES"
+
+    // Jobs
+    static let dataDirectory = "RAG_DATA_DIR"
+    static let concurrency = "RAG_CONCURRENCY"
+    static let maxBacklog = "RAG_MAX_BACKLOG"
+    static let shutdownGrace = "RAG_SHUTDOWN_GRACE_SECONDS"
+    static let jobDeadline = "RAG_JOB_DEADLINE_SECONDS"
+    static let sqliteSync = "RAG_SQLITE_SYNC"
+    static let databaseURL = "DATABASE_URL"
+    static let leaseSeconds = "RAG_LEASE_SECONDS"
+
+    // Webhook
+    static let webhookURL = "WEBHOOK_URL"
+    static let webhookSecret = "WEBHOOK_SECRET"
+    static let webhookMaxAttempts = "RAG_WEBHOOK_MAX_ATTEMPTS"
+    static let webhookTimeout = "RAG_WEBHOOK_TIMEOUT_SECONDS"
+    static let webhookBackoffBase = "RAG_WEBHOOK_BACKOFF_BASE_SECONDS"
+    static let webhookBackoffMax = "RAG_WEBHOOK_BACKOFF_MAX_SECONDS"
+
+    // Providers
+    static let openAIKey = "OPENAI_API_KEY"
+    static let openAIBaseURL = "OPENAI_BASE_URL"
+    static let openAIModel = "OPENAI_MODEL"
+    static let openAIEmbeddingModel = "OPENAI_EMBEDDING_MODEL"
+    static let cohereKey = "COHERE_API_KEY"
+    static let cohereBaseURL = "COHERE_BASE_URL"
+    static let cohereModel = "COHERE_RERANK_MODEL"
+    static let supabaseURL = "SUPABASE_URL"
+    static let supabaseKey = "SUPABASE_KEY"
+
+    // Secrets Manager
+    static let secretID = "RAG_SECRET_ID"
+    static let secretTTL = "RAG_SECRET_TTL_SECONDS"
+
+    // Telemetry
+    static let endpointName = "RAG_ENDPOINT_NAME"
+    static let cloudWatch = "RAG_CLOUDWATCH"
+    static let logGroup = "RAG_LOG_GROUP"
+    static let metricsNamespace = "RAG_METRICS_NAMESPACE"
+
+    /// Keys whose values are secrets: never logged, printed, traced or sent in a webhook.
+    static let secretKeys: Set<String> = [
+        basicAuthPass, webhookSecret, openAIKey, cohereKey, supabaseKey, databaseURL,
+    ]
+}

@@ -1,0 +1,250 @@
+import Foundation
+import RAGPipeline
+
+/// One problem with one field of a request, by its JSON path (e.g. `budget.min`, `skills[2]`).
+struct FieldProblem: Sendable, Equatable, Codable {
+    var path: String
+    var problem: String
+}
+
+/// Why a request body could not become a ``JobRequest``.
+enum JobRequestDecodingError: Error, Equatable {
+    /// Not JSON at all, truncated, not UTF-8, or nested too deeply: 400.
+    case malformed(String)
+    /// JSON, but fields are missing or wrong: 422.
+    case invalid([FieldProblem])
+}
+
+extension JobRequest {
+    /// Limits on the request's fields. The body limit (`RAG_MAX_BODY_BYTES`) bounds the rest.
+    enum Limits {
+        static let jobID = 1...128
+        static let title = 1...1_000
+        static let description = 1...100_000
+        static let skills = 100
+        static let skillLength = 1...200
+        static let questions = 25
+        static let questionLength = 1...5_000
+        static let url = 2_048
+        static let nesting = 32
+    }
+
+    /// Parses and validates a request body, reporting every field problem at once.
+    static func decode(from body: some Collection<UInt8>) -> Result<JobRequest, JobRequestDecodingError> {
+        if let depthProblem = nestingProblem(body, limit: Limits.nesting) {
+            return .failure(.malformed(depthProblem))
+        }
+        let value: JSONValue
+        do {
+            value = try JSONDecoder().decode(JSONValue.self, from: Data(body))
+        } catch {
+            return .failure(.malformed("the body is not valid UTF-8 JSON"))
+        }
+        guard case .object(let object) = value else {
+            return .failure(.invalid([FieldProblem(path: "$", problem: "must be a JSON object, got \(value.typeName)")]))
+        }
+        var validator = FieldValidator(object)
+        let request = validator.jobRequest()
+        guard validator.problems.isEmpty, let request else {
+            return .failure(.invalid(validator.problems))
+        }
+        return .success(request)
+    }
+
+    /// Rejects documents nested deeper than `limit` before a recursive parser sees them.
+    private static func nestingProblem(_ bytes: some Collection<UInt8>, limit: Int) -> String? {
+        var depth = 0
+        var inString = false
+        var escaped = false
+        for byte in bytes {
+            if inString {
+                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""): inString = true
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                depth += 1
+                if depth > limit { return "the JSON is nested deeper than \(limit) levels" }
+            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
+            default: break
+            }
+        }
+        return nil
+    }
+}
+
+/// Walks the decoded object and collects field problems with their paths.
+private struct FieldValidator {
+    private let object: [String: JSONValue]
+    private(set) var problems: [FieldProblem] = []
+
+    init(_ object: [String: JSONValue]) {
+        self.object = object
+    }
+
+    mutating func jobRequest() -> JobRequest? {
+        let jobID = requiredString("job_id", in: object, path: "job_id", length: JobRequest.Limits.jobID)
+        if let jobID, jobID.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0 == "/" }) {
+            report("job_id", "must not contain control characters or '/'")
+        }
+        let title = requiredString("title", in: object, path: "title", length: JobRequest.Limits.title)
+        let description = requiredString("description", in: object, path: "description", length: JobRequest.Limits.description)
+        let skills = stringArray("skills", maxCount: JobRequest.Limits.skills, length: JobRequest.Limits.skillLength)
+        let questions = stringArray("questions", maxCount: JobRequest.Limits.questions, length: JobRequest.Limits.questionLength)
+        let budget = budget()
+        let client = client()
+        var url: String?
+        if let raw = optionalString("url", in: object, path: "url") {
+            if raw.count > JobRequest.Limits.url {
+                report("url", "must be at most \(JobRequest.Limits.url) characters")
+            } else if let parsed = URL(string: raw), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""), parsed.host != nil {
+                url = raw
+            } else {
+                report("url", "must be an absolute http(s) URL")
+            }
+        }
+        var metadata: [String: JSONValue]?
+        switch object["metadata"] {
+        case nil, .null?: break
+        case .object(let members)?: metadata = members
+        case let other?: report("metadata", "must be an object, got \(other.typeName)")
+        }
+        guard let jobID, let title, let description else { return nil }
+        return JobRequest(
+            jobID: jobID, title: title, description: description, skills: skills ?? [],
+            budget: budget, client: client, url: url, questions: questions ?? [], metadata: metadata
+        )
+    }
+
+    private mutating func budget() -> JobRequest.Budget? {
+        guard let members = optionalObject("budget") else { return nil }
+        var kind: JobRequest.Budget.Kind?
+        if let raw = requiredString("type", in: members, path: "budget.type", length: 1...20) {
+            kind = JobRequest.Budget.Kind(rawValue: raw.lowercased())
+            if kind == nil { report("budget.type", "must be fixed or hourly") }
+        }
+        let minimum = number("min", in: members, path: "budget.min", range: 0...1e9)
+        let maximum = number("max", in: members, path: "budget.max", range: 0...1e9)
+        if let minimum, let maximum, maximum < minimum {
+            report("budget.max", "must not be less than budget.min")
+        }
+        var currency = optionalString("currency", in: members, path: "budget.currency")
+        if let code = currency {
+            if code.count == 3, code.allSatisfy({ $0.isASCII && $0.isLetter }) {
+                currency = code.uppercased()
+            } else {
+                report("budget.currency", "must be a three-letter ISO 4217 code")
+            }
+        }
+        guard let kind else { return nil }
+        return JobRequest.Budget(type: kind, min: minimum, max: maximum, currency: currency)
+    }
+
+    private mutating func client() -> JobRequest.Client? {
+        guard let members = optionalObject("client") else { return nil }
+        let hires = number("hires", in: members, path: "client.hires", range: 0...1e9)
+        if let hires, hires.rounded() != hires { report("client.hires", "must be a whole number") }
+        return JobRequest.Client(
+            country: optionalString("country", in: members, path: "client.country"),
+            rating: number("rating", in: members, path: "client.rating", range: 0...5),
+            totalSpent: number("total_spent", in: members, path: "client.total_spent", range: 0...1e12),
+            hires: hires.map { Int($0) }
+        )
+    }
+
+    private mutating func requiredString(
+        _ key: String, in members: [String: JSONValue], path: String, length: ClosedRange<Int>
+    ) -> String? {
+        guard let value = members[key], value != .null else {
+            report(path, "is required")
+            return nil
+        }
+        guard case .string(let raw) = value else {
+            report(path, "must be a string, got \(value.typeName)")
+            return nil
+        }
+        let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard length.contains(text.count) else {
+            report(path, text.isEmpty ? "must not be empty" : "must be \(length.lowerBound) to \(length.upperBound) characters, got \(text.count)")
+            return nil
+        }
+        return text
+    }
+
+    private mutating func optionalString(_ key: String, in members: [String: JSONValue], path: String) -> String? {
+        switch members[key] {
+        case nil, .null?: return nil
+        case .string(let text)?:
+            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            return trimmed.isEmpty ? nil : String(trimmed.prefix(1_000))
+        case let other?:
+            report(path, "must be a string, got \(other.typeName)")
+            return nil
+        }
+    }
+
+    private mutating func number(
+        _ key: String, in members: [String: JSONValue], path: String, range: ClosedRange<Double>
+    ) -> Double? {
+        switch members[key] {
+        case nil, .null?: return nil
+        case .number(let value)?:
+            guard range.contains(value) else {
+                report(path, "must be between \(Self.format(range.lowerBound)) and \(Self.format(range.upperBound))")
+                return nil
+            }
+            return value
+        case let other?:
+            report(path, "must be a number, got \(other.typeName)")
+            return nil
+        }
+    }
+
+    private mutating func optionalObject(_ key: String) -> [String: JSONValue]? {
+        switch object[key] {
+        case nil, .null?: return nil
+        case .object(let members)?: return members
+        case let other?:
+            report(key, "must be an object, got \(other.typeName)")
+            return nil
+        }
+    }
+
+    private mutating func stringArray(_ key: String, maxCount: Int, length: ClosedRange<Int>) -> [String]? {
+        switch object[key] {
+        case nil, .null?: return nil
+        case .array(let items)?:
+            if items.count > maxCount {
+                report(key, "must have at most \(maxCount) items, got \(items.count)")
+                return nil
+            }
+            var strings: [String] = []
+            for (index, item) in items.enumerated() {
+                let path = "\(key)[\(index)]"
+                guard case .string(let raw) = item else {
+                    report(path, "must be a string, got \(item.typeName)")
+                    continue
+                }
+                let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+                if length.contains(text.count) {
+                    strings.append(text)
+                } else {
+                    report(path, text.isEmpty ? "must not be empty" : "must be at most \(length.upperBound) characters")
+                }
+            }
+            return strings
+        case let other?:
+            report(key, "must be an array of strings, got \(other.typeName)")
+            return nil
+        }
+    }
+
+    private mutating func report(_ path: String, _ problem: String) {
+        problems.append(FieldProblem(path: path, problem: problem))
+    }
+
+    private static func format(_ value: Double) -> String {
+        value.rounded() == value && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import RAGPipeline
+
+/// The durable home of jobs. ``SQLiteJobStore`` serves one instance; ``PostgresJobStore`` lets
+/// many instances share work with leases.
+///
+/// Every method is atomic. A runner owns a job between ``claimNext(owner:lease:now:)`` and
+/// ``finish(_:owner:outcome:payload:now:)`` or ``release(_:owner:)``; a lease that expires
+/// (its instance died) lets another runner claim it again.
+protocol JobStore: Sendable {
+    /// Commits a new job, or returns the existing one with the same id.
+    ///
+    /// - Parameter maxBacklog: new jobs are refused when this many are queued or running.
+    func accept(_ request: JobRequest, traceID: String, maxBacklog: Int, now: Date) async throws -> AcceptOutcome
+
+    /// The job with `id`, with its delivery status.
+    func job(id: String) async throws -> JobRecord?
+
+    /// Claims the oldest queued job (or one whose lease expired) for `owner`.
+    func claimNext(owner: String, lease: Duration, now: Date) async throws -> JobRecord?
+
+    /// Extends `owner`'s lease; `false` when the job is no longer theirs.
+    func renewLease(_ id: String, owner: String, lease: Duration, now: Date) async throws -> Bool
+
+    /// Appends a finished stage's timing to the job record.
+    func recordStage(_ id: String, timing: StageTiming) async throws
+
+    /// Marks the job finished and puts its webhook payload in the outbox, in one transaction.
+    ///
+    /// - Returns: `false` when `owner` no longer holds the job (nothing is written).
+    func finish(_ id: String, owner: String, outcome: JobOutcome, payload: Data, now: Date) async throws -> Bool
+
+    /// Gives a claimed job back to the queue (shutdown before it finished).
+    func release(_ id: String, owner: String) async throws
+
+    /// At start-up: jobs whose runner died are made claimable again. Returns how many.
+    func recoverInterrupted(now: Date) async throws -> Int
+
+    /// Jobs queued or running.
+    func backlogDepth() async throws -> Int
+}
+
+/// The result of ``JobStore/accept(_:traceID:maxBacklog:now:)``.
+enum AcceptOutcome: Sendable {
+    case accepted(JobRecord)
+    case existing(JobRecord)
+    case backlogFull(depth: Int)
+}
+
+/// How a pipeline run ended, for ``JobStore/finish(_:owner:outcome:payload:now:)``.
+enum JobOutcome: Sendable {
+    case succeeded(ProposalResult)
+    case failed(JobFailure)
+}

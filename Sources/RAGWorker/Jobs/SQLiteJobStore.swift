@@ -1,0 +1,142 @@
+import Foundation
+import RAGPipeline
+import SQLite
+
+/// ``JobStore`` and ``OutboxStore`` in one SQLite file (WAL), for a single instance.
+///
+/// A job and its outbox row change in one transaction, so a finished job always has its
+/// delivery queued. One server process owns a data directory (``DataDirectoryLock``), which is
+/// why start-up may take back every job left `running`.
+final class SQLiteJobStore: JobStore, OutboxStore {
+    let database: SQLiteDatabase
+
+    /// Opens (creating and migrating) `jobs.sqlite` in `directory`.
+    init(directory: String, durability: SQLiteDatabase.Durability = .normal) throws {
+        database = try SQLiteDatabase(
+            path: (directory as NSString).appendingPathComponent("jobs.sqlite"),
+            options: .init(durability: durability)
+        )
+        try database.writeSynchronously { try Self.migrate($0) }
+    }
+
+    func accept(_ request: JobRequest, traceID: String, maxBacklog: Int, now: Date) async throws -> AcceptOutcome {
+        let encoded = try JSONEncoder().encode(request)
+        return try await database.write { connection in
+            try connection.transaction {
+                if let row = try connection.queryFirst(Self.selectJob + " WHERE j.id = ?", [request.jobID]) {
+                    return .existing(try Self.record(from: row))
+                }
+                let depth = try connection.queryFirst(
+                    "SELECT COUNT(*) AS depth FROM jobs WHERE state IN ('queued', 'running')"
+                )?.int("depth") ?? 0
+                guard depth < maxBacklog else { return .backlogFull(depth: depth) }
+                try connection.run(
+                    "INSERT INTO jobs (id, state, request, trace_id, accepted_at) VALUES (?, 'queued', ?, ?, ?)",
+                    [request.jobID, encoded, traceID, now.unixMilliseconds]
+                )
+                return .accepted(JobRecord(
+                    request: request, state: .queued, traceID: traceID, acceptedAt: now.truncatedToMilliseconds,
+                    attempts: 0, stageTimings: []
+                ))
+            }
+        }
+    }
+
+    func job(id: String) async throws -> JobRecord? {
+        try await database.read { connection in
+            try connection.queryFirst(Self.selectJob + " WHERE j.id = ?", [id]).map(Self.record(from:))
+        }
+    }
+
+    func claimNext(owner: String, lease: Duration, now: Date) async throws -> JobRecord? {
+        let expires = now.addingTimeInterval(lease.timeInterval).unixMilliseconds
+        return try await database.write { connection in
+            try connection.transaction {
+                guard let claimed = try connection.queryFirst(
+                    """
+                    UPDATE jobs SET state = 'running', attempts = attempts + 1,
+                        started_at = coalesce(started_at, ?), lease_owner = ?, lease_expires_at = ?
+                    WHERE id = (SELECT id FROM jobs WHERE state = 'queued' ORDER BY accepted_at, rowid LIMIT 1)
+                    RETURNING id
+                    """,
+                    [now.unixMilliseconds, owner, expires]
+                ), let id = claimed.string("id") else { return nil }
+                return try connection.queryFirst(Self.selectJob + " WHERE j.id = ?", [id]).map(Self.record(from:))
+            }
+        }
+    }
+
+    func renewLease(_ id: String, owner: String, lease: Duration, now: Date) async throws -> Bool {
+        let expires = now.addingTimeInterval(lease.timeInterval).unixMilliseconds
+        return try await database.write { connection in
+            try connection.run(
+                "UPDATE jobs SET lease_expires_at = ? WHERE id = ? AND state = 'running' AND lease_owner = ?",
+                [expires, id, owner]
+            ) == 1
+        }
+    }
+
+    func recordStage(_ id: String, timing: StageTiming) async throws {
+        let encoded = String(decoding: try JSONEncoder().encode(timing), as: UTF8.self)
+        try await database.write { connection in
+            try connection.run(
+                "UPDATE jobs SET stage_timings = json_insert(stage_timings, '$[#]', json(?)) WHERE id = ?",
+                [encoded, id]
+            )
+        }
+    }
+
+    func finish(_ id: String, owner: String, outcome: JobOutcome, payload: Data, now: Date) async throws -> Bool {
+        let encoder = JSONEncoder()
+        let (state, result, failure): (JobState, Data?, Data?) = switch outcome {
+        case .succeeded(let result): (.succeeded, try encoder.encode(result), nil)
+        case .failed(let failure): (.failed, nil, try encoder.encode(failure))
+        }
+        return try await database.write { connection in
+            try connection.transaction {
+                let changed = try connection.run(
+                    """
+                    UPDATE jobs SET state = ?, finished_at = ?, result = ?, failure = ?,
+                        lease_owner = NULL, lease_expires_at = NULL
+                    WHERE id = ? AND state = 'running' AND lease_owner = ?
+                    """,
+                    [state.rawValue, now.unixMilliseconds, result, failure, id, owner]
+                )
+                guard changed == 1 else { return false }
+                let traceID = try connection.queryFirst("SELECT trace_id FROM jobs WHERE id = ?", [id])?.string("trace_id") ?? ""
+                try connection.run(
+                    """
+                    INSERT INTO outbox (job_id, trace_id, payload, state, attempts, next_attempt_at, created_at)
+                    VALUES (?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT (job_id) DO NOTHING
+                    """,
+                    [id, traceID, payload, now.unixMilliseconds, now.unixMilliseconds]
+                )
+                return true
+            }
+        }
+    }
+
+    func release(_ id: String, owner: String) async throws {
+        try await database.write { connection in
+            try connection.run(
+                """
+                UPDATE jobs SET state = 'queued', lease_owner = NULL, lease_expires_at = NULL
+                WHERE id = ? AND state = 'running' AND lease_owner = ?
+                """,
+                [id, owner]
+            )
+        }
+    }
+
+    func recoverInterrupted(now: Date) async throws -> Int {
+        try await database.write { connection in
+            try connection.run("UPDATE jobs SET state = 'queued', lease_owner = NULL, lease_expires_at = NULL WHERE state = 'running'")
+        }
+    }
+
+    func backlogDepth() async throws -> Int {
+        try await database.read { connection in
+            try connection.queryFirst("SELECT COUNT(*) AS depth FROM jobs WHERE state IN ('queued', 'running')")?.int("depth") ?? 0
+        }
+    }
+}

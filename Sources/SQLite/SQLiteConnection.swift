@@ -1,0 +1,100 @@
+import CSQLite
+import Foundation
+
+/// One open connection to a database file: prepare, bind, step, transactions.
+///
+/// Not thread-safe by design: a connection is used by one thread at a time. ``SQLiteDatabase``
+/// owns connections and runs work on them off the caller's thread.
+public final class SQLiteConnection {
+    private let handle: OpaquePointer
+    private var statementCache: [String: SQLiteStatement] = [:]
+
+    /// Opens (creating if missing) the database at `path`; `":memory:"` opens a private in-memory one.
+    public init(path: String, readOnly: Bool = false) throws {
+        var handle: OpaquePointer?
+        let flags = (readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE))
+            | SQLITE_OPEN_NOMUTEX
+        let code = sqlite3_open_v2(path, &handle, flags, nil)
+        guard code == SQLITE_OK, let handle else {
+            let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            sqlite3_close_v2(handle)
+            throw SQLiteError(code: code, message: "cannot open \(path): \(message)")
+        }
+        self.handle = handle
+        sqlite3_extended_result_codes(handle, 1)
+    }
+
+    deinit {
+        statementCache.removeAll()
+        sqlite3_close_v2(handle)
+    }
+
+    /// Runs one or more statements without bindings (schema, pragmas).
+    public func execute(_ sql: String) throws {
+        var errorMessage: UnsafeMutablePointer<CChar>?
+        let code = sqlite3_exec(handle, sql, nil, nil, &errorMessage)
+        guard code == SQLITE_OK else {
+            let message = errorMessage.map { String(cString: $0) } ?? lastErrorMessage
+            sqlite3_free(errorMessage)
+            throw SQLiteError(code: code, message: message, statement: sql)
+        }
+    }
+
+    /// Runs a statement and returns the number of rows it changed.
+    @discardableResult
+    public func run(_ sql: String, _ bindings: [any SQLiteConvertible] = []) throws -> Int {
+        let statement = try cachedStatement(sql)
+        defer { statement.reset() }
+        try statement.bind(bindings.map(\.sqliteValue))
+        while try statement.step() {}
+        return Int(sqlite3_changes(handle))
+    }
+
+    /// Runs a query and returns every row.
+    public func query(_ sql: String, _ bindings: [any SQLiteConvertible] = []) throws -> [SQLiteRow] {
+        let statement = try cachedStatement(sql)
+        defer { statement.reset() }
+        try statement.bind(bindings.map(\.sqliteValue))
+        var rows: [SQLiteRow] = []
+        while try statement.step() {
+            rows.append(statement.currentRow())
+        }
+        return rows
+    }
+
+    /// Runs a query and returns its first row, if any.
+    public func queryFirst(_ sql: String, _ bindings: [any SQLiteConvertible] = []) throws -> SQLiteRow? {
+        let statement = try cachedStatement(sql)
+        defer { statement.reset() }
+        try statement.bind(bindings.map(\.sqliteValue))
+        return try statement.step() ? statement.currentRow() : nil
+    }
+
+    /// Runs `body` inside `BEGIN IMMEDIATE … COMMIT`, rolling back when it throws.
+    ///
+    /// `IMMEDIATE` takes the write lock up front, so two writers never deadlock on an upgrade.
+    public func transaction<T>(_ body: () throws -> T) throws -> T {
+        try execute("BEGIN IMMEDIATE")
+        do {
+            let value = try body()
+            try execute("COMMIT")
+            return value
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// The rowid of the last successful insert on this connection.
+    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+
+    /// A prepared statement for `sql`, reused across calls; the cache keeps hot paths from re-parsing.
+    public func cachedStatement(_ sql: String) throws -> SQLiteStatement {
+        if let statement = statementCache[sql] { return statement }
+        let statement = try SQLiteStatement(connection: handle, sql: sql)
+        statementCache[sql] = statement
+        return statement
+    }
+
+    var lastErrorMessage: String { String(cString: sqlite3_errmsg(handle)) }
+}

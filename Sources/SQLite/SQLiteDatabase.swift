@@ -1,0 +1,96 @@
+import Dispatch
+import Foundation
+
+/// A database file opened in WAL mode, with one writer connection and one reader connection,
+/// each on its own serial queue.
+///
+/// SQLite calls block, so they never run on the caller's thread: `write` and `read` hop to the
+/// connection's queue (a plain thread, never a NIO event loop or Swift's cooperative pool) and
+/// resume the caller when done. WAL lets readers proceed while the writer commits.
+public final class SQLiteDatabase: @unchecked Sendable {
+    // @unchecked: each connection is only touched on its own serial queue.
+
+    /// How hard a commit is pushed to disk (`PRAGMA synchronous`).
+    public enum Durability: String, Sendable, CaseIterable {
+        /// In WAL mode a commit survives a process crash (kill -9); a power cut may lose the last ones.
+        case normal
+        /// Each commit is fsynced: survives power loss, costs a disk flush per transaction.
+        case full
+    }
+
+    /// How the file is opened.
+    public struct Options: Sendable {
+        public var durability: Durability
+        /// How long a connection waits for a lock held by another process before `SQLITE_BUSY`.
+        public var busyTimeout: Duration
+
+        public init(durability: Durability = .normal, busyTimeout: Duration = .seconds(5)) {
+            self.durability = durability
+            self.busyTimeout = busyTimeout
+        }
+    }
+
+    public let path: String
+    private let writer: SQLiteConnection
+    private let reader: SQLiteConnection
+    private let writeQueue: DispatchQueue
+    private let readQueue: DispatchQueue
+
+    /// Opens or creates the database at `path`, creating its directory when missing.
+    public init(path: String, options: Options = Options()) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        self.path = path
+        let busyMilliseconds = Int(options.busyTimeout.components.seconds * 1000)
+        writer = try SQLiteConnection(path: path)
+        try writer.execute("""
+            PRAGMA busy_timeout = \(busyMilliseconds);
+            PRAGMA journal_mode = WAL;
+            PRAGMA synchronous = \(options.durability.rawValue.uppercased());
+            PRAGMA foreign_keys = ON;
+            """)
+        reader = try SQLiteConnection(path: path)
+        try reader.execute("PRAGMA busy_timeout = \(busyMilliseconds); PRAGMA foreign_keys = ON;")
+        let label = URL(fileURLWithPath: path).lastPathComponent
+        writeQueue = DispatchQueue(label: "sqlite.write.\(label)")
+        readQueue = DispatchQueue(label: "sqlite.read.\(label)")
+    }
+
+    /// Runs `body` on the writer connection. Use `connection.transaction` inside for atomic work.
+    public func write<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
+        try await perform(on: writeQueue, connection: writer, body)
+    }
+
+    /// Runs `body` on the reader connection; it sees the last committed state.
+    public func read<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
+        try await perform(on: readQueue, connection: reader, body)
+    }
+
+    /// Runs `body` on the writer connection and blocks the calling thread until it finishes.
+    ///
+    /// For command-line tools and start-up code only, never from an async context.
+    public func writeSynchronously<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+        try writeQueue.sync { try body(writer) }
+    }
+
+    private func perform<T: Sendable>(
+        on queue: DispatchQueue,
+        connection: SQLiteConnection,
+        _ body: @escaping @Sendable (SQLiteConnection) throws -> T
+    ) async throws -> T {
+        let box = UncheckedConnection(connection)
+        return try await withCheckedThrowingContinuation { continuation in
+            queue.async {
+                continuation.resume(with: Result { try body(box.connection) })
+            }
+        }
+    }
+}
+
+/// Carries a connection into its queue's closure; safe because only that queue uses it.
+private struct UncheckedConnection: @unchecked Sendable {
+    let connection: SQLiteConnection
+    init(_ connection: SQLiteConnection) { self.connection = connection }
+}

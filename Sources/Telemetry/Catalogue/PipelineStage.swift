@@ -1,0 +1,14 @@
+/// The stages of a job, in order. Raw values are the `Stage` dimension values and span names' suffix.
+public enum PipelineStage: String, Sendable, Hashable, CaseIterable, Codable {
+    case validate
+    case embed
+    case retrieve
+    case keywordBoost = "keyword-boost"
+    case rerank
+    case generate
+    case persist
+    case webhook
+
+    /// The span name for this stage, e.g. `rag.embed`.
+    public var spanName: String { "rag.\(rawValue)" }
+}

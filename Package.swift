@@ -83,6 +83,7 @@ let package = Package(
                 "Curl",
                 "SQLite",
                 "Telemetry",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -152,7 +153,12 @@ let package = Package(
         ),
         .testTarget(
             name: "RAGPipelineTests",
-            dependencies: ["RAGPipeline", "TestSupport"],
+            dependencies: [
+                "RAGPipeline",
+                "TestSupport",
+                .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -154,10 +154,16 @@ let package = Package(
         .testTarget(
             name: "RAGPipelineTests",
             dependencies: [
+                "Curl",
                 "RAGPipeline",
+                "SQLite",
+                "Telemetry",
                 "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -19,6 +19,14 @@ public struct Ingestor: Sendable {
         /// Stored chunks of these sources that no longer exist in them.
         public var removed = 0
 
+        public init(documents: Int = 0, chunks: Int = 0, inserted: Int = 0, unchanged: Int = 0, removed: Int = 0) {
+            self.documents = documents
+            self.chunks = chunks
+            self.inserted = inserted
+            self.unchanged = unchanged
+            self.removed = removed
+        }
+
         public var description: String {
             "\(documents) documents, \(chunks) chunks: \(inserted) added, \(unchanged) unchanged, \(removed) removed"
         }

@@ -137,7 +137,7 @@ public struct ProposalPipeline: JobPipeline {
     private func rerank(_ boosted: [RankedDocument], query: String, context: JobContext) async throws -> [RankedDocument] {
         let reranker = providers.reranker
         let keep = retrieval.references
-        return try await runner.run(.rerank, provider: reranker.identity, context: context) { call in
+        return try await runner.run(.rerank, provider: reranker.identity, context: context, failureOutcome: "degraded") { call in
             guard !boosted.isEmpty else { return .init(value: [], outcome: "skipped", items: 0) }
             let texts = boosted.map { $0.document.title + "\n" + $0.document.content }
             let scores = try await reranker.rerank(query: query, documents: texts, topN: texts.count, call: call)

@@ -21,15 +21,18 @@ struct StageRunner: Sendable {
 
     /// Runs `body` as `stage` served by `provider`.
     ///
+    /// - Parameter failureOutcome: the outcome recorded when the stage fails (`degraded` for
+    ///   a stage the job can do without).
     /// - Throws: ``PipelineError`` (any other error is mapped to one), or `CancellationError`
     ///   unchanged when the job is cancelled.
     func run<Value: Sendable>(
         _ stage: PipelineStage,
         provider: ProviderIdentity,
         context: JobContext,
+        failureOutcome: String = "failed",
         _ body: @Sendable (ProviderCall) async throws -> Output<Value>
     ) async throws -> Value {
-        try await traced(tracer, stage: stage, provider: provider, context: context, body)
+        try await traced(tracer, stage: stage, provider: provider, context: context, failureOutcome: failureOutcome, body)
     }
 
     private func traced<T: Tracer, Value: Sendable>(
@@ -37,6 +40,7 @@ struct StageRunner: Sendable {
         stage: PipelineStage,
         provider: ProviderIdentity,
         context: JobContext,
+        failureOutcome: String,
         _ body: @Sendable (ProviderCall) async throws -> Output<Value>
     ) async throws -> Value {
         let started = ContinuousClock.now
@@ -71,7 +75,8 @@ struct StageRunner: Sendable {
                     instruments.tokens(usage.inputTokens + usage.outputTokens, provider: provider)
                 }
                 if let items = output.items { span.attributes[Telemetry.SpanAttributes.itemCount] = items }
-                await finish(span, stage: stage, provider: provider, started: started, attempts: recorder.attempts,
+                // Stages without a provider call (keyword boost) count as one attempt.
+                await finish(span, stage: stage, provider: provider, started: started, attempts: max(1, recorder.attempts),
                              outcome: output.outcome, context: context)
                 return output.value
             } catch is CancellationError {
@@ -79,12 +84,13 @@ struct StageRunner: Sendable {
                              outcome: "cancelled", context: context)
                 throw CancellationError()
             } catch {
-                let failure = Self.pipelineError(error, stage: stage, provider: provider, attempts: recorder.attempts, jobDeadline: context.deadline)
+                let failure = Self.pipelineError(error, stage: stage, provider: provider, attempts: recorder.attempts,
+                                                 jobDeadline: context.deadline, cutByJobDeadline: limits.cutByJobDeadline)
                 span.attributes[Telemetry.SpanAttributes.errorCode] = failure.code.rawValue
                 span.setStatus(SpanStatus(code: .error, message: failure.code.rawValue))
                 logger.warning("stage failed", metadata: ["error": "\(failure)"])
                 await finish(span, stage: stage, provider: provider, started: started, attempts: failure.attempts,
-                             outcome: "failed", context: context)
+                             outcome: failureOutcome, context: context)
                 throw failure
             }
         }
@@ -105,11 +111,14 @@ struct StageRunner: Sendable {
 
     /// The job-level error for a stage's failure.
     ///
-    /// A time-out when the job's deadline has (all but) passed is `deadline_exceeded`; store
-    /// failures (retrieve, persist) are `store_unavailable`; transient provider failures left
-    /// after the retries are `provider_unavailable`; refusals are `provider_rejected`.
+    /// A time-out is `deadline_exceeded` when the job's deadline shortened the stage's budget
+    /// or has (all but) passed, and `provider_unavailable` (`store_unavailable` for retrieve and
+    /// persist) when the stage had its full budget and the provider was slower. Other transient
+    /// failures left after the retries are `provider_unavailable` / `store_unavailable`;
+    /// refusals are `provider_rejected` (`store_unavailable` for stores).
     static func pipelineError(
-        _ error: any Error, stage: PipelineStage, provider: ProviderIdentity, attempts: Int, jobDeadline: ContinuousClock.Instant
+        _ error: any Error, stage: PipelineStage, provider: ProviderIdentity, attempts: Int,
+        jobDeadline: ContinuousClock.Instant, cutByJobDeadline: Bool = false
     ) -> PipelineError {
         if var failure = error as? PipelineError {
             failure.attempts = max(failure.attempts, attempts)
@@ -119,7 +128,7 @@ struct StageRunner: Sendable {
             return PipelineError(code: .internalError, stage: stage, provider: provider.name, attempts: max(1, attempts),
                                  message: "unexpected \(type(of: error))")
         }
-        let outOfTime = ContinuousClock.now + .milliseconds(100) >= jobDeadline
+        let outOfTime = cutByJobDeadline || ContinuousClock.now + .milliseconds(100) >= jobDeadline
         let isStore = stage == .retrieve || stage == .persist
         let code: PipelineError.Code = switch error.kind {
         case .timedOut where outOfTime: .deadlineExceeded

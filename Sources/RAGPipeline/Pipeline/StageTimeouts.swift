@@ -33,12 +33,13 @@ public struct StageTimeouts: Sendable, Equatable {
         StageTimeouts(budgets: budgets.mapValues { $0 * factor }, attemptLimits: attemptLimits.mapValues { $0 * factor })
     }
 
-    /// The stage's deadline and per-attempt limit when it starts at `now`.
+    /// The stage's deadline and per-attempt limit when it starts at `now`, and whether the
+    /// job's deadline cut them (the stage got less than its configured budget).
     public func limits(
         for stage: PipelineStage,
         jobDeadline: ContinuousClock.Instant,
         now: ContinuousClock.Instant = .now
-    ) -> (deadline: ContinuousClock.Instant, attemptTimeout: Duration) {
+    ) -> (deadline: ContinuousClock.Instant, attemptTimeout: Duration, cutByJobDeadline: Bool) {
         let remaining = max(.zero, jobDeadline - now)
         let own = budgets[stage] ?? .seconds(5)
         let position = Self.pipelineStages.firstIndex(of: stage) ?? Self.pipelineStages.count
@@ -46,6 +47,6 @@ public struct StageTimeouts: Sendable, Equatable {
         let scale = ahead > .zero ? min(1, remaining / ahead) : 1
         let budget = min(own * scale, remaining)
         let attempt = min((attemptLimits[stage] ?? own) * scale, budget)
-        return (now + budget, attempt)
+        return (now + budget, attempt, budget < own)
     }
 }

@@ -8,7 +8,8 @@ import Foundation
 public enum PipelineResources {
     /// The `Resources` directory of the bundle.
     public static var directory: URL {
-        Bundle.module.resourceURL!.appendingPathComponent("Resources", isDirectory: true)
+        // `.copy("Resources")` puts the folder itself inside the bundle.
+        Bundle.module.bundleURL.appendingPathComponent("Resources", isDirectory: true)
     }
 
     /// The URL of a resource, e.g. `prompts/system.md`.

@@ -29,7 +29,7 @@ public struct RetryPolicy: Sendable, Equatable {
     /// The wait before retry number `retry` (1-based) after `error`, or `nil` when no retry
     /// should be made: the error is final, attempts are used up, `Retry-After` is too long, or
     /// the wait plus a minimal attempt would pass `deadline`.
-    func delay(
+    public func delay(
         beforeRetry retry: Int,
         after error: ProviderError,
         deadline: ContinuousClock.Instant,

@@ -69,12 +69,14 @@ public struct Ingestor: Sendable {
         var report = Report(chunks: chunks.count)
         let hashes = chunks.map { $0.contentHash(embeddingModel: model) }
         let existing = try await store.existingHashes(hashes, call: call(for: store.identity))
-        let fresh = zip(chunks, hashes).filter { !existing.contains($0.1) }.map(\.0)
+        let fresh = zip(chunks, hashes).filter { !existing.contains($0.1) }
         report.unchanged = chunks.count - fresh.count
 
         for batch in fresh.chunked(into: max(embedder.maxBatchSize, 1)) {
-            let embeddings = try await embedder.embed(batch.map(\.embeddingText), call: call(for: embedder.identity))
-            let embedded = zip(batch, embeddings.vectors).map { EmbeddedChunk(chunk: $0.0, embedding: $0.1, embeddingModel: model) }
+            let embeddings = try await embedder.embed(batch.map(\.0.embeddingText), call: call(for: embedder.identity))
+            let embedded = zip(batch, embeddings.vectors).map { pair, vector in
+                EmbeddedChunk(chunk: pair.0, embedding: vector, embeddingModel: model, contentHash: pair.1)
+            }
             for writeBatch in embedded.chunked(into: writeBatchSize) {
                 report.inserted += try await store.upsert(Array(writeBatch), call: call(for: store.identity))
             }

@@ -32,7 +32,19 @@ public struct DocumentChunk: Sendable, Equatable, Codable {
             hasher.update(data: Data(part.utf8))
             hasher.update(data: Data([0]))
         }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return Self.hex(hasher.finalize())
+    }
+
+    /// Lower-case hex, without `String(format:)` (which costs a microsecond per byte).
+    static func hex(_ bytes: some Sequence<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var characters: [UInt8] = []
+        characters.reserveCapacity(64)
+        for byte in bytes {
+            characters.append(digits[Int(byte >> 4)])
+            characters.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: characters, as: UTF8.self)
     }
 
     /// The text that is embedded: title and section give the content its context.
@@ -49,11 +61,12 @@ public struct EmbeddedChunk: Sendable {
     public var embeddingModel: String
     public var contentHash: String
 
-    public init(chunk: DocumentChunk, embedding: [Float], embeddingModel: String) {
+    /// - Parameter contentHash: `chunk.contentHash(embeddingModel:)`, when the caller has it already.
+    public init(chunk: DocumentChunk, embedding: [Float], embeddingModel: String, contentHash: String? = nil) {
         self.chunk = chunk
         self.embedding = embedding
         self.embeddingModel = embeddingModel
-        self.contentHash = chunk.contentHash(embeddingModel: embeddingModel)
+        self.contentHash = contentHash ?? chunk.contentHash(embeddingModel: embeddingModel)
     }
 
     /// The `metadata` object stored with the row: title, source, section, chunk index,

@@ -68,7 +68,7 @@ public struct OutputGuard: Sendable {
     private static func variants(of secret: String) -> [String] {
         let data = Data(secret.utf8)
         let base64 = data.base64EncodedString().trimmingCharacters(in: CharacterSet(charactersIn: "="))
-        let hex = data.map { String(format: "%02x", $0) }.joined()
+        let hex = DocumentChunk.hex(data)
         return [secret, String(secret.reversed()), base64, hex].map { $0.lowercased() }
     }
 

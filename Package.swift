@@ -161,8 +161,10 @@ let package = Package(
             name: "RAGWorkerTests",
             dependencies: [
                 "RAGWorker",
+                "RAGPipeline",
                 "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings
         ),

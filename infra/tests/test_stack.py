@@ -242,3 +242,18 @@ def test_every_resource_is_tagged_with_project_and_environment(variants):
     variants["dev"].assertions.has_resource_properties("AWS::SageMaker::Endpoint", {
         "Tags": Match.array_with([{"Key": "environment", "Value": "dev"},
                                   {"Key": "project", "Value": "rag-worker"}])})
+
+
+def test_deploy_scripts_repository_lifecycle_matches_the_stacks(variants):
+    """scripts/deploy --skip-cdk creates the repository by API: with the same rules as the stack."""
+    import sys
+
+    from conftest import INFRA
+
+    sys.path.insert(0, str(INFRA.parent / "scripts"))
+    from deploylib.registry import lifecycle_policy
+
+    for name in ("dev", "prod"):
+        variant = variants[name]
+        text = variant.only("AWS::ECR::Repository")["Properties"]["LifecyclePolicy"]["LifecyclePolicyText"]
+        assert json.loads(text) == lifecycle_policy(variant.settings)

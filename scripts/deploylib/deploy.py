@@ -152,8 +152,9 @@ class Deployment:
         else:
             self.say(f"building image {tag}")
             local = f"rag-worker:{tag}"
-            self.runner.run(["docker", "build", "--pull", "--tag", local, "--label", f"rag-worker.content-tag={tag}",
-                             str(REPO_ROOT)], what="docker build")
+            # ml.t2/ml.m5 instances are x86_64: build for it even on an arm64 laptop.
+            self.runner.run(["docker", "build", "--pull", "--platform", "linux/amd64", "--tag", local,
+                             "--label", f"rag-worker.content-tag={tag}", str(REPO_ROOT)], what="docker build")
             registry.push(self.runner, self.ecr, local, uri, tag)
         return f"{uri}:{tag}"
 

@@ -1,3 +1,4 @@
+import Curl
 import Foundation
 import RAGPipeline
 import SQLite
@@ -19,7 +20,8 @@ final class SQLiteJobStore: JobStore, OutboxStore {
         try database.writeSynchronously { try Self.migrate($0) }
     }
 
-    func accept(_ request: JobRequest, traceID: String, maxBacklog: Int, now: Date) async throws -> AcceptOutcome {
+    func accept(_ job: NewJob, maxBacklog: Int, now: Date) async throws -> AcceptOutcome {
+        let request = job.request
         let encoded = try JSONEncoder().encode(request)
         return try await database.write { connection in
             try connection.transaction {
@@ -31,11 +33,15 @@ final class SQLiteJobStore: JobStore, OutboxStore {
                 )?.int("depth") ?? 0
                 guard depth < maxBacklog else { return .backlogFull(depth: depth) }
                 try connection.run(
-                    "INSERT INTO jobs (id, state, request, trace_id, accepted_at) VALUES (?, 'queued', ?, ?, ?)",
-                    [request.jobID, encoded, traceID, now.unixMilliseconds]
+                    """
+                    INSERT INTO jobs (id, state, request, trace_id, traceparent, validation_ms, accepted_at)
+                    VALUES (?, 'queued', ?, ?, ?, ?, ?)
+                    """,
+                    [request.jobID, encoded, job.traceID, job.traceparent, job.validationMilliseconds, now.unixMilliseconds]
                 )
                 return .accepted(JobRecord(
-                    request: request, state: .queued, traceID: traceID, acceptedAt: now.truncatedToMilliseconds,
+                    request: request, state: .queued, traceID: job.traceID, traceparent: job.traceparent,
+                    validationMilliseconds: job.validationMilliseconds, acceptedAt: now.truncatedToMilliseconds,
                     attempts: 0, stageTimings: []
                 ))
             }
@@ -49,13 +55,13 @@ final class SQLiteJobStore: JobStore, OutboxStore {
     }
 
     func claimNext(owner: String, lease: Duration, now: Date) async throws -> JobRecord? {
-        let expires = now.addingTimeInterval(lease.timeInterval).unixMilliseconds
+        let expires = now.addingTimeInterval(lease.seconds).unixMilliseconds
         return try await database.write { connection in
             try connection.transaction {
                 guard let claimed = try connection.queryFirst(
                     """
-                    UPDATE jobs SET state = 'running', attempts = attempts + 1,
-                        started_at = coalesce(started_at, ?), lease_owner = ?, lease_expires_at = ?
+                    UPDATE jobs SET state = 'running', attempts = attempts + 1, stage_timings = '[]',
+                        started_at = ?, lease_owner = ?, lease_expires_at = ?
                     WHERE id = (SELECT id FROM jobs WHERE state = 'queued' ORDER BY accepted_at, rowid LIMIT 1)
                     RETURNING id
                     """,
@@ -67,7 +73,7 @@ final class SQLiteJobStore: JobStore, OutboxStore {
     }
 
     func renewLease(_ id: String, owner: String, lease: Duration, now: Date) async throws -> Bool {
-        let expires = now.addingTimeInterval(lease.timeInterval).unixMilliseconds
+        let expires = now.addingTimeInterval(lease.seconds).unixMilliseconds
         return try await database.write { connection in
             try connection.run(
                 "UPDATE jobs SET lease_expires_at = ? WHERE id = ? AND state = 'running' AND lease_owner = ?",

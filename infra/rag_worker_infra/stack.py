@@ -214,14 +214,15 @@ class RagWorkerStack(Stack):
             min_capacity=settings.min_instances,
             max_capacity=settings.max_instances,
         )
-        appscaling.CfnScalingPolicy(
+        policy = appscaling.CfnScalingPolicy
+        policy(
             self,
             "InvocationsPerInstance",
             policy_name=f"{settings.endpoint_name}-invocations-per-instance",
             policy_type="TargetTrackingScaling",
             scaling_target_id=self.scalable_target.ref,
-            target_tracking_scaling_policy_configuration=appscaling.CfnScalingPolicy.TargetTrackingScalingPolicyConfigurationProperty(
-                predefined_metric_specification=appscaling.CfnScalingPolicy.PredefinedMetricSpecificationProperty(
+            target_tracking_scaling_policy_configuration=policy.TargetTrackingScalingPolicyConfigurationProperty(
+                predefined_metric_specification=policy.PredefinedMetricSpecificationProperty(
                     predefined_metric_type="SageMakerVariantInvocationsPerInstance"
                 ),
                 target_value=settings.target_invocations_per_instance,

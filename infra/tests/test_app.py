@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib.util
 import json
 
-from conftest import INFRA
+from infra_support import INFRA
 
 
 def _app_module():

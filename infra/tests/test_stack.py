@@ -7,7 +7,7 @@ import json
 import pytest
 from aws_cdk.assertions import Match
 
-from conftest import EXISTING_SUBNETS, EXISTING_VPC, IMAGE_DIGEST, IMAGE_TAG, IMPORTED_SECRET_ARN, ZONES
+from infra_support import EXISTING_SUBNETS, EXISTING_VPC, IMAGE_DIGEST, IMAGE_TAG, IMPORTED_SECRET_ARN, ZONES
 
 FULL = ("dev", "prod", "existing")
 
@@ -140,8 +140,8 @@ def test_endpoint_is_named_waits_for_its_log_group_and_keeps_scaled_capacity(var
 def test_log_group_is_the_endpoint_group_with_a_retention(variants, name):
     variant = variants[name]
     group = variant.only("AWS::Logs::LogGroup")["Properties"]
-    assert {key: group[key] for key in ("LogGroupName", "RetentionInDays")} == {"LogGroupName": f"/aws/sagemaker/Endpoints/{variant.settings.endpoint_name}",
-                     "RetentionInDays": variant.settings.log_retention_days}
+    assert group["LogGroupName"] == f"/aws/sagemaker/Endpoints/{variant.settings.endpoint_name}"
+    assert group["RetentionInDays"] == variant.settings.log_retention_days
 
 
 # MARK: network
@@ -248,7 +248,7 @@ def test_deploy_scripts_repository_lifecycle_matches_the_stacks(variants):
     """scripts/deploy --skip-cdk creates the repository by API: with the same rules as the stack."""
     import sys
 
-    from conftest import INFRA
+    from infra_support import INFRA
 
     sys.path.insert(0, str(INFRA.parent / "scripts"))
     from deploylib.registry import lifecycle_policy

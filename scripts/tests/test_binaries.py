@@ -11,7 +11,7 @@ import urllib.request
 
 import pytest
 
-from conftest import REPO_ROOT
+from deploylib.settings_bridge import REPO_ROOT
 
 TAG = "c-00aa11bb22cc"
 

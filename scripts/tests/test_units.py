@@ -116,7 +116,8 @@ def test_update_endpoint_keeps_scaled_capacity_and_waits_out_running_jobs():
             "TerminationWaitInSeconds": settings.termination_wait_seconds,
             "MaximumExecutionTimeoutInSeconds": 3600}}})
     with stubber:
-        outcome = endpoint.deploy_by_api(client, settings, image_uri="r/repo:c-1", tag="c-1", role_arn="arn:aws:iam::123456789012:role/worker",
+        outcome = endpoint.deploy_by_api(client, settings, image_uri="r/repo:c-1", tag="c-1",
+                                         role_arn="arn:aws:iam::123456789012:role/worker",
                                          secret_arn="arn:aws:secretsmanager:us-east-1:123456789012:secret:s-AbCdEf",
                                          region="us-east-1", vpc_config=None)
     assert outcome == "updated"

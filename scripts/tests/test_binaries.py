@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import urllib.request
 
@@ -21,7 +22,9 @@ def _missing(variable: str, default: str, subcommand: str, option: str) -> str |
     if not os.access(path, os.X_OK):
         return f"{path} is not built (set {variable} or run swift build)"
     result = subprocess.run([path, subcommand, "--help"], capture_output=True, text=True, timeout=60)
-    if result.returncode != 0 or option not in result.stdout + result.stderr:
+    text = result.stdout + result.stderr
+    # An unknown subcommand makes swift-argument-parser print the root help: look for its own usage.
+    if result.returncode != 0 or not re.search(rf"USAGE:.*\b{subcommand}\b", text) or option not in text:
         return f"`{os.path.basename(path)} {subcommand} {option}` does not exist yet (its module is pending)"
     return None
 

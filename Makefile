@@ -50,7 +50,7 @@ test-deploy:
 
 ## Benchmarks (release build); see docs/performance.md.
 bench:
-	scripts/bench
+	scripts/bench/run-all
 
 clean:
 	rm -rf .build .build-* data

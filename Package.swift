@@ -163,7 +163,6 @@ let package = Package(
                 "RAGWorker",
                 "RAGPipeline",
                 "TestSupport",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings

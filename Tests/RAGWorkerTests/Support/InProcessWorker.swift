@@ -16,6 +16,8 @@ struct InProcessWorker: Sendable {
     let runtime: WorkerRuntime
     let metrics: TestMetrics
     let http: CurlHTTPClient
+    /// The service group, to trigger a graceful shutdown (as SIGTERM does) from a test.
+    let group: ServiceGroup
 
     /// Runs `body` against a started worker, then shuts it down gracefully and removes its data.
     static func with<Value: Sendable>(
@@ -45,7 +47,7 @@ struct InProcessWorker: Sendable {
                 port = value
                 break
             }
-            let worker = InProcessWorker(baseURL: "http://127.0.0.1:\(port)", runtime: runtime, metrics: metrics, http: http)
+            let worker = InProcessWorker(baseURL: "http://127.0.0.1:\(port)", runtime: runtime, metrics: metrics, http: http, group: group)
             try await worker.waitUntilReady()
             do {
                 let value = try await body(worker)

@@ -21,15 +21,21 @@ public struct ContainerCredentialProvider: AWSCredentialProvider {
     private let httpClient: any HTTPClient
     private let timeout: Duration
     private let attempts: Int
+    private let relativeURIBase: String
 
     /// - Parameters:
     ///   - timeout: per attempt; the endpoint is local, so answers come fast or not at all.
     ///   - attempts: transport failures and 5xx answers are tried again up to this many times.
-    public init(environment: [String: String], httpClient: any HTTPClient, timeout: Duration = .seconds(2), attempts: Int = 3) {
+    ///   - relativeURIBase: where relative URIs point; only tests change it.
+    public init(
+        environment: [String: String], httpClient: any HTTPClient, timeout: Duration = .seconds(2), attempts: Int = 3,
+        relativeURIBase: String = ContainerCredentialProvider.relativeBase
+    ) {
         self.environment = environment
         self.httpClient = httpClient
         self.timeout = timeout
         self.attempts = max(1, attempts)
+        self.relativeURIBase = relativeURIBase
     }
 
     public func credentials() async throws -> AWSCredentials {
@@ -66,7 +72,7 @@ public struct ContainerCredentialProvider: AWSCredentialProvider {
     func endpointURL() throws -> String {
         if let relative = environment.nonEmpty("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") {
             let path = relative.hasPrefix("/") ? relative : "/" + relative
-            return Self.relativeBase + path
+            return relativeURIBase + path
         }
         guard let full = environment.nonEmpty("AWS_CONTAINER_CREDENTIALS_FULL_URI") else {
             throw AWSCredentialsError.unavailable(

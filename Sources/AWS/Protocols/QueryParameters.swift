@@ -4,9 +4,9 @@ import Foundation
 /// form encoding.
 ///
 /// Lists use the `Name.member.N` convention (1-based); nested structures extend the key with
-/// `.Field`. Every character outside RFC 3986's unreserved set is percent-encoded, as the SDKs
-/// do: libcurl signs the body bytes as sent, and servers that re-encode the form before checking
-/// the signature (moto does) only agree when nothing was left unescaped.
+/// `.Field`. Every character outside RFC 3986's unreserved set is percent-encoded and spaces
+/// become `+`, exactly as botocore encodes: libcurl signs the body bytes as sent, and moto
+/// re-encodes the parsed form before checking the signature, so any other spelling fails there.
 public struct QueryParameters: Sendable, Equatable {
     public private(set) var pairs: [Pair]
 
@@ -62,7 +62,7 @@ public struct QueryParameters: Sendable, Equatable {
     public func formBody(action: String, version: String) -> String {
         var all = [Pair(name: "Action", value: action), Pair(name: "Version", value: version)]
         all.append(contentsOf: pairs)
-        return all.map { Self.percentEncode($0.name) + "=" + Self.percentEncode($0.value) }.joined(separator: "&")
+        return all.map { Self.formEncode($0.name) + "=" + Self.formEncode($0.value) }.joined(separator: "&")
     }
 
     /// The value of the first parameter named `name` (tests and logging).
@@ -84,6 +84,13 @@ public struct QueryParameters: Sendable, Equatable {
             }
         }
         return result
+    }
+
+    /// Form encoding: ``percentEncode(_:)`` with spaces as `+`, byte for byte what botocore sends
+    /// (Python's `urlencode`). AWS reads either form; moto rebuilds the body this way from the
+    /// parsed form before checking the signature, so only this form verifies there.
+    public static func formEncode(_ text: String) -> String {
+        percentEncode(text).replacingOccurrences(of: "%20", with: "+")
     }
 
     /// Shortest round-tripping decimal form; integral values without a fraction (`120`, not `120.0`).

@@ -40,7 +40,7 @@ public struct RetryPolicy: Sendable {
     }
 
     /// One attempt, no retries.
-    public static let none = RetryPolicy(maxAttempts: 1)
+    public static let noRetries = RetryPolicy(maxAttempts: 1)
 
     /// Whether a call that failed with `error` on attempt `attempt` (1-based) gets another attempt.
     public func shouldRetry(_ error: AWSError, attempt: Int) -> Bool {

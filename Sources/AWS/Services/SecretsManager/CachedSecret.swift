@@ -95,6 +95,9 @@ public actor CachedSecret {
                 lastRefreshError = nil
             }
             return snapshot
+        } catch is CancellationError {
+            if inFlight == task { inFlight = nil }
+            throw CancellationError()
         } catch {
             let failure = error as? SecretConfigurationError
                 ?? SecretConfigurationError(.unavailable, secretID: secretID, message: "cannot be read: \(error)")

@@ -142,7 +142,17 @@ let package = Package(
         ),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "AWSTests", dependencies: ["AWS", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "AWSTests",
+            dependencies: [
+                "AWS",
+                "Curl",
+                "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "TelemetryTests",
             dependencies: [

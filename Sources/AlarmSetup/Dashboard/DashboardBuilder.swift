@@ -36,7 +36,8 @@ struct DashboardBuilder: Sendable {
             # RAG Worker · \(target.endpointName)
             Made by `alarm-setup` from the metric catalogue: edits in the console are overwritten by the next \
             `alarm-setup apply`. Runbook: `docs/runbook.md`. First commands: `rag-worker postmortem --slowest`, \
-            `rag-worker postmortem --failed`. Metrics namespace `\(target.namespace)`, log group `\(target.resolvedLogGroup)`.
+            `rag-worker postmortem --failed`. Metrics namespace `\(target.namespace)`, log group `\(target.resolvedLogGroup)`. \
+            \(AlarmBuilder.ownershipMarker(endpoint: target.endpointName))
             """
         return DashboardWidget(kind: .text, width: 24, height: 2, properties: ["markdown": .string(markdown)])
     }

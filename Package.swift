@@ -164,7 +164,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "AlarmSetupTests", dependencies: ["AlarmSetup", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "AlarmSetupTests",
+            dependencies: [
+                "AlarmSetup",
+                "TestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,44 +1,53 @@
+import Telemetry
+
 /// The CloudWatch Logs Insights queries of the dashboard and the runbook, all in this one file so
-/// they follow the worker's JSON log events (docs/observability.md) in one place.
+/// they follow the worker's JSON log events in one place.
 ///
-/// Field names are those of the CloudWatch Logs exporter's span-end events.
+/// Fields are those of the Telemetry CloudWatch Logs exporter (`TelemetryRecord+JSON.swift`): a span
+/// event has `type` = `span`, `name`, `trace.id`, `duration_ms`, `status`, `status.message` and the
+/// span attributes under `attributes` (Logs Insights flattens them to `attributes.rag.job.id` …).
+/// The job span (`rag.job`) covers the pipeline run and carries `rag.job.id`, `rag.outcome`
+/// (`succeeded` / `failed`) and `rag.error.code`; stage spans are `rag.<stage>`.
 enum LogsInsightsQueries {
     /// The fields of the worker's log events the queries read.
     enum Field {
         static let eventType = "type"
         static let spanName = "name"
         static let durationMilliseconds = "duration_ms"
-        static let traceID = "trace_id"
-        static let jobID = "`attributes.rag.job.id`"
-        static let outcome = "`attributes.rag.outcome`"
-        static let errorCode = "`attributes.rag.error.code`"
-        static let stage = "`attributes.rag.stage`"
-        static let provider = "`attributes.rag.provider`"
+        static let traceID = LogKeys.traceID
+        static let statusMessage = "`status.message`"
+        static let jobID = "attributes.\(SpanAttributes.jobID)"
+        static let outcome = "attributes.\(SpanAttributes.outcome)"
+        static let errorCode = "attributes.\(SpanAttributes.errorCode)"
+        static let provider = "attributes.\(SpanAttributes.provider)"
+        static let attempts = "attributes.\(SpanAttributes.attempts)"
     }
 
-    /// The span that covers a whole job.
+    /// The span that covers a whole job (the worker's job runner names it so).
     static let jobSpanName = "rag.job"
 
-    /// The 20 slowest jobs in the time range, slowest first.
+    /// The 20 slowest job runs in the time range, slowest first.
     static let slowestJobs = """
-        filter \(Field.spanName) = "\(jobSpanName)" \
+        filter \(Field.eventType) = "span" and \(Field.spanName) = "\(jobSpanName)" \
         | fields @timestamp, \(Field.jobID) as job, \(Field.durationMilliseconds) / 1000 as seconds, \
         \(Field.outcome) as outcome, \(Field.traceID) as trace \
         | sort seconds desc | limit 20
         """
 
-    /// The failed jobs in the time range, latest first, with the stage, provider and error that failed them.
+    /// The failed jobs in the time range, latest first, with the error that failed them.
     static let failedJobs = """
-        filter \(Field.spanName) like /^rag\\./ and \(Field.outcome) = "failed" \
-        | fields @timestamp, \(Field.jobID) as job, \(Field.spanName) as span, \(Field.stage) as stage, \
-        \(Field.provider) as provider, \(Field.errorCode) as error, \(Field.traceID) as trace \
+        filter \(Field.eventType) = "span" and \(Field.spanName) = "\(jobSpanName)" and \(Field.outcome) = "failed" \
+        | fields @timestamp, \(Field.jobID) as job, \(Field.errorCode) as error, \(Field.statusMessage) as message, \
+        \(Field.durationMilliseconds) / 1000 as seconds, \(Field.traceID) as trace \
         | sort @timestamp desc | limit 50
         """
 
-    /// Every event of one job, in order (the runbook's follow-up query; replace the job id).
-    static func jobTimeline(jobID: String) -> String {
-        "filter \(Field.jobID) = \"\(jobID)\" | fields @timestamp, \(Field.spanName), \(Field.durationMilliseconds), "
-            + "\(Field.outcome), \(Field.errorCode) | sort @timestamp asc"
+    /// Every span of one job, in order: which stage, which provider, how long, how it ended.
+    static func jobTimeline(traceID: String) -> String {
+        "filter \(Field.eventType) = \"span\" and \(Field.traceID) = \"\(traceID)\" "
+            + "| fields @timestamp, \(Field.spanName) as span, \(Field.durationMilliseconds) as ms, status, "
+            + "\(Field.provider) as provider, \(Field.attempts) as attempts, \(Field.errorCode) as error "
+            + "| sort @timestamp asc"
     }
 
     /// A query as a dashboard log widget takes it: `SOURCE '<group>' | <query>`.

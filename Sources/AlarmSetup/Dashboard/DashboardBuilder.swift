@@ -92,7 +92,12 @@ struct DashboardBuilder: Sendable {
             .metric(.worker(MetricCatalogue.queueDepth, target: target), stat: .maximum, label: "queue depth (max)"),
             wait,
         ]
-        return graph("Rejections, queue depth and wait", rows: rows, unit: .count, width: 8)
+        var widget = graph("Rejections, queue depth and wait", rows: rows, unit: .count, width: 8)
+        widget.properties["yAxis"] = [
+            "left": ["label": .string(MetricCatalogue.queueDepth.unit.rawValue), "min": 0, "showUnits": false],
+            "right": ["label": .string(MetricCatalogue.queueWait.unit.rawValue), "min": 0, "showUnits": false],
+        ]
+        return widget
     }
 
     private func webhooks() -> DashboardWidget {

@@ -41,6 +41,29 @@ struct CatalogueConformanceTests {
         #expect(Set(ExternalMetricCatalogue.all.map(\.name)).subtracting(shown).isEmpty)
     }
 
+    @Test("dashboard graphs, each axis labelled with the unit of the metrics drawn on it")
+    func axisUnits() throws {
+        let definitions = try Fixtures.definitions()
+        let (dashboard, _) = try Fixtures.rendered(definitions)
+        var checked = 0
+        for widget in dashboard["widgets"]?.arrayValue ?? [] where widget["type"]?.stringValue == "metric" {
+            let properties = try #require(widget["properties"])
+            for row in properties["metrics"]?.arrayValue ?? [] {
+                let items = row.arrayValue ?? []
+                guard items.count >= 2, let namespace = items[0].stringValue, let name = items[1].stringValue else { continue }
+                let options = items.last?.objectValue ?? [:]
+                if options["visible"] == .bool(false) { continue }
+                let unit = namespace == definitions.target.namespace
+                    ? MetricCatalogue.definition(named: name)?.unit.rawValue
+                    : ExternalMetricCatalogue.all.first { $0.name == name }?.unit.rawValue
+                let axis = options["yAxis"]?.stringValue ?? "left"
+                #expect(properties["yAxis"]?[axis]?["label"]?.stringValue == unit, "\(name) on \(axis) axis")
+                checked += 1
+            }
+        }
+        #expect(checked > 30)
+    }
+
     @Test("checker, a metric outside the catalogue or with a wrong unit or dimension, is reported")
     func checkerCatchesStrangers() {
         let ns = MetricCatalogue.defaultNamespace

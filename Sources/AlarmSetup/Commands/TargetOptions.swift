@@ -6,7 +6,9 @@ struct TargetOptions: ParsableArguments {
     /// The endpoint name the committed files under `dashboards/` are rendered for.
     static let defaultEndpointName = "rag-worker-prod"
 
-    @Option(help: "SageMaker endpoint name: the EndpointName dimension (RAG_ENDPOINT_NAME of the worker), alarm prefix and dashboard name.")
+    @Option(
+        name: [.customLong("endpoint-name"), .customLong("endpoint")],
+        help: "SageMaker endpoint name: the EndpointName dimension (RAG_ENDPOINT_NAME of the worker), alarm prefix and dashboard name.")
     var endpointName = defaultEndpointName
 
     @Option(help: "Namespace of the worker's metrics. Default: $RAG_METRICS_NAMESPACE, else \(MetricCatalogue.defaultNamespace).")

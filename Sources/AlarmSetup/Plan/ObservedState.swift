@@ -3,8 +3,10 @@ struct ObservedState: Sendable, Hashable {
     struct Topic: Sendable, Hashable {
         var arn: String
         /// Tagged by alarm-setup when it created the topic; only such a topic is ever deleted.
-        var managed: Bool
-        var subscriptions: [Subscription]
+        /// `nil` when not read (apply and verify do not need it).
+        var managed: Bool?
+        /// `nil` when not read (no subscription was asked for).
+        var subscriptions: [Subscription]?
     }
 
     /// `nil` when the topic does not exist.

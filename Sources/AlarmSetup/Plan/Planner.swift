@@ -44,7 +44,7 @@ enum Planner {
                 details: owned ? [] : ["no alarm-setup marker in its body"]))
         }
         if let topic = observed.topic {
-            let owned = topic.managed && target.externalTopicARN == nil
+            let owned = topic.managed == true && target.externalTopicARN == nil
             changes.append(.init(
                 resource: .topic, name: topic.arn, action: owned ? .delete : .notOwned,
                 details: owned ? [] : ["not created by alarm-setup"]))
@@ -96,7 +96,7 @@ enum Planner {
         }
         var changes: [ProvisioningPlan.Change] = [.init(resource: .topic, name: topic.arn, action: .unchanged)]
         for subscription in desired.subscriptions {
-            let present = topic.subscriptions.contains(subscription)
+            let present = topic.subscriptions?.contains(subscription) == true
             changes.append(.init(resource: .subscription, name: subscription.description, action: present ? .unchanged : .create))
         }
         return changes

@@ -35,8 +35,8 @@ struct DashboardBuilder: Sendable {
         let markdown = """
             # RAG Worker · \(target.endpointName)
             Made by `alarm-setup` from the metric catalogue: edits in the console are overwritten by the next \
-            `alarm-setup apply`. Runbook: `docs/runbook.md`. First commands: `rag-worker postmortem --slowest`, \
-            `rag-worker postmortem --failed`. Metrics namespace `\(target.namespace)`, log group `\(target.resolvedLogGroup)`. \
+            `alarm-setup apply`. Runbook: `docs/runbook.md`. On an instance you can reach: \
+            `rag-worker postmortem --since 1h`, `rag-worker postmortem --job <id>`. Metrics namespace `\(target.namespace)`, log group `\(target.resolvedLogGroup)`. \
             \(AlarmBuilder.ownershipMarker(endpoint: target.endpointName))
             """
         return DashboardWidget(kind: .text, width: 24, height: 2, properties: ["markdown": .string(markdown)])

@@ -118,6 +118,7 @@ let package = Package(
             name: "AlarmSetup",
             dependencies: [
                 "AWS",
+                "Curl",
                 "Telemetry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -181,6 +182,7 @@ let package = Package(
             name: "AlarmSetupTests",
             dependencies: [
                 "AlarmSetup",
+                "AWS",
                 "TestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

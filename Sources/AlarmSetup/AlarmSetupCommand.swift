@@ -7,5 +7,5 @@ struct AlarmSetupCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "alarm-setup",
         abstract: "Provision the RAG Worker endpoint's CloudWatch alarms, SNS topic and dashboard.",
-        subcommands: [RenderCommand.self])
+        subcommands: [PlanCommand.self, ApplyCommand.self, RenderCommand.self, VerifyCommand.self, DestroyCommand.self])
 }

@@ -57,7 +57,7 @@ extension DashboardBuilder {
         let limit = settings.modelLatencyThresholdSeconds
         return graph(
             "SageMaker latency of /invocations (µs)", rows: rows, unit: ExternalMetricCatalogue.modelLatency.unit,
-            width: 8, lines: [("alarm at \(limit) s", limit * 1_000_000)])
+            width: 8, lines: [("alarm at \(limit.compactText) s", limit * 1_000_000)])
     }
 
     func instanceUtilization() -> DashboardWidget {

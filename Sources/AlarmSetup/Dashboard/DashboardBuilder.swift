@@ -75,7 +75,7 @@ struct DashboardBuilder: Sendable {
         ]
         var widget = graph(
             "Error rate (%), \(period / 60)-minute periods", rows: rows, unit: .percent, width: 8,
-            lines: [("alarm at \(settings.errorRatePercent) %", settings.errorRatePercent)])
+            lines: [("alarm at \(settings.errorRatePercent.compactText) %", settings.errorRatePercent)])
         widget.properties["period"] = .number(Double(period))
         return widget
     }

@@ -10,7 +10,7 @@ struct AlarmBuilder: Sendable {
         let p = AlarmStatistic.percentile(99)
         let limit = settings.latencyThresholdSeconds
         return alarm(
-            .jobLatencyP99, about: "\(p.name) job latency above \(format(limit)) s",
+            .jobLatencyP99, about: "\(p.name) job latency above \(limit.compactText) s",
             metric: .worker(MetricCatalogue.jobLatency, target: target), statistic: p,
             window: settings.latencyPercentileWindow, threshold: limit, comparison: .greaterThanThreshold,
             // No jobs means no latency to complain about; silence has its own alarm.
@@ -20,7 +20,7 @@ struct AlarmBuilder: Sendable {
     func jobLatencyMaximum() -> MetricAlarmDefinition {
         let limit = settings.latencyThresholdSeconds
         return alarm(
-            .jobLatencyMax, about: "a job took longer than \(format(limit)) s",
+            .jobLatencyMax, about: "a job took longer than \(limit.compactText) s",
             metric: .worker(MetricCatalogue.jobLatency, target: target), statistic: .maximum,
             window: settings.latencyMaximumWindow, threshold: limit, comparison: .greaterThanThreshold,
             missing: .notBreaching)
@@ -34,7 +34,7 @@ struct AlarmBuilder: Sendable {
         let failed = MetricReference.worker(MetricCatalogue.jobsFailed, target: target)
         let succeeded = MetricReference.worker(MetricCatalogue.jobsSucceeded, target: target)
         var definition = alarm(
-            .errorRate, about: "more than \(format(settings.errorRatePercent)) % of completed jobs failed",
+            .errorRate, about: "more than \(settings.errorRatePercent.compactText) % of completed jobs failed",
             metric: nil, statistic: nil, window: window, threshold: settings.errorRatePercent,
             comparison: .greaterThanThreshold, missing: .notBreaching)
         definition.metrics = [
@@ -50,7 +50,7 @@ struct AlarmBuilder: Sendable {
 
     func webhookDeadLetters() -> MetricAlarmDefinition {
         alarm(
-            .webhookDeadLetters, about: "at least \(format(settings.deadLetterThreshold)) webhook delivery dead-lettered",
+            .webhookDeadLetters, about: "at least \(settings.deadLetterThreshold.compactText) webhook delivery dead-lettered",
             metric: .worker(MetricCatalogue.webhookFailures, target: target), statistic: .sum,
             window: settings.deadLetterWindow, threshold: settings.deadLetterThreshold,
             comparison: .greaterThanOrEqualToThreshold, missing: .notBreaching)
@@ -59,7 +59,7 @@ struct AlarmBuilder: Sendable {
     func invocation5XXErrors() -> MetricAlarmDefinition {
         alarm(
             .invocation5XXErrors,
-            about: "at least \(format(settings.invocation5XXThreshold)) InvokeEndpoint calls answered 5xx",
+            about: "at least \(settings.invocation5XXThreshold.compactText) InvokeEndpoint calls answered 5xx",
             metric: .external(ExternalMetricCatalogue.invocation5XXErrors, target: target), statistic: .sum,
             window: settings.invocation5XXWindow, threshold: settings.invocation5XXThreshold,
             comparison: .greaterThanOrEqualToThreshold, missing: .notBreaching)
@@ -69,7 +69,7 @@ struct AlarmBuilder: Sendable {
     func modelLatency() -> MetricAlarmDefinition {
         let seconds = settings.modelLatencyThresholdSeconds
         return alarm(
-            .modelLatency, about: "an /invocations answer took longer than \(format(seconds)) s",
+            .modelLatency, about: "an /invocations answer took longer than \(seconds.compactText) s",
             metric: .external(ExternalMetricCatalogue.modelLatency, target: target), statistic: .maximum,
             window: settings.modelLatencyWindow, threshold: seconds * 1_000_000,
             comparison: .greaterThanThreshold, missing: .notBreaching)
@@ -81,14 +81,14 @@ struct AlarmBuilder: Sendable {
         let threshold = settings.cpuPercentPerCore * Double(settings.instanceVCPUs)
         return alarm(
             .cpuUtilization,
-            about: "CPU above \(format(settings.cpuPercentPerCore)) % per core (\(format(threshold)) % over \(settings.instanceVCPUs) vCPUs)",
+            about: "CPU above \(settings.cpuPercentPerCore.compactText) % per core (\(threshold.compactText) % over \(settings.instanceVCPUs) vCPUs)",
             metric: .external(ExternalMetricCatalogue.cpuUtilization, target: target), statistic: .average,
             window: settings.cpuWindow, threshold: threshold, comparison: .greaterThanThreshold, missing: .missing)
     }
 
     func memoryUtilization() -> MetricAlarmDefinition {
         alarm(
-            .memoryUtilization, about: "memory above \(format(settings.memoryPercent)) %",
+            .memoryUtilization, about: "memory above \(settings.memoryPercent.compactText) %",
             metric: .external(ExternalMetricCatalogue.memoryUtilization, target: target), statistic: .average,
             window: settings.memoryWindow, threshold: settings.memoryPercent, comparison: .greaterThanThreshold,
             missing: .missing)
@@ -133,9 +133,5 @@ struct AlarmBuilder: Sendable {
 
     private func describe(_ kind: AlarmKind, _ text: String) -> String {
         "\(kind.title): \(text). Runbook: \(kind.runbookLink). \(Self.ownershipMarker(endpoint: target.endpointName))"
-    }
-
-    private func format(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : String(value)
     }
 }

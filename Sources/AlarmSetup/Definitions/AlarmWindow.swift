@@ -41,3 +41,10 @@ struct AlarmWindow: Sendable, Hashable, Codable, CustomStringConvertible {
         return problems
     }
 }
+
+extension Double {
+    /// `120` for whole numbers, `2.5` otherwise: thresholds as people write them.
+    var compactText: String {
+        self == rounded() && abs(self) < 1e15 ? String(Int64(self)) : String(self)
+    }
+}

@@ -7,7 +7,19 @@ struct JSONDifference: Sendable, Hashable, CustomStringConvertible {
     /// The value found, or `nil` when the found document lacks the path.
     let found: JSONValue?
 
-    var description: String { "\(path): \(Self.text(found)) → \(Self.text(wanted))" }
+    var description: String {
+        if case .string(let a)? = found, case .string(let b)? = wanted, max(a.count, b.count) > 80 {
+            // Long texts: show where they start to differ.
+            let common = zip(a, b).prefix { $0 == $1 }.count
+            let skip = max(0, common - 30)
+            func excerpt(_ s: String) -> String {
+                let part = s.dropFirst(skip).prefix(60)
+                return "\"" + (skip > 0 ? "…" : "") + part + (skip + part.count < s.count ? "…" : "") + "\""
+            }
+            return "\(path): \(excerpt(a)) → \(excerpt(b))"
+        }
+        return "\(path): \(Self.text(found)) → \(Self.text(wanted))"
+    }
 
     /// Every differing leaf path between `wanted` and `found`.
     static func between(_ wanted: JSONValue?, _ found: JSONValue?, path: String = "") -> [JSONDifference] {

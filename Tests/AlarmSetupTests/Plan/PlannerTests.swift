@@ -124,5 +124,8 @@ struct PlannerTests {
         #expect(JSONDifference.between(wanted, found).map(\.description) == [
             "a.b: 2 → 1", "a.c[1]: 3 → 2", "d: (none) → \"x\"", "e: true → (none)",
         ])
+        let long = String(repeating: "x", count: 100)
+        let difference = JSONDifference.between(.string(long + "new tail"), .string(long + "old tail"))
+        #expect(difference.map(\.description) == ["(document): \"…\(String(repeating: "x", count: 30))old tail\" → \"…\(String(repeating: "x", count: 30))new tail\""])
     }
 }

@@ -21,6 +21,8 @@ struct ProvisioningSession: Sendable {
         }
         let provisioner = Provisioner(client: client)
         let placeholder = targetOptions.target(environment: environment, region: region, accountID: DeploymentTarget.placeholderAccountID)
+        // Refuse bad options before the first AWS call.
+        _ = try AlarmDefinitions(target: placeholder, settings: tuning.settings)
         let target = try await provisioner.resolve(placeholder)
         let definitions = try AlarmDefinitions(target: target, settings: tuning.settings)
         let session = ProvisioningSession(

@@ -118,6 +118,7 @@ let package = Package(
             name: "AlarmSetup",
             dependencies: [
                 "AWS",
+                "Curl",
                 "Telemetry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -177,7 +178,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "AlarmSetupTests", dependencies: ["AlarmSetup", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "AlarmSetupTests",
+            dependencies: [
+                "AlarmSetup",
+                "AWS",
+                "TestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -26,10 +26,15 @@ struct JobFailure: Sendable, Equatable, Codable {
 /// A job as the store keeps it.
 struct JobRecord: Sendable {
     var request: JobRequest
+    /// Set when the stored body no longer passes validation (a rule changed after it was
+    /// accepted): the runner fails such a job instead of running it.
+    var storedRequestProblem: String? = nil
     var state: JobState
     var traceID: String
+    var traceparent: String
+    var validationMilliseconds: Double
     var acceptedAt: Date
-    /// First time a runner started the pipeline.
+    /// When the latest run started (a job re-run after a crash starts again from scratch).
     var startedAt: Date?
     var finishedAt: Date?
     /// How many times a runner claimed the job (more than one after a crash or a replaced instance).

@@ -5,7 +5,7 @@ import SQLite
 extension SQLiteJobStore {
     /// A job with its delivery status; callers append the `WHERE` clause.
     static let selectJob = """
-        SELECT j.id, j.state, j.request, j.trace_id, j.accepted_at, j.started_at, j.finished_at,
+        SELECT j.id, j.state, j.request, j.trace_id, j.traceparent, j.validation_ms, j.accepted_at, j.started_at, j.finished_at,
             j.attempts, j.stage_timings, j.result, j.failure,
             o.state AS delivery_state, o.attempts AS delivery_attempts, o.last_status AS delivery_status,
             o.last_error AS delivery_error, o.next_attempt_at AS delivery_next, o.delivered_at AS delivery_at
@@ -14,7 +14,8 @@ extension SQLiteJobStore {
 
     static func record(from row: SQLiteRow) throws -> JobRecord {
         let decoder = JSONDecoder()
-        let request = try decoder.decode(JobRequest.self, from: row.data("request") ?? Data())
+        let id = row.string("id") ?? ""
+        let stored = StoredRequest(id: id, body: row.data("request") ?? Data())
         let delivery = row.string("delivery_state").flatMap(DeliveryStatus.State.init(rawValue:)).map { state in
             DeliveryStatus(
                 state: state,
@@ -26,9 +27,12 @@ extension SQLiteJobStore {
             )
         }
         return JobRecord(
-            request: request,
+            request: stored.request,
+            storedRequestProblem: stored.problem,
             state: JobState(rawValue: row.string("state") ?? "") ?? .queued,
             traceID: row.string("trace_id") ?? "",
+            traceparent: row.string("traceparent") ?? "",
+            validationMilliseconds: row.double("validation_ms") ?? 0,
             acceptedAt: Date(unixMilliseconds: Int64(row.int("accepted_at") ?? 0)),
             startedAt: row.int("started_at").map { Date(unixMilliseconds: Int64($0)) },
             finishedAt: row.int("finished_at").map { Date(unixMilliseconds: Int64($0)) },
@@ -38,6 +42,27 @@ extension SQLiteJobStore {
             failure: try row.data("failure").map { try decoder.decode(JobFailure.self, from: $0) },
             delivery: delivery
         )
+    }
+}
+
+/// A stored request body, validated again on load (rules may have changed since it was accepted).
+struct StoredRequest {
+    let request: JobRequest
+    /// Why the stored body no longer validates, if it does not.
+    let problem: String?
+
+    init(id: String, body: Data) {
+        switch JobRequest.decode(from: Array(body)) {
+        case .success(let request):
+            self.request = request
+            self.problem = nil
+        case .failure(let error):
+            self.request = JobRequest(jobID: id, title: "", description: "")
+            self.problem = switch error {
+            case .malformed(let message): message
+            case .invalid(let problems): problems.map { "\($0.path): \($0.problem)" }.joined(separator: "; ")
+            }
+        }
     }
 }
 
@@ -51,12 +76,4 @@ extension Date {
 
     /// This date as the store will give it back.
     var truncatedToMilliseconds: Date { Date(unixMilliseconds: unixMilliseconds) }
-}
-
-extension Duration {
-    /// The duration in seconds, for `Date` arithmetic.
-    var timeInterval: TimeInterval {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) / 1e18
-    }
 }

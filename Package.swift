@@ -185,8 +185,10 @@ let package = Package(
             dependencies: [
                 "RAGWorker",
                 "RAGPipeline",
+                "Telemetry",
                 "TestSupport",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
         ),

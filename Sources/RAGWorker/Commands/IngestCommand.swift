@@ -38,14 +38,14 @@ struct IngestCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let config = try Config.load(environment: ProcessInfo.processInfo.environment)
+        let client = CurlHTTPClient()
+        defer { client.shutdown() }
+        let (config, _) = try await loadConfigOrExit(httpClient: client)
         let logger = {
             var logger = Logger(label: "rag-worker.ingest")
             logger.logLevel = config.logLevel
             return logger
         }()
-        let client = CurlHTTPClient()
-        defer { client.shutdown() }
         let paths = self.paths
         let sample = self.sample
         let chunker = DocumentChunker(maxCharacters: maxChunkCharacters)

@@ -44,7 +44,7 @@ public final class PostgresServer: Sendable {
             }
             _ = try await run("/bin/chown", ["pgserver", data])
         }
-        let port = try freePort()
+        let port = try freeLoopbackPort()
         let server = PostgresServer(port: port, root: root, dataDirectory: data, binDirectory: bin, runAs: runAs)
         try await server.pg("initdb", ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"])
         try await server.pg("pg_ctl", ["-D", data, "-w", "-t", "30", "-l", data + "/server.log",
@@ -151,27 +151,6 @@ public final class PostgresServer: Sendable {
 
     private static func shellQuoted(_ text: String) -> String {
         "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
-    }
-
-    /// A TCP port nobody listens on right now (the kernel picks it).
-    static func freePort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw PostgresServerError(message: "socket() failed") }
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) }
-        }
-        guard bound == 0 else { throw PostgresServerError(message: "bind() failed") }
-        let named = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
-        }
-        guard named == 0 else { throw PostgresServerError(message: "getsockname() failed") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
 

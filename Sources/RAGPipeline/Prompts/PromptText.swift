@@ -10,7 +10,17 @@ enum PromptText {
     static func untrusted(_ text: String, limit: Int = 10_000) -> String {
         var text = text
         if text.count > limit { text = String(text.prefix(limit)) + " […]" }
-        return text.replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+        guard text.utf8.contains(where: { $0 == 0x3C || $0 == 0x3E }) else { return text }
+        var escaped = ""
+        escaped.reserveCapacity(text.utf8.count + 16)
+        for character in text {
+            switch character {
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            default: escaped.append(character)
+            }
+        }
+        return escaped
     }
 
     static func jobBlock(_ job: JobRequest) -> String {

@@ -26,16 +26,20 @@ public struct OutputGuard: Sendable {
     public func leakedSecretCount(in texts: [String]) -> Int {
         let secrets = Self.expand(secretValues())
         guard !secrets.isEmpty else { return 0 }
-        let joined = texts.joined(separator: "\n")
-        let lowered = joined.lowercased()
-        let normalized = Self.normalize(joined)
-        let words = Set(joined.split { !($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }.map(String.init))
+        // Byte-level search over lower-cased UTF-8: runs on every job, so no Foundation string search.
+        let lowered = Array(texts.joined(separator: "\n").lowercased().utf8)
+        let compactText = Self.compact(lowered)
+        var words: Set<[UInt8]>?
         return secrets.filter { secret in
-            if secret.count < 8 { return words.contains(secret) }
-            let variants = Self.variants(of: secret)
-            if variants.contains(where: { lowered.contains($0) }) { return true }
-            let compact = Self.normalize(secret)
-            return compact.count >= 8 && normalized.contains(compact)
+            let bytes = Array(secret.utf8)
+            if secret.count < 8 {
+                // Short secrets only as whole words, exactly (case kept).
+                if words == nil { words = Self.words(Array(texts.joined(separator: "\n").utf8)) }
+                return words?.contains(bytes) ?? false
+            }
+            if Self.variants(of: secret).contains(where: { Self.contains(lowered, $0) }) { return true }
+            let compactSecret = Self.compact(Array(secret.lowercased().utf8))
+            return compactSecret.count >= 8 && Self.contains(compactText, compactSecret)
         }.count
     }
 
@@ -64,17 +68,54 @@ public struct OutputGuard: Sendable {
         return Array(secrets)
     }
 
-    /// Lower-cased forms to look for: the value, reversed, Base64 (without padding), hex.
-    private static func variants(of secret: String) -> [String] {
+    /// Lower-cased UTF-8 forms to look for: the value, reversed, Base64 (without padding), hex.
+    private static func variants(of secret: String) -> [[UInt8]] {
         let data = Data(secret.utf8)
         let base64 = data.base64EncodedString().trimmingCharacters(in: CharacterSet(charactersIn: "="))
         let hex = DocumentChunk.hex(data)
-        return [secret, String(secret.reversed()), base64, hex].map { $0.lowercased() }
+        return [secret, String(secret.reversed()), base64, hex].map { Array($0.lowercased().utf8) }
     }
 
-    /// Letters and digits only, lower-cased.
-    private static func normalize(_ text: String) -> String {
-        String(text.lowercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.map(Character.init))
+    /// Letters and digits only: ASCII letters and digits, and every non-ASCII byte.
+    private static func compact(_ bytes: [UInt8]) -> [UInt8] {
+        bytes.filter { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x41 && $0 <= 0x5A) || $0 >= 0x80 }
+    }
+
+    /// Runs of letters, digits, `_` and `-`.
+    private static func words(_ bytes: [UInt8]) -> Set<[UInt8]> {
+        var words: Set<[UInt8]> = []
+        var current: [UInt8] = []
+        for byte in bytes {
+            if (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                || byte >= 0x80 || byte == 0x5F || byte == 0x2D {
+                current.append(byte)
+            } else if !current.isEmpty {
+                words.insert(current)
+                current.removeAll(keepingCapacity: true)
+            }
+        }
+        if !current.isEmpty { words.insert(current) }
+        return words
+    }
+
+    /// Whether `needle` occurs in `haystack`.
+    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first, haystack.count >= needle.count else { return needle.isEmpty }
+        return haystack.withUnsafeBufferPointer { hay in
+            needle.withUnsafeBufferPointer { pin in
+                var index = 0
+                let last = hay.count - pin.count
+                while index <= last {
+                    if hay[index] == first {
+                        var matched = 1
+                        while matched < pin.count && hay[index + matched] == pin[matched] { matched += 1 }
+                        if matched == pin.count { return true }
+                    }
+                    index += 1
+                }
+                return false
+            }
+        }
     }
 }
 

@@ -1,3 +1,4 @@
+import Curl
 import ArgumentParser
 import Foundation
 import Logging
@@ -6,14 +7,15 @@ import Metrics
 import SQLite
 import Tracing
 
-/// `rag-worker bench-pipeline`: measures the embedded pipeline's hot paths in a temporary
-/// directory, on synthetic chunks built from the bundled corpus.
+/// `rag-worker bench-pipeline`: measures the pipeline's hot paths in a temporary directory.
 ///
-/// - ingest: N chunks through ``Ingestor`` with the lexical embedder into the SQLite store
-///   (hash check, embedding, insert), in chunks per second;
+/// - ingest: N synthetic chunks (built from the bundled corpus) through ``Ingestor`` with the
+///   lexical embedder into the SQLite store (hash check, embedding, insert), in chunks per second;
 /// - retrieval: exact cosine search over those N vectors (1,536 dimensions), per query, after
 ///   one cold query that loads the matrix;
-/// - pipeline: whole jobs on embedded defaults against that store.
+/// - pipeline: whole jobs on embedded defaults against that store;
+/// - worker: the worker's own overhead per job with OpenAI and Cohere on loopback answering
+///   after fixed delays, `--in-flight` jobs at a time (``WorkerOverheadBench``).
 ///
 /// Build with `-c release`; docs/performance.md records the figures.
 struct PipelineBenchCommand: AsyncParsableCommand {
@@ -34,7 +36,48 @@ struct PipelineBenchCommand: AsyncParsableCommand {
     @Option(help: "Vector width.")
     var dimensions = 1_536
 
+    @Option(help: "Jobs through the whole worker for the overhead benchmark (0 skips it).")
+    var workerJobs = 400
+
+    @Option(help: "Jobs in flight in the overhead benchmark.")
+    var inFlight = 8
+
+    @Option(help: "Provider delays in milliseconds for the overhead benchmark: embed,rerank,generate.")
+    var providerDelays = "50,30,200"
+
+    @Flag(help: "Only the worker overhead benchmark.")
+    var workerOnly = false
+
     func run() async throws {
+        if !workerOnly { try await runStores() }
+        if workerJobs > 0 { try await runWorker() }
+    }
+
+    private func runWorker() async throws {
+        let delays = providerDelays.split(separator: ",").compactMap { Int($0) }
+        guard delays.count == 3 else { throw ValidationError("--provider-delays needs three numbers: embed,rerank,generate") }
+        let logger = {
+            var logger = Logger(label: "rag-worker.bench")
+            logger.logLevel = .error
+            return logger
+        }()
+        let bench = WorkerOverheadBench(jobs: workerJobs, inFlight: inFlight, delays: .init(
+            embed: .milliseconds(delays[0]), rerank: .milliseconds(delays[1]), generate: .milliseconds(delays[2])))
+        let result = try await bench.run(logger: logger)
+        print("\n## Worker overhead (\(workerJobs) jobs, \(inFlight) in flight, providers answer after \(providerDelays) ms)\n")
+        print("| measure | result |")
+        print("|---|---|")
+        print("| worker overhead per job (POST to webhook arrival, minus provider time) | \(summary(result.overheads)) ms |")
+        print("| end to end per job | \(summary(result.endToEnd)) ms |")
+        print("| provider time per job (measured in the handlers) | \(summary(result.providerTimes)) ms |")
+        print("| of the overhead: stages minus provider time | \(summary(result.stageOverheads)) ms |")
+        print("| of the overhead: accepted to claimed | \(summary(result.queueWaits)) ms |")
+        print("| of the overhead: finished to webhook acknowledged | \(summary(result.deliveryTimes)) ms |")
+        print("| mean per stage (provider delays included) | \(result.stageMeans.map { "\($0.0) \(format($0.1))" }.joined(separator: ", ")) ms |")
+        print("| throughput | \(format(Double(workerJobs) / result.seconds)) jobs/s |")
+    }
+
+    private func runStores() async throws {
         let logger = {
             var logger = Logger(label: "rag-worker.bench")
             logger.logLevel = .error
@@ -52,7 +95,7 @@ struct PipelineBenchCommand: AsyncParsableCommand {
 
         let ingestStart = ContinuousClock.now
         let report = try await Ingestor(embedder: embedder, store: store, logger: logger).ingest(chunks: synthetic)
-        let ingestSeconds = (ContinuousClock.now - ingestStart).benchSeconds
+        let ingestSeconds = (ContinuousClock.now - ingestStart).seconds
         print("## Pipeline benchmark (\(chunks) chunks, \(dimensions) dimensions)\n")
         print("| measure | result |")
         print("|---|---|")
@@ -62,12 +105,12 @@ struct PipelineBenchCommand: AsyncParsableCommand {
         let call = ProviderCall.standalone(provider: store.identity, logger: logger)
         let coldStart = ContinuousClock.now
         _ = try await store.search(queryVectors[0], limit: 20, embeddingModel: embedder.identity.name, call: call)
-        let cold = (ContinuousClock.now - coldStart).benchSeconds * 1000
+        let cold = (ContinuousClock.now - coldStart).seconds * 1000
         var latencies: [Double] = []
         for vector in queryVectors {
             let started = ContinuousClock.now
             let found = try await store.search(vector, limit: 20, embeddingModel: embedder.identity.name, call: call)
-            latencies.append((ContinuousClock.now - started).benchSeconds * 1000)
+            latencies.append((ContinuousClock.now - started).seconds * 1000)
             precondition(found.count == 20)
         }
         print("| retrieval, exact cosine top 20 over \(chunks) vectors (\(queries) queries) | \(summary(latencies)) ms; first (cold, loads the matrix) \(format(cold)) ms |")
@@ -83,7 +126,7 @@ struct PipelineBenchCommand: AsyncParsableCommand {
             let context = JobContext(jobID: job.jobID, traceID: "bench", deadline: .now + .seconds(110), logger: logger) { _ in }
             let started = ContinuousClock.now
             _ = try await pipeline.run(job, context: context)
-            jobTimes.append((ContinuousClock.now - started).benchSeconds * 1000)
+            jobTimes.append((ContinuousClock.now - started).seconds * 1000)
         }
         print("| whole job on embedded defaults (\(jobs) jobs, store of \(chunks) chunks) | \(summary(jobTimes)) ms |")
     }
@@ -145,12 +188,5 @@ private struct SplitMix {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
-    }
-}
-
-extension Duration {
-    fileprivate var benchSeconds: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) / 1e18
     }
 }

@@ -44,17 +44,31 @@ public struct ProviderCall: Sendable {
         ProviderCall(provider: provider, deadline: .now + budget, attemptTimeout: attemptTimeout, policy: policy, logger: logger)
     }
 
+    /// How an attempt's time limit is applied.
+    public enum TimeLimit: Sendable {
+        /// The operation might not stop by itself (a database query): it runs against a timer
+        /// and is cancelled and abandoned when the limit passes.
+        case enforced
+        /// The operation stops itself at the limit it is given (an HTTP request's own timeout),
+        /// so no timer task is needed.
+        case byOperation
+    }
+
     /// Time left before ``deadline``.
     public var remaining: Duration { max(.zero, deadline - .now) }
 
     /// Runs `operation` until it succeeds, it fails for good, or the retry budget is spent.
     ///
     /// Each attempt gets `min(attemptTimeout, time left)` as its limit (passed in, for the
-    /// HTTP request's own timeout) and is abandoned with a `.timedOut` error when it runs past it.
+    /// HTTP request's own timeout); with `.enforced` it is abandoned with a `.timedOut` error
+    /// when it runs past it.
     /// Only ``ProviderError``s are retried; anything else (e.g. `CancellationError`) ends at once.
     ///
     /// - Throws: the last ``ProviderError`` when retries end, `CancellationError` when cancelled.
-    public func run<T: Sendable>(_ operation: @escaping @Sendable (_ timeout: Duration) async throws -> T) async throws -> T {
+    public func run<T: Sendable>(
+        timeLimit: TimeLimit = .enforced,
+        _ operation: @escaping @Sendable (_ timeout: Duration) async throws -> T
+    ) async throws -> T {
         var retry = 0
         while true {
             let left = deadline - .now
@@ -64,7 +78,12 @@ public struct ProviderCall: Sendable {
             let timeout = min(attemptTimeout, left)
             recorder.began()
             do {
-                return try await Self.withTimeout(timeout, provider: provider.name) { try await operation(timeout) }
+                switch timeLimit {
+                case .enforced:
+                    return try await Self.withTimeout(timeout, provider: provider.name) { try await operation(timeout) }
+                case .byOperation:
+                    return try await operation(timeout)
+                }
             } catch let error as ProviderError {
                 recorder.failed(error)
                 retry += 1

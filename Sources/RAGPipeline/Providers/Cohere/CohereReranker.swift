@@ -46,7 +46,7 @@ public struct CohereReranker: Reranker {
             documents: documents.map { String($0.prefix(maxDocumentCharacters)) },
             top_n: max(1, min(topN, documents.count))
         )
-        return try await call.run { [http, baseURL] timeout in
+        return try await call.run(timeLimit: .byOperation) { [http, baseURL] timeout in
             let response = try await http.send(.post, url: baseURL + "/v2/rerank", json: request, timeout: timeout)
             let decoded = try http.decode(Response.self, from: response)
             guard decoded.results.allSatisfy({ request.documents.indices.contains($0.index) }) else {

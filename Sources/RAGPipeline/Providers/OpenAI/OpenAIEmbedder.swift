@@ -40,7 +40,7 @@ public struct OpenAIEmbedder: Embedder {
                 input: batch.map { $0.isEmpty ? " " : String($0.prefix(24_000)) },
                 dimensions: model.hasPrefix("text-embedding-3") ? dimensions : nil
             )
-            let (batchVectors, batchTokens) = try await call.run { [http, baseURL, dimensions] timeout in
+            let (batchVectors, batchTokens) = try await call.run(timeLimit: .byOperation) { [http, baseURL, dimensions] timeout in
                 let response = try await http.send(.post, url: baseURL + "/embeddings", json: request, timeout: timeout)
                 let decoded = try http.decode(OpenAIWire.EmbeddingsResponse.self, from: response)
                 let items = decoded.data.sorted { $0.index < $1.index }

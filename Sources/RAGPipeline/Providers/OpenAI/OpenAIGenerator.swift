@@ -73,7 +73,7 @@ public struct OpenAIGenerator: Generator {
             response_format: .init(json_schema: .init(name: "proposal_draft", strict: true, schema: prompts.schema)),
             temperature: temperature, max_completion_tokens: maxOutputTokens
         )
-        return try await call.run { [http, baseURL] timeout in
+        return try await call.run(timeLimit: .byOperation) { [http, baseURL] timeout in
             let response = try await http.send(.post, url: baseURL + "/chat/completions", json: body, timeout: timeout)
             let decoded = try http.decode(OpenAIWire.ChatResponse.self, from: response)
             guard let choice = decoded.choices.first else {

@@ -17,7 +17,7 @@ public struct SupabaseResultSink: ResultSink {
 
     public func persist(_ record: ProposalRecord, call: ProviderCall) async throws {
         let row = record.row
-        _ = try await call.run { [http, url] timeout in
+        _ = try await call.run(timeLimit: .byOperation) { [http, url] timeout in
             try await http.send(
                 .post, url: url, json: [row],
                 headers: ["Prefer": "resolution=merge-duplicates,return=minimal"], timeout: timeout

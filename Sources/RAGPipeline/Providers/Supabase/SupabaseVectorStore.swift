@@ -56,7 +56,7 @@ public struct SupabaseVectorStore: VectorStore {
     public func search(_ query: [Float], limit: Int, embeddingModel: String, call: ProviderCall) async throws -> [RetrievedDocument] {
         let body = MatchRequest(query_embedding: query, match_count: limit, filter: ["embedding_model": .string(embeddingModel)])
         let url = urls.rpc(function)
-        return try await call.run { [http] timeout in
+        return try await call.run(timeLimit: .byOperation) { [http] timeout in
             let response = try await http.send(.post, url: url, json: body, timeout: timeout)
             let rows = try http.decode([MatchRow].self, from: response)
             return rows.map { row in
@@ -74,7 +74,7 @@ public struct SupabaseVectorStore: VectorStore {
         var found: Set<String> = []
         for batch in hashes.chunked(into: 100) {
             let url = urls.table(table, [("select", "content_hash"), ("content_hash", "in." + PostgRESTURL.inList(batch))])
-            let rows = try await call.run { [http] timeout in
+            let rows = try await call.run(timeLimit: .byOperation) { [http] timeout in
                 try http.decode([HashRow].self, from: try await http.send(.get, url: url, timeout: timeout))
             }
             found.formUnion(rows.compactMap(\.content_hash))
@@ -89,7 +89,7 @@ public struct SupabaseVectorStore: VectorStore {
             let rows = batch.map {
                 DocumentRow(content: $0.chunk.content, metadata: $0.storedMetadata, embedding: $0.embedding, content_hash: $0.contentHash)
             }
-            let returned = try await call.run { [http] timeout in
+            let returned = try await call.run(timeLimit: .byOperation) { [http] timeout in
                 let response = try await http.send(
                     .post, url: url, json: rows,
                     headers: ["Prefer": "resolution=ignore-duplicates,return=representation"], timeout: timeout
@@ -109,7 +109,7 @@ public struct SupabaseVectorStore: VectorStore {
         ]
         if !keeping.isEmpty { query.append(("content_hash", "not.in." + PostgRESTURL.inList(keeping.sorted()))) }
         let url = urls.table(table, query)
-        let removed = try await call.run { [http] timeout in
+        let removed = try await call.run(timeLimit: .byOperation) { [http] timeout in
             let response = try await http.send(.delete, url: url, headers: ["Prefer": "return=representation"], timeout: timeout)
             return try http.decode([HashRow].self, from: response)
         }

@@ -39,7 +39,7 @@ final class BenchProviders: Sendable {
         let router = Router()
         router.post("/v1/embeddings") { request, _ in
             try await self.answer(request, after: self.delays.embed) { body in
-                let inputs = (((try? JSONSerialization.jsonObject(with: body)) as? [String: Any])?["input"] as? [Any])?.count ?? 1
+                let inputs = (try? JSONDecoder().decode(Inputs.self, from: body))?.input.count ?? 1
                 let items = (0..<inputs).map { #"{"object":"embedding","index":\#($0),"embedding":\#(self.vector)}"# }
                 return Data(#"{"object":"list","model":"bench-embedding","data":[\#(items.joined(separator: ","))],"usage":{"prompt_tokens":100,"total_tokens":100}}"#.utf8)
             }
@@ -49,15 +49,15 @@ final class BenchProviders: Sendable {
         }
         router.post("/v2/rerank") { request, _ in
             try await self.answer(request, after: self.delays.rerank) { body in
-                let count = ((try? JSONSerialization.jsonObject(with: body)) as? [String: Any])?["documents"] as? [Any] ?? []
-                let results = count.indices.map { ["index": $0, "relevance_score": 1 - Double($0) / 100] }
-                return try JSONSerialization.data(withJSONObject: ["id": "bench", "results": results])
+                let count = (try? JSONDecoder().decode(Documents.self, from: body))?.documents.count ?? 0
+                let results = (0..<count).map { #"{"index":\#($0),"relevance_score":\#(1 - Double($0) / 100)}"# }
+                return Data(#"{"id":"bench","results":[\#(results.joined(separator: ","))]}"#.utf8)
             }
         }
         router.post("/webhook") { request, _ -> Response in
             let body = Data(try await request.body.collect(upTo: 16 << 20).readableBytesView)
             let arrived = ContinuousClock.now
-            if let jobID = ((try? JSONSerialization.jsonObject(with: body)) as? [String: Any])?["job_id"] as? String {
+            if let jobID = (try? JSONDecoder().decode(Delivery.self, from: body))?.job_id {
                 self.arrived(jobID, at: arrived)
             }
             return Response(status: .ok)
@@ -106,16 +106,25 @@ final class BenchProviders: Sendable {
         return response
     }
 
+    private struct Inputs: Decodable { var input: [String] }
+    private struct Documents: Decodable { var documents: [String] }
+    private struct Delivery: Decodable { var job_id: String }
+
     /// The first `bench-job-<digits>` in a request body.
     static func jobID(in body: Data) -> String? {
         let marker = Array("bench-job-".utf8)
-        let bytes = [UInt8](body)
-        guard bytes.count > marker.count else { return nil }
-        for start in 0...(bytes.count - marker.count) where bytes[start] == marker[0] && Array(bytes[start..<(start + marker.count)]) == marker {
-            var end = start + marker.count
-            while end < bytes.count, (0x30...0x39).contains(bytes[end]) { end += 1 }
-            return String(decoding: bytes[start..<end], as: UTF8.self)
+        return body.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) -> String? in
+            guard bytes.count > marker.count else { return nil }
+            var start = 0
+            while start <= bytes.count - marker.count {
+                if bytes[start] == marker[0], (1..<marker.count).allSatisfy({ bytes[start + $0] == marker[$0] }) {
+                    var end = start + marker.count
+                    while end < bytes.count, (0x30...0x39).contains(bytes[end]) { end += 1 }
+                    return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+                }
+                start += 1
+            }
+            return nil
         }
-        return nil
     }
 }

@@ -90,10 +90,19 @@ struct PipelineHarness {
         )
     }
 
-    /// Ingests the sample corpus into the PostgREST double through the OpenAI double.
+    /// Ingests part of the sample corpus (enough documents for 24 chunks or more: more than the
+    /// 20 candidates a search asks for) into the PostgREST double through the OpenAI double.
+    /// Part, not all: every test of the suite seeds its own doubles, and the suites run in parallel.
     func seedCorpus() async throws {
+        let chunker = DocumentChunker()
+        var documents: [SourceDocument] = []
+        var chunks = 0
+        for document in try DocumentLoader.load(paths: [PipelineResources.sampleCorpus.path]) where chunks < 24 {
+            documents.append(document)
+            chunks += chunker.chunks(of: document).count
+        }
         let report = try await Ingestor(embedder: openAIEmbedder, store: supabaseStore, logger: TestEnvironment.logger)
-            .ingestSampleCorpus()
-        precondition(report.inserted > 0)
+            .ingest(documents: documents)
+        precondition(report.inserted >= 20)
     }
 }

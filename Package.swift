@@ -83,6 +83,7 @@ let package = Package(
                 "Curl",
                 "SQLite",
                 "Telemetry",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -165,7 +166,18 @@ let package = Package(
         ),
         .testTarget(
             name: "RAGPipelineTests",
-            dependencies: ["RAGPipeline", "TestSupport"],
+            dependencies: [
+                "Curl",
+                "RAGPipeline",
+                "SQLite",
+                "Telemetry",
+                "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -173,8 +185,10 @@ let package = Package(
             dependencies: [
                 "RAGWorker",
                 "RAGPipeline",
+                "Telemetry",
                 "TestSupport",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -83,14 +83,20 @@ public struct Reference: Sendable, Equatable, Codable {
     public var rerankScore: Double?
     /// The score the final order was sorted by.
     public var score: Double
+    /// The job's skills and key terms this reference mentions (what earned the keyword boost).
+    public var matchedTerms: [String]
 
     enum CodingKeys: String, CodingKey {
         case id, title, source, similarity, score
         case keywordBoost = "keyword_boost"
         case rerankScore = "rerank_score"
+        case matchedTerms = "matched_terms"
     }
 
-    public init(id: String, title: String, source: String?, similarity: Double, keywordBoost: Double, rerankScore: Double?, score: Double) {
+    public init(
+        id: String, title: String, source: String?, similarity: Double, keywordBoost: Double,
+        rerankScore: Double?, score: Double, matchedTerms: [String] = []
+    ) {
         self.id = id
         self.title = title
         self.source = source
@@ -98,5 +104,19 @@ public struct Reference: Sendable, Equatable, Codable {
         self.keywordBoost = keywordBoost
         self.rerankScore = rerankScore
         self.score = score
+        self.matchedTerms = matchedTerms
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        title = try container.decode(String.self, forKey: .title)
+        source = try container.decodeIfPresent(String.self, forKey: .source)
+        similarity = try container.decode(Double.self, forKey: .similarity)
+        keywordBoost = try container.decode(Double.self, forKey: .keywordBoost)
+        rerankScore = try container.decodeIfPresent(Double.self, forKey: .rerankScore)
+        score = try container.decode(Double.self, forKey: .score)
+        // Records written before matched terms were kept decode with none.
+        matchedTerms = try container.decodeIfPresent([String].self, forKey: .matchedTerms) ?? []
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Metrics
+import PostgresNIO
 import RAGPipeline
 import ServiceLifecycle
 import Tracing
@@ -11,7 +12,8 @@ import Tracing
 /// runner, outbox and HTTP server. Tests build the same runtime with a temporary data directory.
 struct WorkerRuntime: Sendable {
     let config: Config
-    let store: SQLiteJobStore
+    /// Postgres when `DATABASE_URL` is set (shared by instances), the SQLite file otherwise.
+    let store: any JobStore & OutboxStore
     let readiness = Readiness()
     let drain: DrainDeadline
     let jobWake = WakeSignal()
@@ -30,10 +32,15 @@ struct WorkerRuntime: Sendable {
         httpClient: any HTTPClient,
         metricsFactory: any MetricsFactory,
         tracer: any Tracer,
-        logger: Logger
+        logger: Logger,
+        postgresClient: PostgresClient? = nil
     ) throws {
         self.config = config
-        self.store = try SQLiteJobStore(directory: config.dataDirectory, durability: config.sqliteDurability)
+        if let postgresClient {
+            self.store = PostgresJobStore(client: postgresClient, logger: logger)
+        } else {
+            self.store = try SQLiteJobStore(directory: config.dataDirectory, durability: config.sqliteDurability)
+        }
         self.drain = DrainDeadline(grace: config.shutdownGrace)
         self.metrics = WorkerMetrics(factory: metricsFactory)
         self.tracer = tracer

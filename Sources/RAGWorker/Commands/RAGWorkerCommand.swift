@@ -12,6 +12,8 @@ struct RAGWorkerCommand: AsyncParsableCommand {
             OutboxCommand.self,
             ConfigCommand.self,
             InvokeCommand.self,
+            IngestCommand.self,
+            PipelineBenchCommand.self,
         ]
     )
 }

@@ -4,6 +4,7 @@ import Curl
 import Foundation
 import Logging
 import Metrics
+import RAGPipeline
 import ServiceLifecycle
 import Tracing
 import UnixSignals
@@ -20,19 +21,29 @@ struct ServeCommand: AsyncParsableCommand {
         let (config, secret) = try await loadConfigOrExit(httpClient: httpClient)
         let logger = bootstrapLogging(level: config.logLevel)
         let lock = try DataDirectoryLock(directory: config.dataDirectory)
+        let refreshService = secret.map {
+            SecretRefreshService(secret: $0, secretID: config.secretID ?? "", secrets: config.secrets, interval: config.secretTTL, logger: logger)
+        }
+        // The pipeline's providers follow the configuration; with DATABASE_URL its Postgres client
+        // also serves the shared job store, and runs as the first service (stopped last).
+        let components = try await PipelineFactory.make(
+            settings: config.pipelineSettings(refreshSecrets: { await refreshService?.refresh() }), httpClient: httpClient,
+            tracer: NoOpTracer(), metrics: NOOPMetricsHandler.instance, logger: logger
+        )
         let runtime = try WorkerRuntime(
-            config: config, pipeline: MinimalPipeline(), httpClient: httpClient,
-            metricsFactory: NOOPMetricsHandler.instance, tracer: NoOpTracer(), logger: logger
+            config: config, pipeline: components.pipeline, httpClient: httpClient,
+            metricsFactory: NOOPMetricsHandler.instance, tracer: NoOpTracer(), logger: logger,
+            postgresClient: components.postgresClient
         )
         logger.info("rag-worker starting", metadata: [
             "port": "\(config.port)", "profile": "\(config.profile.rawValue)", "data.dir": "\(config.dataDirectory)",
             "concurrency": "\(config.concurrency)", "webhook": "\(runtime.webhookSender.destination)",
+            "pipeline": "\(components.summary.joined(separator: "; "))",
         ])
-        let refresh: [any Service] = secret.map {
-            [SecretRefreshService(secret: $0, secretID: config.secretID ?? "", secrets: config.secrets, interval: config.secretTTL, logger: logger)]
-        } ?? []
+        let database: [any Service] = components.postgresClient.map { [$0] } ?? []
+        let refresh: [any Service] = refreshService.map { [$0] } ?? []
         var groupConfiguration = ServiceGroupConfiguration(
-            services: refresh + runtime.services(onListening: { port in
+            services: database + refresh + runtime.services(onListening: { port in
                 logger.info("listening", metadata: ["host": "\(config.host)", "port": "\(port)"])
             }),
             gracefulShutdownSignals: [.sigterm, .sigint],

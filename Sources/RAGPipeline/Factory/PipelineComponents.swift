@@ -1,0 +1,36 @@
+import Logging
+import PostgresNIO
+import SQLite
+import Telemetry
+
+/// What ``PipelineFactory`` builds: the pipeline, its providers, and the resources the host
+/// process must run or close.
+public struct PipelineComponents: Sendable {
+    public let pipeline: ProposalPipeline
+    /// Set when `DATABASE_URL` is configured. It is a swift-service-lifecycle `Service`: the
+    /// host must run it (add it to the `ServiceGroup`, or use ``PipelineFactory/withComponents``)
+    /// before the pipeline or ``migrate(logger:)`` touches Postgres.
+    public let postgresClient: PostgresClient?
+    /// The embedded stores' database, when a stage uses SQLite.
+    public let sqliteDatabase: SQLiteDatabase?
+    /// Provider per stage, in stage order.
+    public let stageProviders: [StageProvider]
+    /// Batch size of the configured embedder for `ingest`.
+    public var providers: ProposalPipeline.Providers { pipeline.providers }
+
+    /// Lines like `embed: openai:text-embedding-3-small`, one per stage.
+    public var summary: [String] { stageProviders.map(\.description) }
+
+    /// An ingestor writing to the configured store with the configured embedder.
+    public func ingestor(logger: Logger) -> Ingestor {
+        Ingestor(embedder: providers.embedder, store: providers.vectorStore, logger: logger)
+    }
+
+    /// Applies the shipped Postgres migrations when a Postgres connection is configured
+    /// (the client must be running). Returns the versions applied now.
+    @discardableResult
+    public func migrate(logger: Logger) async throws -> [String] {
+        guard let postgresClient else { return [] }
+        return try await PostgresMigrator(client: postgresClient, logger: logger).migrate()
+    }
+}

@@ -1,0 +1,88 @@
+import Curl
+import Foundation
+import Logging
+
+/// Proposals from OpenAI's `POST /chat/completions` with structured output.
+///
+/// Sends the system prompt and the delimited job (``PromptLibrary``) with
+/// `response_format: {type: "json_schema", json_schema: {name, strict: true, schema}}`,
+/// validates the reply (``DraftValidator``) and, when it is invalid, makes one repair attempt
+/// that shows the model its reply and the problems. A second invalid reply fails with
+/// `.invalidOutput`. Transient failures of either request are retried by ``ProviderCall``.
+public struct OpenAIGenerator: Generator {
+    public let identity: ProviderIdentity
+    private let baseURL: String
+    private let model: String
+    private let prompts: PromptLibrary
+    private let temperature: Double?
+    private let maxOutputTokens: Int?
+    private let http: ProviderHTTP
+
+    /// - Parameters:
+    ///   - baseURL: e.g. `https://api.openai.com/v1` (`OPENAI_BASE_URL`).
+    ///   - model: e.g. `gpt-4o-mini` (`OPENAI_MODEL`).
+    ///   - temperature: sent only when set (some models accept only their default).
+    ///   - maxOutputTokens: `max_completion_tokens`, sent only when set.
+    public init(
+        baseURL: String, model: String, apiKey: APIKeyProvider, client: any HTTPClient,
+        prompts: PromptLibrary, temperature: Double? = nil, maxOutputTokens: Int? = nil
+    ) {
+        let identity = ProviderIdentity.remote("openai", model, model: model)
+        self.identity = identity
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.model = model
+        self.prompts = prompts
+        self.temperature = temperature
+        self.maxOutputTokens = maxOutputTokens
+        self.http = ProviderHTTP(client: client, provider: identity, key: apiKey, placement: .bearer)
+    }
+
+    public func generate(_ request: GenerationRequest, call: ProviderCall) async throws -> GeneratedDraft {
+        let messages: [OpenAIWire.ChatMessage] = [.system(prompts.system), .user(prompts.userMessage(for: request))]
+        let first = try await complete(messages, call: call)
+        switch DraftValidator.validate(first.content, job: request.job, generatedBy: identity.name) {
+        case .valid(let proposal, let analysis):
+            return GeneratedDraft(proposal: proposal, analysis: analysis, usage: first.usage)
+        case .invalid(let problems):
+            call.logger.warning("model output invalid, asking for a repair", metadata: [
+                "provider": "\(identity.name)", "problems": "\(problems.joined(separator: "; "))",
+            ])
+            let repair = messages + [.assistant(first.content ?? ""), .user(prompts.repairMessage(problems: problems))]
+            let second = try await complete(repair, call: call)
+            let usage = first.usage + second.usage
+            switch DraftValidator.validate(second.content, job: request.job, generatedBy: identity.name) {
+            case .valid(let proposal, let analysis):
+                return GeneratedDraft(proposal: proposal, analysis: analysis, usage: usage, repaired: true)
+            case .invalid(let problems):
+                throw ProviderError(
+                    kind: .invalidOutput, provider: identity.name, status: 200,
+                    message: "the reply did not match the proposal schema after one repair attempt: \(problems.prefix(3).joined(separator: "; "))"
+                )
+            }
+        }
+    }
+
+    private struct Completion: Sendable {
+        var content: String?
+        var usage: TokenUsage
+    }
+
+    private func complete(_ messages: [OpenAIWire.ChatMessage], call: ProviderCall) async throws -> Completion {
+        let body = OpenAIWire.ChatRequest(
+            model: model, messages: messages,
+            response_format: .init(json_schema: .init(name: "proposal_draft", strict: true, schema: prompts.schema)),
+            temperature: temperature, max_completion_tokens: maxOutputTokens
+        )
+        return try await call.run(timeLimit: .byOperation) { [http, baseURL] timeout in
+            let response = try await http.send(.post, url: baseURL + "/chat/completions", json: body, timeout: timeout)
+            let decoded = try http.decode(OpenAIWire.ChatResponse.self, from: response)
+            guard let choice = decoded.choices.first else {
+                throw ProviderError(kind: .malformedResponse, provider: http.provider.name, status: response.status, message: "no choices in the reply")
+            }
+            let usage = TokenUsage(inputTokens: decoded.usage?.prompt_tokens ?? 0, outputTokens: decoded.usage?.completion_tokens ?? 0)
+            // A refusal or a reply cut at the token limit is invalid output: the repair attempt handles it.
+            let content = choice.message.refusal == nil && choice.finish_reason != "length" ? choice.message.content : nil
+            return Completion(content: content, usage: usage)
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import PostgresNIO
+
+/// A `DATABASE_URL` (`postgres://user:password@host:port/database?sslmode=…`) as a
+/// PostgresNIO client configuration.
+///
+/// `sslmode` follows libpq: `disable`; `prefer` (the default) and `require` encrypt without
+/// checking the certificate; `verify-ca` and `verify-full` check it against the system's
+/// trust store.
+public struct PostgresURL: Sendable, CustomStringConvertible {
+    public let host: String
+    public let port: Int
+    public let username: String
+    public let password: String?
+    public let database: String?
+    public let sslMode: String
+
+    /// - Throws: ``PipelineSettingsError`` when the URL is not a postgres URL.
+    public init(_ url: String) throws {
+        guard let components = URLComponents(string: url),
+              let scheme = components.scheme, scheme == "postgres" || scheme == "postgresql",
+              let host = components.host, !host.isEmpty
+        else {
+            throw PipelineSettingsError(problems: ["DATABASE_URL: must look like postgres://user:password@host:5432/database"])
+        }
+        self.host = host
+        self.port = components.port ?? 5432
+        self.username = components.percentEncodedUser?.removingPercentEncoding ?? "postgres"
+        self.password = components.percentEncodedPassword?.removingPercentEncoding
+        let path = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
+        self.database = path.isEmpty ? nil : path
+        self.sslMode = components.queryItems?.first { $0.name == "sslmode" }?.value ?? "prefer"
+    }
+
+    /// The configuration for `PostgresClient`.
+    public var clientConfiguration: PostgresClient.Configuration {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        let mode: PostgresClient.Configuration.TLS
+        switch sslMode {
+        case "disable", "allow":
+            mode = .disable
+        case "verify-ca", "verify-full":
+            if sslMode == "verify-ca" { tls.certificateVerification = .noHostnameVerification }
+            mode = .require(tls)
+        case "require":
+            tls.certificateVerification = .none
+            mode = .require(tls)
+        default:
+            tls.certificateVerification = .none
+            mode = .prefer(tls)
+        }
+        var configuration = PostgresClient.Configuration(
+            host: host, port: port, username: username, password: password, database: database, tls: mode
+        )
+        configuration.options.connectTimeout = .seconds(5)
+        return configuration
+    }
+
+    /// Without the password.
+    public var description: String {
+        "postgres://\(username)@\(host):\(port)/\(database ?? "")?sslmode=\(sslMode)"
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import Hummingbird
+import Synchronization
+
+/// Loopback stand-ins for OpenAI (embeddings, chat completions), Cohere (rerank v2) and the
+/// n8n webhook, for the worker overhead benchmark: each provider answers after a fixed delay
+/// with a precomputed, valid body of the documented shape.
+///
+/// Every provider request names its job (`bench-job-<n>` in the text the worker sends), so the
+/// time each handler spent is added to that job's provider time; webhook arrivals are timed
+/// per job id.
+final class BenchProviders: Sendable {
+    struct Delays: Sendable {
+        var embed: Duration
+        var rerank: Duration
+        var generate: Duration
+    }
+
+    let delays: Delays
+    private let providerTime = Mutex<[String: Duration]>([:])
+    private let waiters = Mutex<[String: CheckedContinuation<ContinuousClock.Instant, Never>]>([:])
+    private let arrivals = Mutex<[String: ContinuousClock.Instant]>([:])
+    /// The JSON text of one embedding vector.
+    private let vector: String
+    private let proposal: Data
+
+    init(delays: Delays, dimensions: Int = 1536) {
+        self.delays = delays
+        vector = "[" + (0..<dimensions).map { String(Double(($0 * 7919) % 101) / 1000) }.joined(separator: ",") + "]"
+        let content = #"{"proposal":"A benchmark proposal that is long enough to pass validation.","answers":[{"question":"q","answer":"An answer."}],"fit_score":70,"fit_reasons":["r"],"key_requirements":["k"],"risks":[]}"#
+        proposal = try! JSONSerialization.data(withJSONObject: [
+            "id": "chatcmpl-bench", "object": "chat.completion", "created": 0, "model": "bench-chat",
+            "choices": [["index": 0, "message": ["role": "assistant", "content": content], "finish_reason": "stop"]],
+            "usage": ["prompt_tokens": 500, "completion_tokens": 200, "total_tokens": 700],
+        ])
+    }
+
+    func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.post("/v1/embeddings") { request, _ in
+            try await self.answer(request, after: self.delays.embed) { body in
+                let inputs = (try? JSONDecoder().decode(Inputs.self, from: body))?.input.count ?? 1
+                let items = (0..<inputs).map { #"{"object":"embedding","index":\#($0),"embedding":\#(self.vector)}"# }
+                return Data(#"{"object":"list","model":"bench-embedding","data":[\#(items.joined(separator: ","))],"usage":{"prompt_tokens":100,"total_tokens":100}}"#.utf8)
+            }
+        }
+        router.post("/v1/chat/completions") { request, _ in
+            try await self.answer(request, after: self.delays.generate) { _ in self.proposal }
+        }
+        router.post("/v2/rerank") { request, _ in
+            try await self.answer(request, after: self.delays.rerank) { body in
+                let count = (try? JSONDecoder().decode(Documents.self, from: body))?.documents.count ?? 0
+                let results = (0..<count).map { #"{"index":\#($0),"relevance_score":\#(1 - Double($0) / 100)}"# }
+                return Data(#"{"id":"bench","results":[\#(results.joined(separator: ","))]}"#.utf8)
+            }
+        }
+        router.post("/webhook") { request, _ -> Response in
+            let body = Data(try await request.body.collect(upTo: 16 << 20).readableBytesView)
+            let arrived = ContinuousClock.now
+            if let jobID = (try? JSONDecoder().decode(Delivery.self, from: body))?.job_id {
+                self.arrived(jobID, at: arrived)
+            }
+            return Response(status: .ok)
+        }
+        return router
+    }
+
+    /// Waits until the webhook delivery of `jobID` arrives and returns when it did.
+    func arrival(of jobID: String) async -> ContinuousClock.Instant {
+        await withCheckedContinuation { continuation in
+            let early = arrivals.withLock { $0.removeValue(forKey: jobID) }
+            if let early {
+                continuation.resume(returning: early)
+            } else {
+                waiters.withLock { $0[jobID] = continuation }
+            }
+        }
+    }
+
+    /// Time the providers spent on `jobID`'s requests.
+    func providerTime(of jobID: String) -> Duration {
+        providerTime.withLock { $0[jobID] ?? .zero }
+    }
+
+    private func arrived(_ jobID: String, at instant: ContinuousClock.Instant) {
+        let waiter = waiters.withLock { $0.removeValue(forKey: jobID) }
+        if let waiter {
+            waiter.resume(returning: instant)
+        } else {
+            arrivals.withLock { $0[jobID] = instant }
+        }
+    }
+
+    private func answer(_ request: Request, after delay: Duration, body make: (Data) throws -> Data) async throws -> Response {
+        let body = Data(try await request.body.collect(upTo: 16 << 20).readableBytesView)
+        let started = ContinuousClock.now
+        try await Task.sleep(for: delay)
+        let response = Response(
+            status: .ok, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: .init(bytes: try make(body)))
+        )
+        if let jobID = Self.jobID(in: body) {
+            let spent = ContinuousClock.now - started
+            providerTime.withLock { $0[jobID, default: .zero] += spent }
+        }
+        return response
+    }
+
+    private struct Inputs: Decodable { var input: [String] }
+    private struct Documents: Decodable { var documents: [String] }
+    private struct Delivery: Decodable { var job_id: String }
+
+    /// The first `bench-job-<digits>` in a request body.
+    static func jobID(in body: Data) -> String? {
+        let marker = Array("bench-job-".utf8)
+        return body.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) -> String? in
+            guard bytes.count > marker.count else { return nil }
+            var start = 0
+            while start <= bytes.count - marker.count {
+                if bytes[start] == marker[0], (1..<marker.count).allSatisfy({ bytes[start + $0] == marker[$0] }) {
+                    var end = start + marker.count
+                    while end < bytes.count, (0x30...0x39).contains(bytes[end]) { end += 1 }
+                    return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+                }
+                start += 1
+            }
+            return nil
+        }
+    }
+}

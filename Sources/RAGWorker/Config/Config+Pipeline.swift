@@ -1,0 +1,32 @@
+import RAGPipeline
+
+extension Config {
+    /// The pipeline's settings for this configuration: a provider section for each provider
+    /// whose key (or URL) is configured, so the factory picks the real provider there and the
+    /// embedded default elsewhere.
+    ///
+    /// Keys and secret values are read from ``secrets`` at each use, so a rotated value takes
+    /// effect without a restart.
+    ///
+    /// - Parameter refreshSecrets: re-reads the Secrets Manager secret; providers call it once
+    ///   when they get a 401.
+    func pipelineSettings(refreshSecrets: @escaping @Sendable () async -> Void = {}) -> PipelineSettings {
+        let secrets = self.secrets
+        func key(_ name: String) -> APIKeyProvider {
+            APIKeyProvider(current: { secrets.value(name) }, refresh: refreshSecrets)
+        }
+        var settings = PipelineSettings(dataDirectory: dataDirectory, secretValues: { secrets.allValues })
+        settings.openAI = openAI.map {
+            PipelineSettings.OpenAI(baseURL: $0.baseURL, model: $0.model, embeddingModel: $0.embeddingModel,
+                                    apiKey: key(ConfigKey.openAIKey))
+        }
+        settings.cohere = cohere.map {
+            PipelineSettings.Cohere(baseURL: $0.baseURL, model: $0.model, apiKey: key(ConfigKey.cohereKey))
+        }
+        settings.supabase = supabase.map { PipelineSettings.Supabase(url: $0.url, apiKey: key(ConfigKey.supabaseKey)) }
+        if let databaseURL = secrets.value(ConfigKey.databaseURL) {
+            settings.postgres = PipelineSettings.Postgres(url: databaseURL)
+        }
+        return settings
+    }
+}

@@ -1,0 +1,174 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A throwaway PostgreSQL 16 server with pgvector, from the `pgserver` wheel in the
+/// project's `.venv` (`scripts/bootstrap python` installs it), listening on a free loopback
+/// TCP port with its data in a temporary directory.
+///
+/// As root, the server runs as the system user `pgserver` (created when missing, as the
+/// wheel itself does), because PostgreSQL refuses to run as root. Trust authentication, user
+/// `postgres`, database `postgres`, no fsync: for tests only.
+public final class PostgresServer: Sendable {
+    public let port: Int
+    /// `postgres://postgres@127.0.0.1:<port>/postgres?sslmode=disable`.
+    public let url: String
+    private let root: URL
+    private let dataDirectory: String
+    private let binDirectory: String
+    private let runAs: String?
+
+    private init(port: Int, root: URL, dataDirectory: String, binDirectory: String, runAs: String?) {
+        self.port = port
+        self.url = "postgres://postgres@127.0.0.1:\(port)/postgres?sslmode=disable"
+        self.root = root
+        self.dataDirectory = dataDirectory
+        self.binDirectory = binDirectory
+        self.runAs = runAs
+    }
+
+    /// Initializes a cluster in a new temporary directory and starts it (about 1–2 s).
+    public static func start() async throws -> PostgresServer {
+        let bin = try binDirectory()
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("pgserver-\(UUID().uuidString.prefix(8))")
+        let data = root.appendingPathComponent("data").path
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: root.path)
+        var runAs: String?
+        if getuid() == 0 {
+            runAs = "pgserver"
+            if try await run("/usr/bin/id", ["-u", "pgserver"]).status != 0 {
+                _ = try await run("/usr/sbin/useradd", ["--system", "--shell", "/bin/sh", "pgserver"])
+            }
+            _ = try await run("/bin/chown", ["pgserver", data])
+        }
+        let port = try freeLoopbackPort()
+        let server = PostgresServer(port: port, root: root, dataDirectory: data, binDirectory: bin, runAs: runAs)
+        try await server.pg("initdb", ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"])
+        try await server.pg("pg_ctl", ["-D", data, "-w", "-t", "30", "-l", data + "/server.log",
+                                       "-o", "-h 127.0.0.1 -p \(port) -k \(data) -F -c max_connections=60", "start"])
+        return server
+    }
+
+    /// Stops the server at once and deletes its directory.
+    public func stop() async {
+        _ = try? await pg("pg_ctl", ["-D", dataDirectory, "-m", "immediate", "-w", "stop"])
+        try? FileManager.default.removeItem(at: root)
+    }
+
+    /// Creates a database and returns its URL.
+    public func createDatabase(_ name: String) async throws -> String {
+        try await pg("psql", ["-h", "127.0.0.1", "-p", "\(port)", "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1",
+                              "-c", "CREATE DATABASE \"\(name)\""])
+        return "postgres://postgres@127.0.0.1:\(port)/\(name)?sslmode=disable"
+    }
+
+    /// Runs `sql` with `psql` and returns its unaligned, tuples-only output.
+    public func psql(_ sql: String, database: String = "postgres") async throws -> String {
+        try await pg("psql", ["-h", "127.0.0.1", "-p", "\(port)", "-U", "postgres", "-d", database, "-v", "ON_ERROR_STOP=1",
+                              "-A", "-t", "-c", sql])
+    }
+
+    @discardableResult
+    private func pg(_ tool: String, _ arguments: [String]) async throws -> String {
+        let executable = binDirectory + "/" + tool
+        let result: (status: Int32, output: String)
+        if let runAs {
+            let command = ([executable] + arguments).map(Self.shellQuoted).joined(separator: " ")
+            result = try await Self.run("/bin/su", [runAs, "-s", "/bin/sh", "-c", command])
+        } else {
+            result = try await Self.run(executable, arguments)
+        }
+        guard result.status == 0 else {
+            let log = (try? String(contentsOfFile: dataDirectory + "/server.log", encoding: .utf8)) ?? ""
+            throw PostgresServerError(message: "\(tool) failed (\(result.status)): \(result.output)\n\(log.suffix(2000))")
+        }
+        return result.output
+    }
+
+    /// The `pginstall/bin` directory of the `pgserver` wheel: `$RAG_PGSERVER_BIN`, or found in
+    /// `.venv` of the current directory or of the package this file belongs to.
+    static func binDirectory() throws -> String {
+        if let explicit = ProcessInfo.processInfo.environment["RAG_PGSERVER_BIN"] { return explicit }
+        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().path
+        for root in [FileManager.default.currentDirectoryPath, packageRoot] {
+            let lib = root + "/.venv/lib"
+            for python in (try? FileManager.default.contentsOfDirectory(atPath: lib))?.sorted() ?? [] {
+                let bin = "\(lib)/\(python)/site-packages/pgserver/pginstall/bin"
+                if FileManager.default.isExecutableFile(atPath: bin + "/postgres") { return bin }
+            }
+        }
+        throw PostgresServerError(message: "the pgserver wheel is not installed in .venv: run scripts/bootstrap python")
+    }
+
+    /// Runs a tool and returns its exit status and output.
+    ///
+    /// Spawned with `posix_spawn` and reaped with `waitpid` on a thread of its own, not with
+    /// `Foundation.Process`: on Linux `Process` learns of the exit through a socket the child
+    /// inherits, and the server that `pg_ctl start` leaves behind inherits it too, so the
+    /// exit would never be seen (swift-corelibs-foundation issue 4795). Output goes to a file.
+    static func run(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+        let logPath = FileManager.default.temporaryDirectory.appendingPathComponent("pgserver-tool-\(UUID().uuidString).log").path
+        defer { try? FileManager.default.removeItem(atPath: logPath) }
+        let pid = try spawn(executable, arguments, outputPath: logPath)
+        let status = await withCheckedContinuation { (continuation: CheckedContinuation<Int32, Never>) in
+            let thread = Thread {
+                var status: Int32 = 0
+                while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+                continuation.resume(returning: status)
+            }
+            thread.name = "pgserver-wait"
+            thread.start()
+        }
+        let output = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+        // Exit code when the child exited normally, 128 + signal otherwise (as shells report it).
+        let exitStatus = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        return (exitStatus, output)
+    }
+
+    private static func spawn(_ executable: String, _ arguments: [String], outputPath: String) throws -> pid_t {
+        let output = open(outputPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard output >= 0 else { throw PostgresServerError(message: "cannot create \(outputPath)") }
+        defer { close(output) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, output, 1)
+        posix_spawn_file_actions_adddup2(&actions, output, 2)
+        let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+        guard result == 0 else {
+            throw PostgresServerError(message: "cannot run \(executable): \(String(cString: strerror(result)))")
+        }
+        return pid
+    }
+
+    private static func shellQuoted(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}
+
+/// Runs `body` with a fresh server and stops it afterwards, also when `body` throws.
+public func withPostgresServer<Value: Sendable>(_ body: (PostgresServer) async throws -> Value) async throws -> Value {
+    let server = try await PostgresServer.start()
+    do {
+        let value = try await body(server)
+        await server.stop()
+        return value
+    } catch {
+        await server.stop()
+        throw error
+    }
+}
+
+/// The server could not be started or a tool failed.
+public struct PostgresServerError: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+}

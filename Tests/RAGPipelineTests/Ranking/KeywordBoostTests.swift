@@ -1,0 +1,62 @@
+import RAGPipeline
+import Testing
+
+@Suite("KeywordBoost and key terms")
+struct KeywordBoostTests {
+    private static func document(_ id: String, _ content: String, similarity: Double) -> RetrievedDocument {
+        RetrievedDocument(id: id, title: "Doc \(id)", source: nil, content: content, similarity: similarity)
+    }
+
+    @Test("matching ignores case and punctuation: Node.js, NODE JS and nodejs all match the skill Node.js")
+    func caseAndPunctuation() {
+        let terms = KeyTermExtractor().extract(from: JobRequest(jobID: "1", title: "API", description: "x", skills: ["Node.js", "C++"]))
+        let boost = KeywordBoost()
+        for text in ["built with node.js", "NODE JS backend", "a NodeJS service", "node-js, daily"] {
+            #expect(boost.matches(in: text, terms: terms).map(\.term).contains("Node.js"), "no match in \(text)")
+        }
+        #expect(boost.matches(in: "written in C++ and Rust", terms: terms).map(\.term).contains("C++"))
+        #expect(!boost.matches(in: "written in C and Rust", terms: terms).map(\.term).contains("C++"))
+        #expect(boost.matches(in: "nodes and jsons", terms: terms).isEmpty)
+    }
+
+    @Test("the boost grows with matched weight, is bounded by the weight, and is recorded per document")
+    func boundedAndRecorded() {
+        let job = JobRequest(jobID: "1", title: "Swift app", description: "An app.", skills: ["Swift", "SwiftUI", "HealthKit", "StoreKit"])
+        let terms = KeyTermExtractor().extract(from: job)
+        let boost = KeywordBoost(weight: 0.2, saturation: 3)
+        let ranked = boost.apply(to: [
+            Self.document("none", "A Python scraper.", similarity: 0.50),
+            Self.document("one", "Built in Swift.", similarity: 0.50),
+            Self.document("all", "Swift, SwiftUI, HealthKit and StoreKit app.", similarity: 0.50),
+        ], terms: terms)
+
+        #expect(ranked.map(\.document.id) == ["all", "one", "none"])
+        let byID = Dictionary(uniqueKeysWithValues: ranked.map { ($0.document.id, $0) })
+        #expect(byID["none"]?.keywordBoost == 0)
+        #expect(abs((byID["one"]?.keywordBoost ?? 0) - 0.2 / 3) < 1e-9)
+        #expect(byID["all"]?.keywordBoost == 0.2, "four skills saturate at the weight")
+        #expect(byID["all"]?.matchedTerms == ["Swift", "SwiftUI", "HealthKit", "StoreKit", "app"])
+        #expect(byID["all"]?.reference.keywordBoost == 0.2)
+    }
+
+    @Test("a boost can lift a less similar document above a more similar one, never by more than the weight")
+    func reorders() {
+        let terms = KeyTermExtractor().extract(from: JobRequest(jobID: "1", title: "t", description: "d", skills: ["pgvector", "Supabase", "RAG"]))
+        let ranked = KeywordBoost(weight: 0.15).apply(to: [
+            Self.document("similar", "Generic chatbot work.", similarity: 0.60),
+            Self.document("skilled", "RAG on Supabase with pgvector.", similarity: 0.50),
+            Self.document("far", "RAG on Supabase with pgvector.", similarity: 0.40),
+        ], terms: terms)
+        #expect(ranked.map(\.document.id) == ["skilled", "similar", "far"])
+    }
+
+    @Test("key terms are the skills, then frequent words of title and description without stop words")
+    func extraction() {
+        let job = JobRequest(
+            jobID: "1", title: "Shopify theme speed", description: "Our Shopify store needs theme work: the theme is slow and the gallery is small.",
+            skills: ["Shopify", "Liquid"])
+        let terms = KeyTermExtractor(maxKeywords: 3).extract(from: job)
+        #expect(terms.map(\.term) == ["Shopify", "Liquid", "theme", "speed", "store"])
+        #expect(terms.map(\.kind) == [.skill, .skill, .keyword, .keyword, .keyword])
+    }
+}

@@ -121,7 +121,7 @@ public final class CloudWatchMetricsExporter<C: Clock>: TelemetryExporter where 
         let aggregates = queue.drain()
         guard !aggregates.isEmpty else { return true }
         let metrics = filter.exportable(aggregates)
-        var datums: [(datum: MetricDatum, source: Int)] = []
+        var datums: [(datum: CloudWatchDatum, source: Int)] = []
         for (index, metric) in metrics.enumerated() {
             datums += builder.datums(for: metric).map { ($0, index) }
         }
@@ -149,7 +149,7 @@ public final class CloudWatchMetricsExporter<C: Clock>: TelemetryExporter where 
         case unreachable
     }
 
-    private func send(_ request: [MetricDatum]) async -> SendOutcome {
+    private func send(_ request: [CloudWatchDatum]) async -> SendOutcome {
         var attempt = 0
         while true {
             attempt += 1

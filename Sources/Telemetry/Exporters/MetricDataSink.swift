@@ -2,5 +2,5 @@
 /// AWS module's `CloudWatchClient`; tests point that adapter at a loopback server or moto.
 public protocol MetricDataSink: Sendable {
     /// Sends one request, already within the datum-count and size limits.
-    func putMetricData(namespace: String, datums: [MetricDatum]) async throws
+    func putMetricData(namespace: String, datums: [CloudWatchDatum]) async throws
 }

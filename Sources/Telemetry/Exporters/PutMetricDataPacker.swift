@@ -8,8 +8,8 @@ public struct PutMetricDataLimits: Sendable, Equatable {
     /// Bytes of the form-encoded request body.
     public var maxRequestBytes = 1_048_576
     /// The packer fills requests to this share of ``maxRequestBytes``: its size estimate follows the
-    /// query protocol's encoding, and the margin absorbs number-formatting differences of the client.
-    public var fillFraction = 0.99
+    /// query protocol's encoding (never below it), and the margin absorbs formatting differences.
+    public var fillFraction = 0.998
 
     public init() {}
 
@@ -21,10 +21,10 @@ public struct PutMetricDataLimits: Sendable, Equatable {
 /// Sizes are those of the query protocol (`Action=PutMetricData&Version=2010-08-01&Namespace=…`
 /// then `MetricData.member.N.…` pairs, percent-encoded).
 enum PutMetricDataPacker {
-    static func requests(_ datums: [MetricDatum], namespace: String, limits: PutMetricDataLimits) -> [[MetricDatum]] {
+    static func requests(_ datums: [CloudWatchDatum], namespace: String, limits: PutMetricDataLimits) -> [[CloudWatchDatum]] {
         let base = baseSize(namespace: namespace)
-        var requests: [[MetricDatum]] = []
-        var current: [MetricDatum] = []
+        var requests: [[CloudWatchDatum]] = []
+        var current: [CloudWatchDatum] = []
         var currentBytes = base
         for datum in datums {
             var size = encodedSize(of: datum, index: current.count + 1)
@@ -42,7 +42,7 @@ enum PutMetricDataPacker {
     }
 
     /// The fewest requests the datum and byte limits allow (a lower bound no packing can beat).
-    static func minimumCalls(for datums: [MetricDatum], namespace: String, limits: PutMetricDataLimits) -> Int {
+    static func minimumCalls(for datums: [CloudWatchDatum], namespace: String, limits: PutMetricDataLimits) -> Int {
         guard !datums.isEmpty else { return 0 }
         let base = baseSize(namespace: namespace)
         let bytes = datums.reduce(0) { $0 + encodedSize(of: $1, index: 1) }
@@ -56,7 +56,7 @@ enum PutMetricDataPacker {
     }
 
     /// Bytes the datum adds to the body as member `index`, separators included.
-    static func encodedSize(of datum: MetricDatum, index: Int) -> Int {
+    static func encodedSize(of datum: CloudWatchDatum, index: Int) -> Int {
         let prefix = "&MetricData.member.\(index)."
         var size = 0
         func pair(_ name: String, _ value: String) {

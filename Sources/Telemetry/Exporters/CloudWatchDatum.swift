@@ -1,8 +1,8 @@
 import Foundation
 
 /// One PutMetricData datum
-/// ([MetricDatum](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_MetricDatum.html)).
-public struct MetricDatum: Sendable, Equatable {
+/// ([CloudWatchDatum](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_MetricDatum.html)).
+public struct CloudWatchDatum: Sendable, Equatable {
     /// The datum's data: a single value, values with counts, or a statistic set.
     public enum Value: Sendable, Equatable {
         case single(Double)
@@ -47,11 +47,11 @@ struct MetricDatumBuilder: Sendable {
 
     var storageResolution: Int
 
-    func datums(for metric: ExportableMetric) -> [MetricDatum] {
+    func datums(for metric: ExportableMetric) -> [CloudWatchDatum] {
         let aggregate = metric.aggregate
         let timestamp = Date(timeIntervalSince1970: Double(aggregate.intervalStartNanoseconds) / 1e9)
-        func datum(_ value: MetricDatum.Value) -> MetricDatum {
-            MetricDatum(metricName: metric.definition.name, dimensions: metric.dimensions, timestamp: timestamp,
+        func datum(_ value: CloudWatchDatum.Value) -> CloudWatchDatum {
+            CloudWatchDatum(metricName: metric.definition.name, dimensions: metric.dimensions, timestamp: timestamp,
                         unit: metric.definition.unit, storageResolution: storageResolution, value: value)
         }
         switch aggregate.kind {

@@ -40,15 +40,17 @@ check-release:
 check-dashboards:
 	@if [ -x scripts/check-dashboards ]; then scripts/check-dashboards; else echo "check-dashboards: not yet provisioned"; fi
 
+## The CDK stack: assertions and cfn-lint (offline).
 test-infra:
-	@if [ -d infra/tests ]; then $(VENV)/bin/python -m pytest -q infra/tests; else echo "test-infra: no infra tests yet"; fi
+	$(VENV)/bin/python -m pytest -q infra/tests
 
+## The deploy script's own AWS calls against moto_server with authentication on.
 test-deploy:
-	@if [ -d scripts/tests ]; then $(VENV)/bin/python -m pytest -q scripts/tests; else echo "test-deploy: no deploy tests yet"; fi
+	$(VENV)/bin/python -m pytest -q scripts/tests
 
 ## Benchmarks (release build); see docs/performance.md.
 bench:
-	scripts/bench
+	scripts/bench/run-all
 
 clean:
 	rm -rf .build .build-* data

@@ -59,6 +59,7 @@ public final class SQLiteDatabase: @unchecked Sendable {
     }
 
     /// Runs `body` on the writer connection. Use `connection.transaction` inside for atomic work.
+    @discardableResult
     public func write<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
         try await perform(on: writeQueue, connection: writer, body)
     }

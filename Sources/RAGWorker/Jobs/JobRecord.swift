@@ -28,8 +28,10 @@ struct JobRecord: Sendable {
     var request: JobRequest
     var state: JobState
     var traceID: String
+    var traceparent: String
+    var validationMilliseconds: Double
     var acceptedAt: Date
-    /// First time a runner started the pipeline.
+    /// When the latest run started (a job re-run after a crash starts again from scratch).
     var startedAt: Date?
     var finishedAt: Date?
     /// How many times a runner claimed the job (more than one after a crash or a replaced instance).

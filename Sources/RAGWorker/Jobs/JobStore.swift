@@ -11,7 +11,7 @@ protocol JobStore: Sendable {
     /// Commits a new job, or returns the existing one with the same id.
     ///
     /// - Parameter maxBacklog: new jobs are refused when this many are queued or running.
-    func accept(_ request: JobRequest, traceID: String, maxBacklog: Int, now: Date) async throws -> AcceptOutcome
+    func accept(_ job: NewJob, maxBacklog: Int, now: Date) async throws -> AcceptOutcome
 
     /// The job with `id`, with its delivery status.
     func job(id: String) async throws -> JobRecord?
@@ -40,7 +40,17 @@ protocol JobStore: Sendable {
     func backlogDepth() async throws -> Int
 }
 
-/// The result of ``JobStore/accept(_:traceID:maxBacklog:now:)``.
+/// A validated job about to be accepted, with its trace.
+struct NewJob: Sendable {
+    var request: JobRequest
+    var traceID: String
+    /// W3C `traceparent` of the intake span, so the job's spans continue the same trace.
+    var traceparent: String
+    /// Time spent parsing and validating the request.
+    var validationMilliseconds: Double
+}
+
+/// The result of ``JobStore/accept(_:maxBacklog:now:)``.
 enum AcceptOutcome: Sendable {
     case accepted(JobRecord)
     case existing(JobRecord)

@@ -1,10 +1,11 @@
+import Curl
 import Foundation
 import SQLite
 
 extension SQLiteJobStore {
     func claimDue(owner: String, lease: Duration, limit: Int, now: Date) async throws -> [OutboxMessage] {
         let nowMS = now.unixMilliseconds
-        let expires = now.addingTimeInterval(lease.timeInterval).unixMilliseconds
+        let expires = now.addingTimeInterval(lease.seconds).unixMilliseconds
         return try await database.write { connection in
             try connection.query(
                 """

@@ -5,7 +5,7 @@ import SQLite
 extension SQLiteJobStore {
     /// A job with its delivery status; callers append the `WHERE` clause.
     static let selectJob = """
-        SELECT j.id, j.state, j.request, j.trace_id, j.accepted_at, j.started_at, j.finished_at,
+        SELECT j.id, j.state, j.request, j.trace_id, j.traceparent, j.validation_ms, j.accepted_at, j.started_at, j.finished_at,
             j.attempts, j.stage_timings, j.result, j.failure,
             o.state AS delivery_state, o.attempts AS delivery_attempts, o.last_status AS delivery_status,
             o.last_error AS delivery_error, o.next_attempt_at AS delivery_next, o.delivered_at AS delivery_at
@@ -29,6 +29,8 @@ extension SQLiteJobStore {
             request: request,
             state: JobState(rawValue: row.string("state") ?? "") ?? .queued,
             traceID: row.string("trace_id") ?? "",
+            traceparent: row.string("traceparent") ?? "",
+            validationMilliseconds: row.double("validation_ms") ?? 0,
             acceptedAt: Date(unixMilliseconds: Int64(row.int("accepted_at") ?? 0)),
             startedAt: row.int("started_at").map { Date(unixMilliseconds: Int64($0)) },
             finishedAt: row.int("finished_at").map { Date(unixMilliseconds: Int64($0)) },
@@ -51,12 +53,4 @@ extension Date {
 
     /// This date as the store will give it back.
     var truncatedToMilliseconds: Date { Date(unixMilliseconds: unixMilliseconds) }
-}
-
-extension Duration {
-    /// The duration in seconds, for `Date` arithmetic.
-    var timeInterval: TimeInterval {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) / 1e18
-    }
 }

@@ -9,6 +9,8 @@ extension SQLiteJobStore {
             state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'succeeded', 'failed')),
             request BLOB NOT NULL,
             trace_id TEXT NOT NULL,
+            traceparent TEXT NOT NULL,
+            validation_ms REAL NOT NULL DEFAULT 0,
             accepted_at INTEGER NOT NULL,
             started_at INTEGER,
             finished_at INTEGER,

@@ -1,6 +1,8 @@
+import Curl
 import Foundation
 import RAGPipeline
 import SQLite
+import Synchronization
 
 /// ``JobStore`` and ``OutboxStore`` in one SQLite file (WAL), for a single instance.
 ///
@@ -9,6 +11,9 @@ import SQLite
 /// why start-up may take back every job left `running`.
 final class SQLiteJobStore: JobStore, OutboxStore {
     let database: SQLiteDatabase
+    /// Jobs queued or running, kept in step with the table by the write queue so that the
+    /// accept path checks the backlog in O(1) instead of counting rows.
+    private let backlog: Mutex<Int>
 
     /// Opens (creating and migrating) `jobs.sqlite` in `directory`.
     init(directory: String, durability: SQLiteDatabase.Durability = .normal) throws {
@@ -16,29 +21,39 @@ final class SQLiteJobStore: JobStore, OutboxStore {
             path: (directory as NSString).appendingPathComponent("jobs.sqlite"),
             options: .init(durability: durability)
         )
-        try database.writeSynchronously { try Self.migrate($0) }
+        let depth = try database.writeSynchronously { connection in
+            try Self.migrate(connection)
+            return try Self.countBacklog(connection)
+        }
+        backlog = Mutex(depth)
     }
 
-    func accept(_ request: JobRequest, traceID: String, maxBacklog: Int, now: Date) async throws -> AcceptOutcome {
+    func accept(_ job: NewJob, maxBacklog: Int, now: Date) async throws -> AcceptOutcome {
+        let request = job.request
         let encoded = try JSONEncoder().encode(request)
         return try await database.write { connection in
-            try connection.transaction {
+            let outcome: AcceptOutcome = try connection.transaction {
                 if let row = try connection.queryFirst(Self.selectJob + " WHERE j.id = ?", [request.jobID]) {
                     return .existing(try Self.record(from: row))
                 }
-                let depth = try connection.queryFirst(
-                    "SELECT COUNT(*) AS depth FROM jobs WHERE state IN ('queued', 'running')"
-                )?.int("depth") ?? 0
+                let depth = self.backlog.withLock { $0 }
                 guard depth < maxBacklog else { return .backlogFull(depth: depth) }
                 try connection.run(
-                    "INSERT INTO jobs (id, state, request, trace_id, accepted_at) VALUES (?, 'queued', ?, ?, ?)",
-                    [request.jobID, encoded, traceID, now.unixMilliseconds]
+                    """
+                    INSERT INTO jobs (id, state, request, trace_id, traceparent, validation_ms, accepted_at)
+                    VALUES (?, 'queued', ?, ?, ?, ?, ?)
+                    """,
+                    [request.jobID, encoded, job.traceID, job.traceparent, job.validationMilliseconds, now.unixMilliseconds]
                 )
                 return .accepted(JobRecord(
-                    request: request, state: .queued, traceID: traceID, acceptedAt: now.truncatedToMilliseconds,
+                    request: request, state: .queued, traceID: job.traceID, traceparent: job.traceparent,
+                    validationMilliseconds: job.validationMilliseconds, acceptedAt: now.truncatedToMilliseconds,
                     attempts: 0, stageTimings: []
                 ))
             }
+            // Counted only once committed, on the same queue as every other change.
+            if case .accepted = outcome { self.backlog.withLock { $0 += 1 } }
+            return outcome
         }
     }
 
@@ -49,13 +64,13 @@ final class SQLiteJobStore: JobStore, OutboxStore {
     }
 
     func claimNext(owner: String, lease: Duration, now: Date) async throws -> JobRecord? {
-        let expires = now.addingTimeInterval(lease.timeInterval).unixMilliseconds
+        let expires = now.addingTimeInterval(lease.seconds).unixMilliseconds
         return try await database.write { connection in
             try connection.transaction {
                 guard let claimed = try connection.queryFirst(
                     """
-                    UPDATE jobs SET state = 'running', attempts = attempts + 1,
-                        started_at = coalesce(started_at, ?), lease_owner = ?, lease_expires_at = ?
+                    UPDATE jobs SET state = 'running', attempts = attempts + 1, stage_timings = '[]',
+                        started_at = ?, lease_owner = ?, lease_expires_at = ?
                     WHERE id = (SELECT id FROM jobs WHERE state = 'queued' ORDER BY accepted_at, rowid LIMIT 1)
                     RETURNING id
                     """,
@@ -67,7 +82,7 @@ final class SQLiteJobStore: JobStore, OutboxStore {
     }
 
     func renewLease(_ id: String, owner: String, lease: Duration, now: Date) async throws -> Bool {
-        let expires = now.addingTimeInterval(lease.timeInterval).unixMilliseconds
+        let expires = now.addingTimeInterval(lease.seconds).unixMilliseconds
         return try await database.write { connection in
             try connection.run(
                 "UPDATE jobs SET lease_expires_at = ? WHERE id = ? AND state = 'running' AND lease_owner = ?",
@@ -93,7 +108,7 @@ final class SQLiteJobStore: JobStore, OutboxStore {
         case .failed(let failure): (.failed, nil, try encoder.encode(failure))
         }
         return try await database.write { connection in
-            try connection.transaction {
+            let finished: Bool = try connection.transaction {
                 let changed = try connection.run(
                     """
                     UPDATE jobs SET state = ?, finished_at = ?, result = ?, failure = ?,
@@ -113,6 +128,8 @@ final class SQLiteJobStore: JobStore, OutboxStore {
                 )
                 return true
             }
+            if finished { self.backlog.withLock { $0 -= 1 } }
+            return finished
         }
     }
 
@@ -135,8 +152,10 @@ final class SQLiteJobStore: JobStore, OutboxStore {
     }
 
     func backlogDepth() async throws -> Int {
-        try await database.read { connection in
-            try connection.queryFirst("SELECT COUNT(*) AS depth FROM jobs WHERE state IN ('queued', 'running')")?.int("depth") ?? 0
-        }
+        backlog.withLock { $0 }
+    }
+
+    private static func countBacklog(_ connection: SQLiteConnection) throws -> Int {
+        try connection.queryFirst("SELECT COUNT(*) AS depth FROM jobs WHERE state IN ('queued', 'running')")?.int("depth") ?? 0
     }
 }

@@ -1,0 +1,99 @@
+import Curl
+import Foundation
+import Hummingbird
+import Logging
+import Metrics
+import RAGPipeline
+import ServiceLifecycle
+import Tracing
+
+/// Everything `rag-worker serve` runs, assembled once from the configuration: stores, intake,
+/// runner, outbox and HTTP server. Tests build the same runtime with a temporary data directory.
+struct WorkerRuntime: Sendable {
+    let config: Config
+    let store: SQLiteJobStore
+    let readiness = Readiness()
+    let drain: DrainDeadline
+    let jobWake = WakeSignal()
+    let outboxWake = WakeSignal()
+    let metrics: WorkerMetrics
+    let tracer: any Tracer
+    let pipeline: any JobPipeline
+    let webhookSender: any WebhookSender
+    let logger: Logger
+    /// Identifies this process as the holder of job and delivery leases.
+    let owner: String
+
+    init(
+        config: Config,
+        pipeline: any JobPipeline,
+        httpClient: any HTTPClient,
+        metricsFactory: any MetricsFactory,
+        tracer: any Tracer,
+        logger: Logger
+    ) throws {
+        self.config = config
+        self.store = try SQLiteJobStore(directory: config.dataDirectory, durability: config.sqliteDurability)
+        self.drain = DrainDeadline(grace: config.shutdownGrace)
+        self.metrics = WorkerMetrics(factory: metricsFactory)
+        self.tracer = tracer
+        self.pipeline = pipeline
+        self.logger = logger
+        self.owner = "\(ProcessInfo.processInfo.hostName)/\(getpid())/\(W3CTraceparent.randomHex(bytes: 4))"
+        if let url = config.webhook.url {
+            let secrets = config.secrets
+            webhookSender = HTTPWebhookSender(
+                url: url, httpClient: httpClient, timeout: config.webhook.timeout,
+                secret: { secrets.value(ConfigKey.webhookSecret) }
+            )
+        } else {
+            webhookSender = LocalWebhookSink(
+                directory: (config.dataDirectory as NSString).appendingPathComponent("deliveries"), logger: logger
+            )
+        }
+    }
+
+    var intake: IntakeController {
+        IntakeController(
+            store: store, readiness: readiness, jobWake: jobWake, metrics: metrics, tracer: tracer,
+            maxBodyBytes: config.maxBodyBytes, maxBacklog: config.maxBacklog, backlogRetryAfterSeconds: 10
+        )
+    }
+
+    var runner: JobRunner {
+        JobRunner(
+            store: store, pipeline: pipeline,
+            settings: .init(concurrency: config.concurrency, jobDeadline: config.jobDeadline, lease: config.leaseDuration),
+            owner: owner, jobWake: jobWake, outboxWake: outboxWake, readiness: readiness, drain: drain,
+            metrics: metrics, tracer: tracer, logger: logger
+        )
+    }
+
+    var outbox: OutboxDeliverer {
+        OutboxDeliverer(
+            store: store, sender: webhookSender,
+            settings: .init(
+                maxAttempts: config.webhook.maxAttempts,
+                backoff: Backoff(base: config.webhook.backoffBase, maximum: config.webhook.backoffMax, jitter: .equal),
+                attemptTimeout: config.webhook.timeout
+            ),
+            owner: owner, wake: outboxWake, drain: drain, metrics: metrics, tracer: tracer, logger: logger
+        )
+    }
+
+    var router: Router<BasicRequestContext> {
+        let secrets = config.secrets
+        return buildRouter(
+            intake: intake, readiness: readiness,
+            basicAuth: config.basicAuthUser.map { ($0, { secrets.value(ConfigKey.basicAuthPass) }) }
+        )
+    }
+
+    /// The services in start order. ServiceGroup stops them in reverse: the runner drains first
+    /// (intake answers 503 from then on), then the outbox delivers what is due, then the HTTP
+    /// server closes, then whatever `telemetry` holds flushes.
+    func services(telemetry: [any Service] = [], onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> [any Service] {
+        let app = buildApplication(router: router, host: config.host, port: config.port, logger: logger, onListening: onListening)
+        return telemetry + [app, outbox, runner]
+    }
+}

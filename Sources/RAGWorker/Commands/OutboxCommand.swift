@@ -1,0 +1,79 @@
+import ArgumentParser
+import Curl
+import Foundation
+import Logging
+import Metrics
+import Tracing
+
+/// `rag-worker outbox`: inspect and redeliver webhook deliveries.
+struct OutboxCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "outbox",
+        abstract: "Inspect dead-lettered webhook deliveries and deliver them again.",
+        subcommands: [OutboxListCommand.self, OutboxRetryCommand.self]
+    )
+}
+
+/// `rag-worker outbox list`: the dead letters, oldest first.
+struct OutboxListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List dead-lettered deliveries.")
+
+    @Option(help: "Show at most this many.")
+    var limit = 100
+
+    func run() async throws {
+        let config = try loadConfigOrExit()
+        let store = try SQLiteJobStore(directory: config.dataDirectory, durability: config.sqliteDurability)
+        let letters = try await store.deadLetters(limit: limit)
+        if letters.isEmpty {
+            print("No dead letters.")
+            return
+        }
+        print("job id\tattempts\tlast status\tlast error\tfinished at")
+        for letter in letters {
+            let status = letter.lastStatus.map(String.init) ?? "-"
+            print("\(letter.jobID)\t\(letter.attempts)\t\(status)\t\(letter.lastError ?? "-")\t\(letter.createdAt.ISO8601Format())")
+        }
+    }
+}
+
+/// `rag-worker outbox retry`: makes dead letters due again and, unless told not to, delivers
+/// them right away (a running server would also pick them up within seconds).
+struct OutboxRetryCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "retry", abstract: "Redeliver dead-lettered deliveries.")
+
+    @Option(name: .customLong("job"), help: "Redeliver only this job (repeatable). Default: every dead letter.")
+    var jobIDs: [String] = []
+
+    @Flag(help: "Only queue them again; leave delivery to the running server.")
+    var queueOnly = false
+
+    func run() async throws {
+        let config = try loadConfigOrExit()
+        let logger = bootstrapLogging(level: config.logLevel)
+        let httpClient = CurlHTTPClient()
+        defer { httpClient.shutdown() }
+        let runtime = try WorkerRuntime(
+            config: config, pipeline: MinimalPipeline(), httpClient: httpClient,
+            metricsFactory: NOOPMetricsHandler.instance, tracer: NoOpTracer(), logger: logger
+        )
+        let selected = jobIDs.isEmpty ? try await runtime.store.deadLetters(limit: 100_000).map(\.jobID) : jobIDs
+        let requeued = try await runtime.store.requeueDeadLetters(jobIDs: jobIDs.isEmpty ? nil : jobIDs, now: Date())
+        print("Queued \(requeued) dead letter\(requeued == 1 ? "" : "s") for redelivery to \(runtime.webhookSender.destination).")
+        guard !queueOnly, requeued > 0 else { return }
+
+        let outbox = runtime.outbox
+        while await outbox.deliverDueBatch() > 0 {}
+        var failures = 0
+        for id in selected {
+            guard let delivery = try await runtime.store.job(id: id)?.delivery else { continue }
+            let detail = delivery.lastError.map { " (\($0))" } ?? ""
+            print("\(id): \(delivery.state.rawValue) after \(delivery.attempts) attempt\(delivery.attempts == 1 ? "" : "s")\(detail)")
+            if delivery.state != .delivered { failures += 1 }
+        }
+        if failures > 0 {
+            print("\(failures) not delivered yet: a running server retries pending ones; dead ones need another `outbox retry`.")
+            throw ExitCode(1)
+        }
+    }
+}

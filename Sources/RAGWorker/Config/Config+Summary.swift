@@ -1,0 +1,49 @@
+import Foundation
+import SQLite
+
+extension Config {
+    /// A human-readable summary: every setting, secrets shown only as set or unset.
+    var summary: String {
+        func secret(_ key: String) -> String { secrets.value(key) == nil ? "unset" : "set (redacted)" }
+        var lines: [String] = []
+        lines.append("profile            \(profile.rawValue)")
+        lines.append("listen             \(host):\(port)")
+        lines.append("data directory     \(dataDirectory)")
+        lines.append("basic auth         \(basicAuthUser.map { "user \($0), password \(secret(ConfigKey.basicAuthPass))" } ?? "off")")
+        lines.append("body limit         \(maxBodyBytes) bytes")
+        lines.append("concurrency        \(concurrency) jobs, backlog limit \(maxBacklog)")
+        lines.append("job deadline       \(jobDeadline)")
+        lines.append("shutdown grace     \(shutdownGrace)")
+        lines.append("job store          \(usesPostgres ? "postgres (DATABASE_URL \(secret(ConfigKey.databaseURL)))" : "sqlite, \(sqliteDurability.rawValue) sync")")
+        lines.append("secret override    \(secretID.map { "\($0), refreshed every \(secretTTL)" } ?? "off")")
+        lines.append("telemetry          endpoint \(telemetry.endpointName), cloudwatch \(telemetry.cloudWatch ? "on" : "off"), log group \(telemetry.logGroup), namespace \(telemetry.metricsNamespace)")
+        lines.append("")
+        lines.append("stage providers")
+        for (stage, provider) in stageProviders {
+            lines.append("  \(stage.padding(toLength: 15, withPad: " ", startingAt: 0))\(provider)")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// Which implementation serves each stage: real when configured, embedded default otherwise.
+    var stageProviders: [(String, String)] {
+        [
+            ("embed", openAI.map { "openai \($0.embeddingModel) at \($0.baseURL)" } ?? "local lexical embedder (embedded default)"),
+            ("retrieve", supabase.map { "supabase rpc match_documents at \($0.url)" }
+                ?? (usesPostgres ? "postgres pgvector (DATABASE_URL)" : "sqlite exact cosine (embedded default)")),
+            ("keyword-boost", "keyword boost (always on)"),
+            ("rerank", cohere.map { "cohere \($0.model) at \($0.baseURL)" } ?? "lexical BM25 reranker (embedded default)"),
+            ("generate", openAI.map { "openai \($0.model) at \($0.baseURL)" } ?? "extractive drafter (embedded default)"),
+            ("persist", supabase.map { "supabase table insert at \($0.url)" } ?? "sqlite (embedded default)"),
+            ("webhook", webhook.url.map { "POST \(Config.redactedURL($0)), signed" } ?? "local sink: \(dataDirectory)/deliveries (embedded default)"),
+        ]
+    }
+
+    /// A URL without credentials or query (tokens sometimes ride in webhook URLs).
+    static func redactedURL(_ raw: String) -> String {
+        guard let url = URL(string: raw), let host = url.host else { return "(unparseable URL)" }
+        let port = url.port.map { ":\($0)" } ?? ""
+        let query = url.query == nil ? "" : "?…"
+        return "\(url.scheme ?? "https")://\(host)\(port)\(url.path)\(query)"
+    }
+}

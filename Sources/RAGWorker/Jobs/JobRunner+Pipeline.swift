@@ -1,0 +1,110 @@
+import CoreMetrics
+import Foundation
+import Logging
+import RAGPipeline
+import Telemetry
+
+extension JobRunner {
+    /// How one run of the pipeline ended, from the runner's point of view.
+    enum RunOutcome: Sendable {
+        /// Finished, well or badly: record it and deliver it.
+        case finished(JobOutcome)
+        /// Cancelled by shutdown: give the job back to the queue.
+        case interrupted
+
+        var name: String {
+            switch self {
+            case .finished(.succeeded): "succeeded"
+            case .finished(.failed): "failed"
+            case .interrupted: "interrupted"
+            }
+        }
+    }
+
+    /// Runs the pipeline under the job's deadline, renewing the lease while it runs.
+    func runPipeline(_ job: JobRecord, timings: StageTimingLog, logger: Logger) async -> RunOutcome {
+        let deadline = ContinuousClock.now + settings.jobDeadline
+        let context = JobContext(
+            jobID: job.id, traceID: job.traceID, deadline: deadline, logger: logger,
+            recordStage: { [store, metrics] timing in
+                await timings.append(timing)
+                metrics.stageLatency(timing.stage).recordNanoseconds(Int64(timing.milliseconds * 1_000_000))
+                do {
+                    try await store.recordStage(job.id, timing: timing)
+                } catch {
+                    logger.warning("cannot record a stage timing", metadata: ["stage": "\(timing.stage.rawValue)", "error": "\(error)"])
+                }
+            }
+        )
+        do {
+            let result = try await withThrowingTaskGroup(of: ProposalResult?.self) { group in
+                group.addTask { try await pipeline.run(job.request, context: context) }
+                group.addTask {
+                    try await Task.sleep(until: deadline + .seconds(1), clock: .continuous)
+                    throw PipelineError(
+                        code: .deadlineExceeded, stage: await timings.stageInProgress,
+                        message: "the job did not finish within \(settings.jobDeadline)"
+                    )
+                }
+                group.addTask {
+                    try await renewLease(job.id)
+                    return nil
+                }
+                while let next = try await group.next() {
+                    if let result = next {
+                        group.cancelAll()
+                        return result
+                    }
+                }
+                throw CancellationError()
+            }
+            return .finished(.succeeded(result))
+        } catch let error as PipelineError {
+            // A stage may report cancellation as its own failure; shutdown still wins.
+            if Task.isCancelled { return .interrupted }
+            return .finished(.failed(JobFailure(error)))
+        } catch is CancellationError {
+            return .interrupted
+        } catch is LeaseLost {
+            return .interrupted
+        } catch {
+            if Task.isCancelled { return .interrupted }
+            return .finished(.failed(JobFailure(code: PipelineError.Code.internalError.rawValue, message: "\(error)", stage: nil, provider: nil)))
+        }
+    }
+
+    /// Keeps the job's lease alive; throws ``LeaseLost`` when another runner took the job.
+    private func renewLease(_ id: String) async throws {
+        while true {
+            try await Task.sleep(for: settings.lease / 3)
+            guard try await store.renewLease(id, owner: owner, lease: settings.lease, now: Date()) else {
+                throw LeaseLost()
+            }
+        }
+    }
+}
+
+/// The runner's lease on a job expired and another runner claimed it.
+struct LeaseLost: Error {}
+
+/// The stage timings of the run in progress, shared between the pipeline and the runner.
+actor StageTimingLog {
+    private(set) var all: [StageTiming] = []
+
+    func append(_ timing: StageTiming) {
+        all.append(timing)
+    }
+
+    /// The stage after the last one that finished: where a deadline overrun happened.
+    var stageInProgress: PipelineStage {
+        let order: [PipelineStage] = [.embed, .retrieve, .keywordBoost, .rerank, .generate, .persist]
+        guard let last = all.last?.stage, let index = order.firstIndex(of: last) else { return .embed }
+        return order[min(index + 1, order.count - 1)]
+    }
+}
+
+extension JobFailure {
+    init(_ error: PipelineError) {
+        self.init(code: error.code.rawValue, message: error.message, stage: error.stage.rawValue, provider: error.provider)
+    }
+}

@@ -1,0 +1,53 @@
+import Curl
+import Foundation
+
+/// Posts deliveries to the n8n webhook, signed, with the job id as idempotency key.
+struct HTTPWebhookSender: WebhookSender {
+    let url: String
+    let httpClient: any HTTPClient
+    let timeout: Duration
+    /// Read at each attempt so a rotated secret applies at once.
+    let secret: @Sendable () -> String?
+
+    var destination: String {
+        URL(string: url).map { "\($0.scheme ?? "https")://\($0.host ?? "?")\($0.path)" } ?? "webhook"
+    }
+
+    func deliver(_ message: OutboxMessage, attempt: Int) async -> DeliveryResult {
+        let timestamp = Int64(Date().timeIntervalSince1970)
+        var headers: HTTPHeaders = [
+            "Content-Type": "application/json",
+            WebhookSignature.timestampHeader: String(timestamp),
+            WebhookSignature.idempotencyHeader: message.jobID,
+            WebhookSignature.attemptHeader: String(attempt),
+            "User-Agent": "rag-worker",
+        ]
+        if let secret = secret() {
+            headers.add(name: WebhookSignature.signatureHeader, value: WebhookSignature(secret: secret).signature(for: message.payload, timestamp: timestamp))
+        }
+        if let traceparent = W3CTraceparent(traceID: message.traceID)?.header {
+            headers.add(name: "traceparent", value: traceparent)
+        }
+        let request = HTTPClientRequest(method: .post, url: url, headers: headers, body: message.payload, timeout: timeout)
+        do {
+            let response = try await httpClient.execute(request)
+            return Self.classify(response)
+        } catch let error as HTTPClientError {
+            return .retryable(status: nil, error: "\(error.kind): \(error.message)", retryAfter: nil)
+        } catch {
+            return .retryable(status: nil, error: "\(error)", retryAfter: nil)
+        }
+    }
+
+    /// 2xx delivered; 408, 429 and 5xx retried (honouring Retry-After); other statuses rejected.
+    static func classify(_ response: HTTPClientResponse) -> DeliveryResult {
+        switch response.status {
+        case 200..<300:
+            return .delivered(status: response.status)
+        case 408, 429, 500...599:
+            return .retryable(status: response.status, error: "HTTP \(response.status)", retryAfter: response.retryAfter())
+        default:
+            return .rejected(status: response.status, error: "HTTP \(response.status)")
+        }
+    }
+}

@@ -1,0 +1,160 @@
+import CoreMetrics
+import Curl
+import Foundation
+import Logging
+import ServiceLifecycle
+import Telemetry
+import Tracing
+
+/// Delivers finished jobs' webhooks from the outbox: at least once per job, every attempt with
+/// the job id as idempotency key, retried with exponential backoff and jitter (honouring
+/// `Retry-After`) on connection errors, timeouts, 408, 429 and 5xx, dead-lettered after the last
+/// attempt or at once on any other 4xx. Deliveries live in the store, so they survive restarts.
+struct OutboxDeliverer: Service {
+    struct Settings: Sendable {
+        var maxAttempts: Int
+        var backoff: Backoff
+        /// Time limit of one attempt; the claim lease outlasts it.
+        var attemptTimeout: Duration
+        /// Deliveries sent at once.
+        var parallelism: Int = 8
+        /// Longest wait when nothing is due (other processes may add deliveries).
+        var idlePoll: Duration = .seconds(2)
+    }
+
+    let store: any OutboxStore
+    let sender: any WebhookSender
+    let settings: Settings
+    let owner: String
+    let wake: WakeSignal
+    let drain: DrainDeadline
+    let metrics: WorkerMetrics
+    let tracer: any Tracer
+    let logger: Logger
+
+    /// Delivers until shutdown. On graceful shutdown it goes on with what is due right now,
+    /// within the drain deadline, then returns; the rest stays in the store for the next start.
+    func run() async throws {
+        let stopping = StopFlag()
+        await withGracefulShutdownHandler {
+            while !Task.isCancelled {
+                let attempted = await deliverDueBatch()
+                if stopping.isSet && (attempted == 0 || drainedOut) { break }
+                if attempted == 0 {
+                    await wake.wait(timeout: await idleWait())
+                }
+            }
+        } onGracefulShutdown: {
+            drain.begin()
+            stopping.set()
+            wake.notifyAll()
+        }
+    }
+
+    /// One pass: claims what is due and delivers it. Returns how many deliveries were attempted.
+    @discardableResult
+    func deliverDueBatch() async -> Int {
+        let lease = settings.attemptTimeout + .seconds(5)
+        let messages: [OutboxMessage]
+        do {
+            messages = try await store.claimDue(owner: owner, lease: lease, limit: settings.parallelism, now: Date())
+        } catch {
+            logger.error("outbox: cannot read due deliveries", metadata: ["error": "\(error)"])
+            try? await Task.sleep(for: .seconds(1))
+            return 0
+        }
+        await withTaskGroup(of: Void.self) { group in
+            for message in messages {
+                group.addTask { await deliver(message) }
+            }
+        }
+        return messages.count
+    }
+
+    /// True once a drain began and its deadline passed (with a margin for the last writes).
+    private var drainedOut: Bool {
+        guard let deadline = drain.instant else { return false }
+        return ContinuousClock.now >= deadline - .seconds(1)
+    }
+
+    private func idleWait() async -> Duration {
+        if drain.instant != nil { return .milliseconds(200) }
+        guard let due = try? await store.nextDueDate() else { return settings.idlePoll }
+        let wait = Duration.milliseconds(Int64(max(0, due.timeIntervalSinceNow) * 1000))
+        return min(max(wait, .milliseconds(10)), settings.idlePoll)
+    }
+
+    private func deliver(_ message: OutboxMessage) async {
+        let attempt = message.attempts + 1
+        var context = ServiceContext.topLevel
+        if let traceparent = W3CTraceparent(traceID: message.traceID) {
+            tracer.extract(["traceparent": traceparent.header], into: &context, using: DictionaryExtractor())
+        }
+        let started = ContinuousClock.now
+        let result = await tracer.withSpan(PipelineStage.webhook.spanName, context: context, ofKind: .producer) { span in
+            span.attributes[SpanAttributes.jobID] = message.jobID
+            span.attributes[SpanAttributes.stage] = PipelineStage.webhook.rawValue
+            span.attributes[SpanAttributes.provider] = sender.destination
+            span.attributes[SpanAttributes.attempts] = attempt
+            let result = await sender.deliver(message, attempt: attempt)
+            span.attributes[SpanAttributes.outcome] = result.outcomeName
+            if case .delivered(let status) = result { span.attributes[SpanAttributes.httpStatusCode] = status }
+            return result
+        }
+        metrics.stageLatency(.webhook).recordNanoseconds((ContinuousClock.now - started).nanoseconds)
+        await record(result, for: message, attempt: attempt)
+    }
+
+    private func record(_ result: DeliveryResult, for message: OutboxMessage, attempt: Int) async {
+        var log = logger
+        log[metadataKey: LogKeys.jobID] = "\(message.jobID)"
+        log[metadataKey: LogKeys.traceID] = "\(message.traceID)"
+        log[metadataKey: "attempt"] = "\(attempt)"
+        do {
+            switch result {
+            case .delivered(let status):
+                try await store.markDelivered(message.jobID, attempts: attempt, status: status, now: Date())
+                metrics.webhookDeliveries.increment()
+                log.debug("webhook delivered", metadata: ["http.status": "\(status)"])
+            case .retryable(let status, let error, let retryAfter) where attempt < settings.maxAttempts:
+                let delay = settings.backoff.delay(beforeRetry: attempt, retryAfter: retryAfter, ceiling: .seconds(3600))
+                try await store.scheduleRetry(message.jobID, attempts: attempt, status: status, error: error, at: Date().addingTimeInterval(delay.seconds))
+                metrics.webhookAttemptFailures.increment()
+                log.warning("webhook attempt failed; will retry", metadata: ["error": "\(error)", "retry.in": "\(delay)"])
+            case .retryable(let status, let error, _):
+                try await deadLetter(message, attempt: attempt, status: status, error: error, log: log)
+            case .rejected(let status, let error):
+                try await deadLetter(message, attempt: attempt, status: status, error: error, log: log)
+            }
+        } catch {
+            // The lease expires and the delivery is tried again; nothing is lost.
+            log.error("outbox: cannot record delivery result", metadata: ["error": "\(error)"])
+        }
+    }
+}
+
+extension OutboxDeliverer {
+    private func deadLetter(_ message: OutboxMessage, attempt: Int, status: Int?, error: String, log: Logger) async throws {
+        try await store.deadLetter(message.jobID, attempts: attempt, status: status, error: error, now: Date())
+        metrics.webhookFailures.increment()
+        log.error("webhook delivery dead-lettered; redeliver with `rag-worker outbox retry`", metadata: ["error": "\(error)"])
+    }
+}
+
+extension DeliveryResult {
+    var outcomeName: String {
+        switch self {
+        case .delivered: "delivered"
+        case .retryable: "retry"
+        case .rejected: "rejected"
+        }
+    }
+}
+
+extension Duration {
+    /// The duration in whole nanoseconds, for swift-metrics timers.
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}

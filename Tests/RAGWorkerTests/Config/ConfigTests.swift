@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+
+@testable import RAGWorker
+
+@Suite("Configuration")
+struct ConfigTests {
+    @Test("defaults: port 8080 on 0.0.0.0, local profile, 1 MiB body limit, 4 workers, 25 s grace, 110 s deadline")
+    func defaults() throws {
+        let config = try Config.load(environment: [:])
+        #expect(config.port == 8080 && config.host == "0.0.0.0")
+        #expect(config.profile == .local)
+        #expect(config.maxBodyBytes == 1 << 20)
+        #expect(config.concurrency == 4)
+        #expect(config.shutdownGrace == .seconds(25))
+        #expect(config.jobDeadline == .seconds(110))
+        #expect(config.openAI == nil && config.cohere == nil && config.webhook.url == nil)
+    }
+
+    @Test("bad values stop start-up with one message listing them all")
+    func allProblemsAtOnce() {
+        let environment = [
+            "PORT": "eighty", "RAG_CONCURRENCY": "0", "WEBHOOK_URL": "not a url", "RAG_CLOUDWATCH": "maybe",
+            "RAG_PROFILE": "staging", "BASIC_AUTH_USER": "only-user", "DATABASE_URL": "mysql://x",
+        ]
+        #expect {
+            try Config.load(environment: environment)
+        } throws: { error in
+            guard let error = error as? ConfigError else { return false }
+            let keys = Set(error.problems.map(\.key))
+            return keys == ["PORT", "RAG_CONCURRENCY", "WEBHOOK_URL", "RAG_CLOUDWATCH", "RAG_PROFILE", "BASIC_AUTH_USER", "DATABASE_URL"]
+                && error.description.contains("7 problems")
+        }
+    }
+
+    @Test("production requires every real provider and the webhook, and says which are missing")
+    func productionRequiresProviders() {
+        #expect {
+            try Config.load(environment: ["RAG_PROFILE": "production", "OPENAI_API_KEY": "sk-x"])
+        } throws: { error in
+            let keys = Set((error as? ConfigError)?.problems.map(\.key) ?? [])
+            return keys == ["COHERE_API_KEY", "WEBHOOK_URL", "WEBHOOK_SECRET", "SUPABASE_URL"]
+        }
+    }
+
+    @Test("secret overrides win over the environment, and secret values never appear in errors or the summary")
+    func secretsStaySecret() throws {
+        let config = try Config.load(
+            environment: ["OPENAI_API_KEY": "sk-env", "WEBHOOK_URL": "https://n8n.example/webhook/abc?token=zzz", "WEBHOOK_SECRET": "whsec-1"],
+            secretOverrides: ["OPENAI_API_KEY": "sk-from-secret"]
+        )
+        #expect(config.secrets.value("OPENAI_API_KEY") == "sk-from-secret")
+        let summary = config.summary
+        for secret in ["sk-from-secret", "sk-env", "whsec-1", "zzz"] {
+            #expect(!summary.contains(secret))
+        }
+        #expect(summary.contains("openai gpt-4o-mini"))
+    }
+
+    @Test("rotated secret values replace the old ones and report which keys changed")
+    func rotation() throws {
+        let config = try Config.load(environment: ["COHERE_API_KEY": "old"])
+        #expect(config.secrets.update(["COHERE_API_KEY": "new", "PORT": "1"]) == ["COHERE_API_KEY"])
+        #expect(config.secrets.value("COHERE_API_KEY") == "new")
+        #expect(config.secrets.value("PORT") == nil)
+    }
+}

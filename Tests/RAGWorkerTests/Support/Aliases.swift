@@ -1,0 +1,4 @@
+import Hummingbird
+
+/// The request context the worker's router uses.
+typealias BasicRequestContextAlias = BasicRequestContext

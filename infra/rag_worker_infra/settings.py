@@ -1,0 +1,243 @@
+"""Per-environment settings of the RAG Worker deployment, read from infra/settings.json.
+
+Pure Python on purpose: the CDK app and scripts/deploy both import this module, so the names,
+sizes and the model's environment come from one place and cannot drift between them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_SETTINGS_FILE = REPO_ROOT / "infra" / "settings.json"
+WORKER_POLICY_FILE = REPO_ROOT / "docs" / "iam" / "worker-policy.json"
+
+VARIANT_NAME = "AllTraffic"
+"""SageMaker production variant name (the scaling resource id and the alarms refer to it)."""
+
+SECRET_REQUIRED_KEYS = (
+    "OPENAI_API_KEY",
+    "COHERE_API_KEY",
+    "SUPABASE_URL",
+    "SUPABASE_KEY",
+    "WEBHOOK_URL",
+    "WEBHOOK_SECRET",
+    "DATABASE_URL",
+)
+"""Keys the worker's secret must hold: `RAG_PROFILE=production` refuses to start without them."""
+
+SECRET_OPTIONAL_KEYS = (
+    "BASIC_AUTH_USER",
+    "BASIC_AUTH_PASS",
+    "OPENAI_MODEL",
+    "OPENAI_EMBEDDING_MODEL",
+    "OPENAI_BASE_URL",
+    "COHERE_BASE_URL",
+    "COHERE_RERANK_MODEL",
+)
+"""Keys the secret may hold besides the required ones (configuration the worker also reads)."""
+
+_ENDPOINT_NAME = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
+_INSTANCE_TYPE = re.compile(r"^ml\.[a-z0-9]+\.[a-z0-9]+$")
+_SECRET_ARN = re.compile(r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+-[A-Za-z0-9]{6}$")
+_DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
+_TAG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
+_VALID_RETENTION_DAYS = {
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557,
+    2922, 3288, 3653,
+}
+
+
+class SettingsError(ValueError):
+    """Raised when infra/settings.json (or a context override) is invalid; lists every problem."""
+
+
+@dataclass(frozen=True)
+class NetworkSettings:
+    """Where the endpoint's network interfaces live.
+
+    `mode = "new"` builds a VPC with public subnets (NAT gateways) and private subnets for the
+    endpoint; `mode = "existing"` uses `vpc_id` and `subnet_ids` (private subnets with a route to
+    a NAT, in at least two availability zones, as SageMaker requires).
+    """
+
+    mode: str = "new"
+    cidr: str = "10.40.0.0/16"
+    max_azs: int = 2
+    nat_gateways: int = 1
+    availability_zones: tuple[str, ...] = ()
+    vpc_id: str | None = None
+    subnet_ids: tuple[str, ...] = ()
+    postgres_cidrs: tuple[str, ...] = ("0.0.0.0/0",)
+    https_cidrs: tuple[str, ...] = ("0.0.0.0/0",)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything that differs between dev and prod; see docs/deployment.md for each field."""
+
+    env: str
+    region: str
+    account: str | None
+    endpoint_name: str
+    repository_name: str
+    secret_name: str
+    secret_arn: str | None
+    instance_type: str
+    initial_instance_count: int
+    min_instances: int
+    max_instances: int
+    target_invocations_per_instance: float
+    scale_in_cooldown_seconds: int
+    scale_out_cooldown_seconds: int
+    startup_health_check_timeout_seconds: int
+    termination_wait_seconds: int
+    log_retention_days: int
+    image_retention_count: int
+    retain_on_delete: bool
+    metrics_namespace: str
+    log_level: str
+    network: NetworkSettings = field(default_factory=NetworkSettings)
+
+    @property
+    def stack_name(self) -> str:
+        return f"RagWorker-{self.env}"
+
+    @property
+    def log_group_name(self) -> str:
+        """SageMaker writes container output here; the worker's exporter adds its own stream."""
+        return f"/aws/sagemaker/Endpoints/{self.endpoint_name}"
+
+    def model_environment(self, secret_arn: str, region: str) -> dict[str, str]:
+        """The SageMaker model's container environment (what the worker reads at start-up)."""
+        return {
+            "RAG_PROFILE": "production",
+            "RAG_SECRET_ID": secret_arn,
+            "AWS_REGION": region,
+            "RAG_ENDPOINT_NAME": self.endpoint_name,
+            "RAG_CLOUDWATCH": "on",
+            "RAG_LOG_GROUP": self.log_group_name,
+            "RAG_METRICS_NAMESPACE": self.metrics_namespace,
+            "LOG_LEVEL": self.log_level,
+        }
+
+
+def image_reference(tag: str | None, digest: str | None) -> str:
+    """The `:tag` or `@sha256:...` suffix of the image URI; exactly one of the two is given."""
+    if digest and tag:
+        raise SettingsError("give an image tag or an image digest, not both")
+    if digest:
+        if not _DIGEST.match(digest):
+            raise SettingsError(f"image digest must look like sha256:<64 hex>, got {digest!r}")
+        return f"@{digest}"
+    if tag:
+        if not _TAG.match(tag):
+            raise SettingsError(f"image tag {tag!r} is not a valid Docker tag")
+        return f":{tag}"
+    raise SettingsError("an image tag (-c imageTag=...) or digest (-c imageDigest=...) is required")
+
+
+def load_settings(env: str, path: Path | str | None = None,
+                  overrides: Mapping[str, Any] | None = None) -> Settings:
+    """Reads `defaults` merged with `environments[env]` (and `overrides`) and validates the result."""
+    source = Path(path) if path else DEFAULT_SETTINGS_FILE
+    document = json.loads(source.read_text())
+    environments = document.get("environments", {})
+    if env not in environments:
+        known = ", ".join(sorted(environments)) or "none"
+        raise SettingsError(f"unknown environment {env!r} in {source} (known: {known})")
+    merged = _merge(document.get("defaults", {}), environments[env])
+    if overrides:
+        merged = _merge(merged, dict(overrides))
+    return settings_from_mapping(env, merged)
+
+
+def settings_from_mapping(env: str, raw: Mapping[str, Any]) -> Settings:
+    """Builds and validates `Settings` from a plain mapping (the merged JSON)."""
+    values = {key: (value.format(env=env) if isinstance(value, str) else value)
+              for key, value in raw.items() if key != "network"}
+    network_raw = dict(raw.get("network", {}))
+    try:
+        network = NetworkSettings(
+            mode=network_raw.pop("mode", "new"),
+            cidr=network_raw.pop("cidr", "10.40.0.0/16"),
+            max_azs=int(network_raw.pop("max_azs", 2)),
+            nat_gateways=int(network_raw.pop("nat_gateways", 1)),
+            availability_zones=tuple(network_raw.pop("availability_zones", ()) or ()),
+            vpc_id=network_raw.pop("vpc_id", None),
+            subnet_ids=tuple(network_raw.pop("subnet_ids", ()) or ()),
+            postgres_cidrs=tuple(network_raw.pop("postgres_cidrs", ("0.0.0.0/0",))),
+            https_cidrs=tuple(network_raw.pop("https_cidrs", ("0.0.0.0/0",))),
+        )
+        if network_raw:
+            raise SettingsError(f"unknown network settings: {', '.join(sorted(network_raw))}")
+        settings = Settings(env=env, network=network, **values)
+    except TypeError as error:
+        raise SettingsError(f"settings for {env!r}: {error}") from None
+    problems = validate(settings)
+    if problems:
+        raise SettingsError(f"settings for {env!r} are invalid:\n  - " + "\n  - ".join(problems))
+    return settings
+
+
+def validate(settings: Settings) -> list[str]:
+    """Every problem with `settings`, so one run reports them all."""
+    problems: list[str] = []
+    if not _ENDPOINT_NAME.match(settings.endpoint_name):
+        problems.append(f"endpoint_name {settings.endpoint_name!r} is not a valid SageMaker name")
+    if not _INSTANCE_TYPE.match(settings.instance_type):
+        problems.append(f"instance_type {settings.instance_type!r} must be a SageMaker type (ml.*)")
+    if settings.initial_instance_count < 1:
+        problems.append("initial_instance_count must be at least 1")
+    if not 1 <= settings.min_instances <= settings.max_instances:
+        problems.append("need 1 <= min_instances <= max_instances")
+    if not settings.min_instances <= settings.initial_instance_count <= settings.max_instances:
+        problems.append("initial_instance_count must lie between min_instances and max_instances")
+    if settings.target_invocations_per_instance <= 0:
+        problems.append("target_invocations_per_instance must be positive")
+    if not 60 <= settings.startup_health_check_timeout_seconds <= 3600:
+        problems.append("startup_health_check_timeout_seconds must be within 60..3600")
+    if not 0 <= settings.termination_wait_seconds <= 3600:
+        problems.append("termination_wait_seconds must be within 0..3600")
+    if settings.log_retention_days not in _VALID_RETENTION_DAYS:
+        problems.append(f"log_retention_days {settings.log_retention_days} is not a CloudWatch value")
+    if settings.image_retention_count < 5:
+        problems.append("image_retention_count must keep at least 5 images (rollback needs them)")
+    if settings.secret_arn and not _SECRET_ARN.match(settings.secret_arn):
+        problems.append("secret_arn must be a complete ARN (ending in -XXXXXX)")
+    if settings.account is not None and not re.fullmatch(r"\d{12}", settings.account):
+        problems.append("account must be 12 digits or null")
+    if settings.log_level not in {"trace", "debug", "info", "notice", "warning", "error", "critical"}:
+        problems.append(f"log_level {settings.log_level!r} is not a swift-log level")
+    network = settings.network
+    if network.mode == "existing":
+        if not network.vpc_id or not network.vpc_id.startswith("vpc-"):
+            problems.append("network.vpc_id (vpc-...) is required when network.mode is existing")
+        if len(network.subnet_ids) < 2 or not all(s.startswith("subnet-") for s in network.subnet_ids):
+            problems.append("network.subnet_ids needs at least two subnet-... ids (two AZs)")
+    elif network.mode == "new":
+        if network.max_azs < 2:
+            problems.append("network.max_azs must be at least 2 (SageMaker wants two AZs)")
+        if network.nat_gateways < 1:
+            problems.append("network.nat_gateways must be at least 1 (providers are on the internet)")
+        if network.availability_zones and len(network.availability_zones) < 2:
+            problems.append("network.availability_zones must name at least two zones")
+    else:
+        problems.append(f"network.mode must be new or existing, not {network.mode!r}")
+    if not network.postgres_cidrs or not network.https_cidrs:
+        problems.append("network.postgres_cidrs and network.https_cidrs must not be empty")
+    return problems
+
+
+def _merge(base: Mapping[str, Any], update: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in update.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged

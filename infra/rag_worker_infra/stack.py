@@ -1,0 +1,242 @@
+"""The RAG Worker stack: ECR, the secret, the log group, the network, the execution role, and the
+SageMaker model, endpoint configuration, endpoint and auto scaling. One class, one stack per
+environment (infra/settings.json)."""
+
+from __future__ import annotations
+
+from aws_cdk import (
+    ArnFormat,
+    CfnOutput,
+    Duration,
+    Fn,
+    RemovalPolicy,
+    Stack,
+    Tags,
+    aws_applicationautoscaling as appscaling,
+    aws_ecr as ecr,
+    aws_iam as iam,
+    aws_logs as logs,
+    aws_sagemaker as sagemaker,
+    aws_secretsmanager as secretsmanager,
+)
+from constructs import Construct
+
+from . import worker_policy
+from .network import WorkerNetwork
+from .settings import VARIANT_NAME, Settings, image_reference
+
+PHASES = ("foundation", "full")
+"""`foundation` creates everything but the SageMaker resources: the first deployment needs the
+repository (to push the image) and the secret (to put its value) before an endpoint can start."""
+
+
+class RagWorkerStack(Stack):
+    """One environment of RAG Worker on a SageMaker real-time endpoint.
+
+    Args:
+        settings: the environment's settings (infra/settings.json).
+        image_tag / image_digest: which image of the repository the model runs (one of the two;
+            not needed in the `foundation` phase).
+        phase: `full` (default) or `foundation` (see `PHASES`).
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        settings: Settings,
+        image_tag: str | None = None,
+        image_digest: str | None = None,
+        phase: str = "full",
+        **kwargs,
+    ) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        if phase not in PHASES:
+            raise ValueError(f"phase must be one of {PHASES}, not {phase!r}")
+        self.settings = settings
+        removal = RemovalPolicy.RETAIN if settings.retain_on_delete else RemovalPolicy.DESTROY
+        Tags.of(self).add("project", "rag-worker")
+        Tags.of(self).add("environment", settings.env)
+
+        self.repository = self._repository(removal)
+        self.secret = self._secret()
+        self.log_group = self._log_group(removal)
+        self.network = WorkerNetwork(self, "Network", settings=settings.network)
+        self.role = self._execution_role()
+
+        self.model = self.endpoint_config = self.endpoint = self.scalable_target = None
+        if phase == "full":
+            image_reference(image_tag, image_digest)  # exactly one, well formed, or SettingsError
+            image_uri = (self.repository.repository_uri_for_digest(image_digest) if image_digest
+                         else self.repository.repository_uri_for_tag(image_tag))
+            self._endpoint(image_uri)
+            CfnOutput(self, "ImageUri", value=image_uri)
+        self._outputs()
+
+    # MARK: foundation
+
+    def _repository(self, removal: RemovalPolicy) -> ecr.Repository:
+        return ecr.Repository(
+            self,
+            "Repository",
+            repository_name=self.settings.repository_name,
+            image_scan_on_push=True,
+            # Content tags (scripts/deploy) name exactly one image: never let a tag move.
+            image_tag_mutability=ecr.TagMutability.IMMUTABLE,
+            lifecycle_rules=[
+                ecr.LifecycleRule(
+                    rule_priority=1,
+                    description="Drop untagged layers left by interrupted pushes",
+                    tag_status=ecr.TagStatus.UNTAGGED,
+                    max_image_age=Duration.days(7),
+                ),
+                ecr.LifecycleRule(
+                    rule_priority=2,
+                    description="Keep the newest images (rollback targets), expire the rest",
+                    tag_status=ecr.TagStatus.ANY,
+                    max_image_count=self.settings.image_retention_count,
+                ),
+            ],
+            removal_policy=removal,
+            empty_on_delete=removal == RemovalPolicy.DESTROY,
+        )
+
+    def _secret(self) -> secretsmanager.ISecret:
+        if self.settings.secret_arn:
+            return secretsmanager.Secret.from_secret_complete_arn(self, "Secret", self.settings.secret_arn)
+        secret = secretsmanager.Secret(
+            self,
+            "Secret",
+            secret_name=self.settings.secret_name,
+            description=f"RAG Worker ({self.settings.env}): provider keys, webhook and database settings "
+                        "as one JSON object; value put by scripts/deploy, never in code",
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        # CDK would generate a random password; an empty secret is what we want (CloudFormation
+        # creates a secret without a value when neither SecretString nor GenerateSecretString is set).
+        secret.node.default_child.add_property_deletion_override("GenerateSecretString")
+        return secret
+
+    def _log_group(self, removal: RemovalPolicy) -> logs.CfnLogGroup:
+        group = logs.CfnLogGroup(
+            self,
+            "EndpointLogGroup",
+            log_group_name=self.settings.log_group_name,
+            retention_in_days=self.settings.log_retention_days,
+        )
+        group.apply_removal_policy(removal)
+        return group
+
+    def _execution_role(self) -> iam.Role:
+        log_group_arn = self.format_arn(
+            service="logs",
+            resource="log-group",
+            resource_name=self.settings.log_group_name,
+            arn_format=ArnFormat.COLON_RESOURCE_NAME,
+        )
+        document = worker_policy.render({
+            "RepositoryArn": self.repository.repository_arn,
+            "SecretArn": self.secret.secret_arn,
+            "LogGroupArn": log_group_arn,
+            "MetricsNamespace": self.settings.metrics_namespace,
+            "Region": self.region,
+        })
+        return iam.Role(
+            self,
+            "ExecutionRole",
+            assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com"),
+            description=f"RAG Worker ({self.settings.env}) SageMaker execution role: docs/iam/worker-policy.json",
+            inline_policies={"rag-worker": iam.PolicyDocument.from_json(document)},
+        )
+
+    # MARK: endpoint
+
+    def _endpoint(self, image_uri: str) -> None:
+        settings = self.settings
+        self.model = sagemaker.CfnModel(
+            self,
+            "Model",
+            execution_role_arn=self.role.role_arn,
+            primary_container=sagemaker.CfnModel.ContainerDefinitionProperty(
+                image=image_uri,
+                mode="SingleModel",
+                environment=settings.model_environment(self.secret.secret_arn, self.region),
+            ),
+            vpc_config=sagemaker.CfnModel.VpcConfigProperty(
+                security_group_ids=[self.network.security_group.security_group_id],
+                subnets=self.network.subnet_ids,
+            ),
+        )
+        self.endpoint_config = sagemaker.CfnEndpointConfig(
+            self,
+            "EndpointConfig",
+            production_variants=[
+                sagemaker.CfnEndpointConfig.ProductionVariantProperty(
+                    variant_name=VARIANT_NAME,
+                    model_name=self.model.attr_model_name,
+                    instance_type=settings.instance_type,
+                    initial_instance_count=settings.initial_instance_count,
+                    initial_variant_weight=1.0,
+                    container_startup_health_check_timeout_in_seconds=settings.startup_health_check_timeout_seconds,
+                )
+            ],
+        )
+        self.endpoint = sagemaker.CfnEndpoint(
+            self,
+            "Endpoint",
+            endpoint_name=settings.endpoint_name,
+            endpoint_config_name=self.endpoint_config.attr_endpoint_config_name,
+            # Keep the instance count auto scaling chose when a deploy swaps the configuration.
+            retain_all_variant_properties=True,
+            deployment_config=sagemaker.CfnEndpoint.DeploymentConfigProperty(
+                blue_green_update_policy=sagemaker.CfnEndpoint.BlueGreenUpdatePolicyProperty(
+                    traffic_routing_configuration=sagemaker.CfnEndpoint.TrafficRoutingConfigProperty(
+                        type="ALL_AT_ONCE", wait_interval_in_seconds=0
+                    ),
+                    # The old fleet keeps running long enough to finish jobs it accepted (< 120 s).
+                    termination_wait_in_seconds=settings.termination_wait_seconds,
+                    maximum_execution_timeout_in_seconds=3600,
+                )
+            ),
+        )
+        # SageMaker would create the log group itself, without a retention, if it came first.
+        self.endpoint.node.add_dependency(self.log_group)
+
+        # No RoleARN: Application Auto Scaling then uses (and creates if needed) its service-linked
+        # role for SageMaker, instead of a role of ours with nothing in it.
+        self.scalable_target = appscaling.CfnScalableTarget(
+            self,
+            "ScalableTarget",
+            service_namespace="sagemaker",
+            resource_id=f"endpoint/{self.endpoint.attr_endpoint_name}/variant/{VARIANT_NAME}",
+            scalable_dimension="sagemaker:variant:DesiredInstanceCount",
+            min_capacity=settings.min_instances,
+            max_capacity=settings.max_instances,
+        )
+        policy = appscaling.CfnScalingPolicy
+        policy(
+            self,
+            "InvocationsPerInstance",
+            policy_name=f"{settings.endpoint_name}-invocations-per-instance",
+            policy_type="TargetTrackingScaling",
+            scaling_target_id=self.scalable_target.ref,
+            target_tracking_scaling_policy_configuration=policy.TargetTrackingScalingPolicyConfigurationProperty(
+                predefined_metric_specification=policy.PredefinedMetricSpecificationProperty(
+                    predefined_metric_type="SageMakerVariantInvocationsPerInstance"
+                ),
+                target_value=settings.target_invocations_per_instance,
+                scale_in_cooldown=settings.scale_in_cooldown_seconds,
+                scale_out_cooldown=settings.scale_out_cooldown_seconds,
+            ),
+        )
+
+    def _outputs(self) -> None:
+        CfnOutput(self, "EndpointName", value=self.settings.endpoint_name)
+        CfnOutput(self, "RepositoryName", value=self.repository.repository_name)
+        CfnOutput(self, "RepositoryUri", value=self.repository.repository_uri)
+        CfnOutput(self, "SecretArn", value=self.secret.secret_arn)
+        CfnOutput(self, "ExecutionRoleArn", value=self.role.role_arn)
+        CfnOutput(self, "LogGroupName", value=self.settings.log_group_name)
+        CfnOutput(self, "SecurityGroupId", value=self.network.security_group.security_group_id)
+        CfnOutput(self, "SubnetIds", value=Fn.join(",", self.network.subnet_ids))

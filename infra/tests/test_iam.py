@@ -1,0 +1,123 @@
+"""The execution role is exactly docs/iam/worker-policy.json, and no policy grants wildcard actions."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from rag_worker_infra import worker_policy
+
+# Actions AWS does not let us scope to a resource (or, for the network interfaces, that SageMaker
+# documents without a resource scope): only these may have Resource "*".
+RESOURCE_WILDCARD_ALLOWED = {
+    "ecr:GetAuthorizationToken",
+    "cloudwatch:PutMetricData",  # scoped by the cloudwatch:namespace condition instead
+    "ec2:DescribeDhcpOptions",
+    "ec2:DescribeNetworkInterfaces",
+    "ec2:DescribeSecurityGroups",
+    "ec2:DescribeSubnets",
+    "ec2:DescribeVpcs",
+    "ec2:CreateNetworkInterface",
+    "ec2:CreateNetworkInterfacePermission",
+    "ec2:DeleteNetworkInterface",
+    "ec2:DeleteNetworkInterfacePermission",
+}
+
+
+def _policy_documents(template: dict):
+    """(resource id, policy document) for every IAM policy in the template, inline or not."""
+    for logical_id, resource in template["Resources"].items():
+        properties = resource.get("Properties", {})
+        if resource["Type"] == "AWS::IAM::Role":
+            yield logical_id + " (trust)", properties["AssumeRolePolicyDocument"]
+            for policy in properties.get("Policies", []):
+                yield logical_id, policy["PolicyDocument"]
+        elif resource["Type"] in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
+            yield logical_id, properties["PolicyDocument"]
+
+
+def _as_list(value):
+    return value if isinstance(value, list) else [value]
+
+
+def _execution_policy(variant) -> dict:
+    (role,) = variant.resources("AWS::IAM::Role").values()
+    (policy,) = role["Properties"]["Policies"]
+    return policy["PolicyDocument"]
+
+
+@pytest.mark.parametrize("name", ("dev", "prod", "existing", "foundation"))
+def test_no_policy_has_a_wildcard_action(variants, name):
+    checked = 0
+    for where, document in _policy_documents(variants[name].template):
+        for statement in document["Statement"]:
+            assert "NotAction" not in statement, where
+            for action in _as_list(statement["Action"]):
+                checked += 1
+                assert "*" not in action, f"{where}: wildcard action {action}"
+    assert checked > 0
+
+
+@pytest.mark.parametrize("name", ("dev", "prod", "existing"))
+def test_resource_wildcards_only_where_aws_requires_them(variants, name):
+    for statement in _execution_policy(variants[name])["Statement"]:
+        if "*" in _as_list(statement["Resource"]):
+            assert set(_as_list(statement["Action"])) <= RESOURCE_WILDCARD_ALLOWED, statement["Sid"]
+
+
+@pytest.mark.parametrize("name", ("dev", "prod", "existing"))
+def test_execution_role_policy_equals_the_policy_file_statement_by_statement(variants, name):
+    expected = worker_policy.actions_by_statement(worker_policy.load_template())
+    assert worker_policy.actions_by_statement(_execution_policy(variants[name])) == expected
+
+
+def test_execution_role_is_only_the_listed_actions(variants):
+    granted = set().union(*worker_policy.actions_by_statement(_execution_policy(variants["prod"])).values())
+    assert granted == {
+        "ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer",
+        "ecr:GetAuthorizationToken", "secretsmanager:GetSecretValue",
+        "logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents",
+        "logs:PutRetentionPolicy", "cloudwatch:PutMetricData",
+        "ec2:CreateNetworkInterface", "ec2:CreateNetworkInterfacePermission", "ec2:DeleteNetworkInterface",
+        "ec2:DeleteNetworkInterfacePermission", "ec2:DescribeDhcpOptions", "ec2:DescribeNetworkInterfaces",
+        "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcs",
+    }
+
+
+def test_execution_role_is_assumed_by_sagemaker_only(variants):
+    (role,) = variants["dev"].resources("AWS::IAM::Role").values()
+    (statement,) = role["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+    assert statement["Principal"] == {"Service": "sagemaker.amazonaws.com"}
+    assert statement["Action"] == "sts:AssumeRole"
+
+
+def test_statements_point_at_this_stacks_repository_secret_log_group_and_namespace(variants):
+    variant = variants["dev"]
+    repository = next(iter(variant.resources("AWS::ECR::Repository")))
+    secret = next(iter(variant.resources("AWS::SecretsManager::Secret")))
+    by_sid = {s["Sid"]: s for s in _execution_policy(variant)["Statement"]}
+    assert by_sid["PullWorkerImage"]["Resource"] == {"Fn::GetAtt": [repository, "Arn"]}
+    assert by_sid["ReadWorkerSecret"]["Resource"] == {"Ref": secret}
+    log_resources = [json.dumps(r) for r in by_sid["WriteEndpointLogs"]["Resource"]]
+    group = ":log-group:/aws/sagemaker/Endpoints/rag-worker-dev"
+    assert any(text.endswith(f'{group}"]]}}') for text in log_resources)
+    # ":*" covers the streams and the form ("log-group:NAME:*") IAM evaluates some group actions on.
+    assert any(text.endswith(f'{group}:*"]]}}') for text in log_resources)
+    assert by_sid["PutWorkerMetrics"]["Condition"] == {"StringEquals": {"cloudwatch:namespace": "RAGWorker"}}
+    for sid in ("DescribeEndpointNetwork", "ManageEndpointNetworkInterfaces"):
+        assert by_sid[sid]["Condition"] == {"StringEquals": {"aws:RequestedRegion": "us-east-1"}}
+
+
+def test_policy_file_uses_only_known_placeholders():
+    assert worker_policy.placeholders_in(worker_policy.load_template()) == worker_policy.PLACEHOLDERS
+
+
+def test_render_refuses_missing_or_unknown_placeholders():
+    values = {name: "x" for name in worker_policy.PLACEHOLDERS}
+    with pytest.raises(KeyError, match="SecretArn"):
+        worker_policy.render({k: v for k, v in values.items() if k != "SecretArn"})
+    with pytest.raises(KeyError, match="Bucket"):
+        worker_policy.render({**values, "Bucket": "y"})
+    rendered = json.dumps(worker_policy.render(values))
+    assert "${" not in rendered

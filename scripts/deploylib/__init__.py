@@ -1,0 +1,1 @@
+"""What scripts/deploy and scripts/rollback do, in small testable pieces (see docs/deployment.md)."""

@@ -1,0 +1,60 @@
+"""Reads the worker's secrets from a local env file. Values never reach stdout, stderr or errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .settings_bridge import SECRET_OPTIONAL_KEYS, SECRET_REQUIRED_KEYS
+
+
+class SecretsFileError(ValueError):
+    """A problem with the secrets file; its message names keys and line numbers, never values."""
+
+
+def parse_env_file(path: Path) -> dict[str, str]:
+    """`KEY=VALUE` lines; blank lines, `#` comments and an `export ` prefix are allowed, and a
+    value may be wrapped in single or double quotes (no escapes, no interpolation)."""
+    values: dict[str, str] = {}
+    problems: list[str] = []
+    for number, raw in enumerate(Path(path).read_text().splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("export "):
+            line = line[len("export "):].lstrip()
+        key, separator, value = line.partition("=")
+        key = key.strip()
+        if not separator or not key.replace("_", "").isalnum() or not key[0].isalpha():
+            problems.append(f"line {number}: expected KEY=VALUE")
+            continue
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        if key in values:
+            problems.append(f"line {number}: {key} is set twice")
+        values[key] = value
+    if problems:
+        raise SecretsFileError(f"{path}: " + "; ".join(problems))
+    return values
+
+
+def secret_payload(values: dict[str, str]) -> str:
+    """The secret's JSON document, after checking the keys the worker needs in production."""
+    problems: list[str] = []
+    missing = [key for key in SECRET_REQUIRED_KEYS if not values.get(key)]
+    if missing:
+        problems.append("missing or empty: " + ", ".join(missing))
+    unknown = sorted(set(values) - set(SECRET_REQUIRED_KEYS) - set(SECRET_OPTIONAL_KEYS))
+    if unknown:
+        problems.append("unknown keys (typo?): " + ", ".join(unknown))
+    for key in ("SUPABASE_URL", "WEBHOOK_URL"):
+        if values.get(key) and not values[key].startswith("https://"):
+            problems.append(f"{key} must be an https:// URL")
+    if values.get("DATABASE_URL") and not values["DATABASE_URL"].startswith(("postgres://", "postgresql://")):
+        problems.append("DATABASE_URL must start with postgres:// or postgresql://")
+    if bool(values.get("BASIC_AUTH_USER")) != bool(values.get("BASIC_AUTH_PASS")):
+        problems.append("BASIC_AUTH_USER and BASIC_AUTH_PASS go together")
+    if problems:
+        raise SecretsFileError("secrets file: " + "; ".join(problems))
+    return json.dumps({key: values[key] for key in sorted(values) if values[key]}, separators=(",", ":"))

@@ -1,0 +1,138 @@
+"""scripts/deploy's own AWS calls against moto_server with authentication on (build/push and
+`cdk deploy` skipped: no Docker engine here, and moto's CloudFormation creates no real secrets)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from deploylib import endpoint as endpoint_api
+from deploylib.registry import lifecycle_policy
+
+TAG = "c-0123456789ab"
+FAST = ("--poll", "0.05", "--timeout", "30")
+NO_BINARIES = ("--skip-alarms", "--skip-smoke")
+
+
+def _assert_no_value_leaked(result, values: dict[str, str]) -> None:
+    for key, value in values.items():
+        assert value not in result.stdout, f"{key}'s value appeared on stdout"
+        assert value not in result.stderr, f"{key}'s value appeared on stderr"
+
+
+def test_first_deploy_creates_repository_secret_and_endpoint_and_waits_for_in_service(environment):
+    settings = environment.settings
+    role = environment.create_role()
+    secrets_file, values = environment.secrets_file()
+    common = ("--skip-cdk", "--role-arn", role, "--skip-build", "--image-tag", TAG,
+              "--secrets-file", str(secrets_file), *FAST, *NO_BINARIES)
+
+    # The tag is not pushed yet: the run stops at the image step, after creating the repository.
+    missing = environment.deploy(*common)
+    assert missing.returncode == 1
+    assert f"{settings.repository_name}:{TAG} is not in ECR" in missing.stderr
+    ecr = environment.moto.client("ecr")
+    (repository,) = ecr.describe_repositories(repositoryNames=[settings.repository_name])["repositories"]
+    assert repository["imageTagMutability"] == "IMMUTABLE"
+    assert repository["imageScanningConfiguration"] == {"scanOnPush": True}
+    policy = json.loads(ecr.get_lifecycle_policy(repositoryName=settings.repository_name)["lifecyclePolicyText"])
+    assert policy == lifecycle_policy(settings)
+
+    environment.push_fake_image(TAG)
+    result = environment.deploy(*common)
+    assert result.returncode == 0, result.stdout + result.stderr
+    _assert_no_value_leaked(result, values)
+    assert f"repository {repository['repositoryUri']}: exists" in result.stdout
+    assert "secret arn:aws:secretsmanager:" in result.stdout and ": created (version" in result.stdout
+    assert f"endpoint {settings.endpoint_name}: InService" in result.stdout
+    assert f"aws logs tail /aws/sagemaker/Endpoints/{settings.endpoint_name}" in result.stdout
+
+    (group,) = environment.moto.client("logs").describe_log_groups(
+        logGroupNamePrefix=settings.log_group_name)["logGroups"]
+    assert group["retentionInDays"] == settings.log_retention_days
+    secretsmanager = environment.moto.client("secretsmanager")
+    stored = secretsmanager.get_secret_value(SecretId=settings.secret_name)
+    assert json.loads(stored["SecretString"]) == values
+    sagemaker = environment.moto.client("sagemaker")
+    assert sagemaker.describe_endpoint(EndpointName=settings.endpoint_name)["EndpointStatus"] == "InService"
+    model = endpoint_api.current_model(sagemaker, settings.endpoint_name)
+    assert model["PrimaryContainer"]["Image"] == f"{repository['repositoryUri']}:{TAG}"
+    assert model["PrimaryContainer"]["Environment"] == settings.model_environment(stored["ARN"], "us-east-1")
+    assert model["ExecutionRoleArn"] == role
+    config = sagemaker.describe_endpoint_config(EndpointConfigName=sagemaker.describe_endpoint(
+        EndpointName=settings.endpoint_name)["EndpointConfigName"])
+    (variant,) = config["ProductionVariants"]
+    assert (variant["VariantName"], variant["InstanceType"]) == ("AllTraffic", "ml.t2.medium")
+
+
+def test_secret_rotation_updates_restores_and_skips_unchanged_values_without_echoing_them(environment):
+    settings = environment.settings
+    first_file, first = environment.secrets_file()
+    second_file, second = environment.secrets_file()
+    secretsmanager = environment.moto.client("secretsmanager")
+
+    def put(path):
+        result = environment.deploy("--skip-cdk", "--secrets-only", "--secrets-file", str(path))
+        assert result.returncode == 0, result.stdout + result.stderr
+        _assert_no_value_leaked(result, first)
+        _assert_no_value_leaked(result, second)
+        return result.stdout
+
+    assert ": created (version" in put(first_file)
+    assert ": updated (version" in put(second_file)
+    assert json.loads(secretsmanager.get_secret_value(SecretId=settings.secret_name)["SecretString"]) == second
+    assert ": unchanged (version" in put(second_file)
+    assert ": restored (version" in put(first_file)
+    # Ask for AWSCURRENT by name: moto's default version does not follow UpdateSecretVersionStage
+    # (AWS's does: without a stage, GetSecretValue returns AWSCURRENT).
+    current = secretsmanager.get_secret_value(SecretId=settings.secret_name, VersionStage="AWSCURRENT")
+    assert json.loads(current["SecretString"]) == first
+    output = put(first_file)
+    assert "keys COHERE_API_KEY, DATABASE_URL, OPENAI_API_KEY, SUPABASE_KEY, SUPABASE_URL, WEBHOOK_SECRET, " \
+           "WEBHOOK_URL" in output
+
+
+def test_invalid_secrets_file_changes_nothing_and_names_keys_not_values(environment):
+    path, values = environment.secrets_file(DATABASE_URL=None, WEBHOOK_URL="http://plain.example.com/hook",
+                                            OPENAI_KEY="sk-typo-value-123")
+    result = environment.deploy("--skip-cdk", "--secrets-only", "--secrets-file", str(path))
+    assert result.returncode == 1
+    assert "missing or empty: DATABASE_URL" in result.stderr
+    assert "unknown keys (typo?): OPENAI_KEY" in result.stderr
+    assert "WEBHOOK_URL must be an https:// URL" in result.stderr
+    _assert_no_value_leaked(result, values)
+    secretsmanager = environment.moto.client("secretsmanager")
+    with pytest.raises(secretsmanager.exceptions.ResourceNotFoundException):
+        secretsmanager.describe_secret(SecretId=environment.settings.secret_name)
+
+
+def test_requests_are_signed_and_checked(environment):
+    wrong_secret = environment.deploy("--skip-cdk", "--secrets-only",
+                                      "--secrets-file", str(environment.secrets_file()[0]),
+                                      secret_key="not-the-secret-key")
+    assert wrong_secret.returncode == 1
+    assert "SignatureDoesNotMatch" in wrong_secret.stderr
+    unknown_key = environment.deploy("--skip-cdk", "--secrets-only",
+                                     "--secrets-file", str(environment.secrets_file()[0]),
+                                     access_key="AKIAUNKNOWNKEY000000")
+    assert unknown_key.returncode == 1
+    assert "InvalidClientTokenId" in unknown_key.stderr
+
+
+def test_skip_cdk_without_a_role_says_what_is_missing(environment):
+    environment.deploy("--skip-cdk", "--secrets-only", "--secrets-file", str(environment.secrets_file()[0]))
+    environment.moto.client("ecr").create_repository(repositoryName=environment.settings.repository_name)
+    environment.push_fake_image(TAG)
+    result = environment.deploy("--skip-cdk", "--skip-build", "--image-tag", TAG, *NO_BINARIES)
+    assert result.returncode == 1
+    assert "--skip-cdk needs --role-arn" in result.stderr
+
+
+def test_deploy_without_secrets_file_requires_the_secret_to_have_a_value(environment):
+    environment.moto.client("ecr").create_repository(repositoryName=environment.settings.repository_name)
+    environment.push_fake_image(TAG)
+    result = environment.deploy("--skip-cdk", "--skip-build", "--image-tag", TAG, "--role-arn",
+                                environment.create_role(), *NO_BINARIES)
+    assert result.returncode == 1
+    assert f"secret {environment.settings.secret_name} does not exist: pass --secrets-file" in result.stderr

@@ -11,6 +11,9 @@ struct RAGWorkerCommand: AsyncParsableCommand {
             DemoCommand.self,
             OutboxCommand.self,
             ConfigCommand.self,
+            PostmortemCommand.self,
+            ReportCommand.self,
+            BenchCommand.self,
         ]
     )
 }

@@ -1,0 +1,215 @@
+import CoreMetrics
+import Foundation
+import Logging
+import Tracing
+
+/// The telemetry benchmarks behind `rag-worker bench telemetry`: the hot-path costs (span,
+/// counter), the ring buffer's sustained write rate, and how few CloudWatch calls the exporters
+/// need for 100,000 events compared with the least the API limits allow.
+///
+/// Run it from a release build; figures are recorded in docs/performance.md.
+public struct TelemetryBenchmark: Sendable {
+    /// One measured figure and its target.
+    public struct Result: Sendable, Codable, Equatable {
+        public var name: String
+        public var value: Double
+        public var unit: String
+        public var target: String
+        public var met: Bool
+        public var detail: String
+    }
+
+    public var spanIterations = 200_000
+    public var counterIterations = 2_000_000
+    public var ringBufferRecords = 300_000
+    public var exportEvents = 100_000
+    /// A directory for the benchmark's ring buffer files (removed afterwards).
+    public var workDirectory: String
+
+    public init(workDirectory: String = NSTemporaryDirectory()) {
+        self.workDirectory = workDirectory
+    }
+
+    public func run() async throws -> [Result] {
+        let directory = (workDirectory as NSString).appendingPathComponent("telemetry-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        return [
+            try await spanCost(directory: directory),
+            counterCost(),
+            try await ringBufferRate(directory: directory),
+            await putLogEventsCalls(),
+            await putMetricDataCalls(),
+        ]
+    }
+
+    /// Median cost of starting and ending a span with 5 attributes, through the production sinks
+    /// (ring-buffer queue and CloudWatch Logs queue), measured in batches of 1,000.
+    func spanCost(directory: String) async throws -> Result {
+        var configuration = try TelemetryConfiguration(environment: ["RAG_DATA_DIR": directory, "RAG_CLOUDWATCH": "on"])
+        configuration.ringBufferQueueCapacity = 1_100_000
+        configuration.logsQueueCapacity = 1_100_000
+        let system = try TelemetrySystem(configuration: configuration, logLevel: .info,
+                                         destinations: CloudWatchDestinations(logs: NullLogEventsSink(), metrics: NullMetricDataSink()),
+                                         logOutput: nil)
+        let tracer = system.tracer
+        let batch = 1_000
+        var perSpan: [Double] = []
+        for _ in 0..<(spanIterations / batch) {
+            let start = ContinuousClock.now
+            for index in 0..<batch {
+                let span = tracer.startSpan(PipelineStage.embed.spanName, context: .topLevel)
+                span.attributes[SpanAttributes.jobID] = "job-\(index)"
+                span.attributes[SpanAttributes.stage] = "embed"
+                span.attributes[SpanAttributes.provider] = "openai"
+                span.attributes[SpanAttributes.attempts] = 1
+                span.attributes[SpanAttributes.outcome] = "ok"
+                span.end()
+            }
+            perSpan.append(Self.nanoseconds(ContinuousClock.now - start) / Double(batch))
+            if perSpan.count % 50 == 0 { _ = system.ringBufferQueueDrain() }
+        }
+        let median = Percentiles.nearestRank(0.5, of: perSpan) ?? 0
+        return Result(name: "span start+end, 5 attributes (median)", value: median, unit: "ns", target: "≤ 2000 ns",
+                      met: median <= 2_000, detail: "p90 \(Int(Percentiles.nearestRank(0.9, of: perSpan) ?? 0)) ns over \(perSpan.count) batches of \(batch)")
+    }
+
+    /// Median cost of `Counter.increment()` on the backend, in batches of 10,000.
+    func counterCost() -> Result {
+        let factory = TelemetryMetricsFactory()
+        let counter = Counter(label: MetricCatalogue.jobsAccepted.name, factory: factory)
+        let batch = 10_000
+        var perIncrement: [Double] = []
+        for _ in 0..<(counterIterations / batch) {
+            let start = ContinuousClock.now
+            for _ in 0..<batch { counter.increment() }
+            perIncrement.append(Self.nanoseconds(ContinuousClock.now - start) / Double(batch))
+        }
+        let total = factory.collect(from: 0, to: 1).first?.sum ?? 0
+        let median = Percentiles.nearestRank(0.5, of: perIncrement) ?? 0
+        return Result(name: "counter increment (median)", value: median, unit: "ns", target: "≤ 200 ns", met: median <= 200,
+                      detail: "\(Int(total)) increments counted")
+    }
+
+    /// Records per second the ring buffer commits (JSON encoding, inserts, eviction) in
+    /// 2,048-record transactions, with eviction active.
+    func ringBufferRate(directory: String) async throws -> Result {
+        let limits = RingBufferLimits(maxRows: 100_000, maxBytes: 1 << 30)
+        let store = try RingBufferStore(path: (directory as NSString).appendingPathComponent("rate.sqlite"), limits: limits)
+        let records = Self.sampleRecords(count: 8_192)
+        let batch = 2_048
+        let start = ContinuousClock.now
+        var written = 0
+        while written < ringBufferRecords {
+            let offset = written % records.count
+            try await store.append(Array(records[offset..<min(offset + batch, records.count)]))
+            written += min(batch, records.count - offset)
+        }
+        let seconds = Self.nanoseconds(ContinuousClock.now - start) / 1e9
+        let rate = Double(written) / seconds
+        let totals = store.currentTotals
+        return Result(name: "ring buffer sustained writes", value: rate.rounded(), unit: "records/s", target: "≥ 50,000 records/s",
+                      met: rate >= 50_000,
+                      detail: "\(written) records in \(String(format: "%.2f", seconds)) s; \(totals.rows) rows kept (limit \(limits.maxRows)), \(store.evictedCount) evicted")
+    }
+
+    /// PutLogEvents calls for 100,000 span and log events against the fewest the limits allow.
+    func putLogEventsCalls() async -> Result {
+        let sink = NullLogEventsSink()
+        let exporter = CloudWatchLogsExporter(
+            configuration: .init(logGroup: "/bench", logStream: "bench", flushInterval: .seconds(5), queueCapacity: exportEvents,
+                                 shutdownTimeout: .seconds(5)),
+            sink: sink, emf: nil, clock: ContinuousClock(), logger: Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }, onDrop: { _ in })
+        let records = Self.sampleRecords(count: exportEvents, withLargeEvery: 97)
+        for record in records { exporter.submit(record) }
+        let encoder = LogEventEncoder(limits: PutLogEventsLimits(), emf: nil)
+        let events = records.flatMap(encoder.events(for:))
+        await exporter.forceFlush()
+        let minimum = LogEventBatcher.minimumCalls(for: events, limits: PutLogEventsLimits())
+        let calls = exporter.statistics.calls
+        let ratio = Double(calls) / Double(max(minimum, 1))
+        let bytes = events.reduce(0) { $0 + $1.billedBytes }
+        return Result(name: "PutLogEvents calls for \(exportEvents) events", value: Double(calls), unit: "calls",
+                      target: "≤ 5% above the minimum (\(minimum))", met: ratio <= 1.05,
+                      detail: "\(String(format: "%.3f", ratio))× the minimum; \(bytes) billed bytes, \(sink.events) events delivered")
+    }
+
+    /// PutMetricData calls for 100,000 timer samples and counter increments in one interval
+    /// against the fewest the limits allow.
+    func putMetricDataCalls() async -> Result {
+        let factory = TelemetryMetricsFactory()
+        let stages = PipelineStage.allCases.map {
+            Timer(label: MetricCatalogue.stageLatency.name, dimensions: [(MetricDimension.stage.rawValue, $0.rawValue)], factory: factory)
+        }
+        let accepted = Counter(label: MetricCatalogue.jobsAccepted.name, factory: factory)
+        var generator = SplitMix64(seed: 42)
+        for index in 0..<exportEvents {
+            if index.isMultiple(of: 2) {
+                accepted.increment()
+            } else {
+                // Latencies from 1 ms to 30 s, microsecond resolution: nearly every value distinct.
+                stages[index % stages.count].recordNanoseconds(Int64(generator.next() % 30_000_000_000) + 1_000_000)
+            }
+        }
+        let sink = NullMetricDataSink()
+        let exporter = CloudWatchMetricsExporter(
+            configuration: .init(namespace: MetricCatalogue.defaultNamespace, endpointName: "bench", storageResolution: 60,
+                                 queueCapacity: 10_000, flushInterval: .seconds(60), shutdownTimeout: .seconds(5)),
+            sink: sink, clock: ContinuousClock(), logger: Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }, onDrop: { _ in })
+        let aggregates = factory.collect(from: 1_700_000_000_000_000_000, to: 1_700_000_060_000_000_000)
+        for aggregate in aggregates { exporter.submit(.metric(aggregate)) }
+        await exporter.forceFlush()
+        let metrics = CatalogueFilter(endpointName: "bench").exportable(aggregates)
+        let datums = metrics.flatMap(MetricDatumBuilder(storageResolution: 60).datums(for:))
+        let minimum = PutMetricDataPacker.minimumCalls(for: datums, namespace: MetricCatalogue.defaultNamespace, limits: PutMetricDataLimits())
+        let calls = exporter.statistics.calls
+        let ratio = Double(calls) / Double(max(minimum, 1))
+        return Result(name: "PutMetricData calls for \(exportEvents) samples", value: Double(calls), unit: "calls",
+                      target: "≤ 5% above the minimum (\(minimum))", met: ratio <= 1.05,
+                      detail: "\(String(format: "%.3f", ratio))× the minimum; \(datums.count) datums, \(sink.datums) delivered")
+    }
+
+    /// Spans shaped like the worker's stage spans and log records, about 400–700 bytes of JSON each;
+    /// every `withLargeEvery`-th is a 200 KB log message.
+    static func sampleRecords(count: Int, withLargeEvery large: Int = 0) -> [TelemetryRecord] {
+        let now = DefaultTracerClock.now.nanosecondsSinceEpoch
+        let traceID = TraceIDs.newTraceID()
+        let big = String(repeating: "é", count: 100_000)
+        return (0..<count).map { index in
+            let time = now - UInt64(count - index) * 1_000
+            if large > 0, index % large == 0 {
+                return .log(LogRecord(timestampNanoseconds: time, level: .warning, label: "rag.runner", message: big))
+            }
+            if index.isMultiple(of: 3) {
+                return .log(LogRecord(timestampNanoseconds: time, level: .info, label: "rag.runner", message: "stage finished",
+                                      metadata: [LogKeys.jobID: "job-\(index / 9)", LogKeys.traceID: .string(traceID), "stage": "embed"]))
+            }
+            return .span(SpanRecord(
+                name: PipelineStage.allCases[index % 8].spanName,
+                context: TelemetrySpanContext(traceID: traceID, spanID: TraceIDs.newSpanID(), parentSpanID: TraceIDs.newSpanID()),
+                startNanoseconds: time - 2_000_000, endNanoseconds: time,
+                attributes: [SpanAttributes.jobID: .string("job-\(index / 9)"), SpanAttributes.stage: "embed",
+                             SpanAttributes.provider: "openai", SpanAttributes.attempts: 1, SpanAttributes.outcome: "ok",
+                             SpanAttributes.genAIRequestModel: "text-embedding-3-small"]))
+        }
+    }
+
+    static func nanoseconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) * 1e9 + Double(duration.components.attoseconds) / 1e9
+    }
+}
+
+/// A deterministic generator for benchmark data.
+struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -140,24 +140,18 @@ public final class CloudWatchLogsExporter<C: Clock>: TelemetryExporter where C.D
             }
         }
         if tooOldOrNew > 0 { onDrop(tooOldOrNew) }
-        // Stable: records of one millisecond keep their order.
-        let sorted = events.enumerated().sorted {
-            ($0.element.event.timestampMilliseconds, $0.offset) < ($1.element.event.timestampMilliseconds, $1.offset)
-        }.map(\.element)
-        let batches = LogEventBatcher.batches(sorted.map(\.event), limits: configuration.limits)
-        var offset = 0
-        for batch in batches {
-            switch await send(batch) {
+        let batches = LogEventBatcher.batches(events.map(\.event), limits: configuration.limits)
+        for (position, batch) in batches.enumerated() {
+            switch await send(batch.map { events[$0].event }) {
             case .sent(let rejected):
                 if rejected > 0 { onDrop(rejected) }
             case .dropped:
                 onDrop(batch.count)
             case .unreachable:
-                let pending = Set(sorted[offset...].map(\.record)).sorted()
+                let pending = Set(batches[position...].joined().map { events[$0].record }).sorted()
                 queue.requeueAtFront(pending.map { records[$0] })
                 return false
             }
-            offset += batch.count
         }
         return true
     }

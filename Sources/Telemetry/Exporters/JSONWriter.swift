@@ -1,3 +1,5 @@
+import Tracing
+
 /// A small, fast JSON writer that appends UTF-8 bytes to a buffer.
 ///
 /// Telemetry encodes every span and log record once or twice; `JSONEncoder` costs several
@@ -104,6 +106,54 @@ struct JSONWriter {
             }
             endObject()
         }
+    }
+
+    /// A quoted ISO 8601 UTC timestamp with milliseconds.
+    mutating func timestamp(nanoseconds: UInt64) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        Timestamp.write(nanoseconds: nanoseconds, into: &bytes)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// The quoted lowercase hex of `values`, 16 digits each (trace ids are two values).
+    mutating func hex(_ values: UInt64...) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        for value in values {
+            for shift in stride(from: 60, through: 0, by: -4) {
+                bytes.append(Self.hexDigits[Int((value >> UInt64(shift)) & 0xf)])
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// A span attribute, without building an intermediate value.
+    mutating func value(attribute: SpanAttribute) {
+        switch attribute {
+        case .string(let text): value(text)
+        case .int64(let number): value(number)
+        case .int32(let number): value(Int64(number))
+        case .double(let number): value(number)
+        case .bool(let flag): value(flag)
+        default: value(TelemetryValue(attribute: attribute))
+        }
+    }
+
+    /// Span attributes as an object with sorted keys.
+    mutating func object(_ attributes: Tracing.SpanAttributes) {
+        var keys: [String] = []
+        keys.reserveCapacity(attributes.count)
+        attributes.forEach { key, _ in keys.append(key) }
+        keys.sort()
+        beginObject()
+        for key in keys {
+            self.key(key)
+            value(attribute: attributes.get(key)!)
+        }
+        endObject()
     }
 
     /// `"name": text`, skipped when `text` is nil.

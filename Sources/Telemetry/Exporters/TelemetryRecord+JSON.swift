@@ -10,7 +10,8 @@ extension LogRecord {
     func writeJSON(into writer: inout JSONWriter) {
         writer.beginObject()
         writer.member("type", "log")
-        writer.member("time", Timestamp.iso8601(nanoseconds: timestampNanoseconds))
+        writer.key("time")
+        writer.timestamp(nanoseconds: timestampNanoseconds)
         writer.member("level", level.rawValue)
         writer.member("label", label)
         writer.member("message", message)
@@ -35,29 +36,37 @@ extension SpanRecord {
     func writeJSON(into writer: inout JSONWriter) {
         writer.beginObject()
         writer.member("type", "span")
-        writer.member("time", Timestamp.iso8601(nanoseconds: endNanoseconds))
+        writer.key("time")
+        writer.timestamp(nanoseconds: endNanoseconds)
         writer.member("name", name)
-        writer.member(LogKeys.traceID, traceID)
-        writer.member(LogKeys.spanID, spanID)
-        writer.member("parent.id", parentSpanID)
+        writer.key(LogKeys.traceID)
+        writer.hex(context.traceHigh, context.traceLow)
+        writer.key(LogKeys.spanID)
+        writer.hex(context.spanValue)
+        if context.parentValue != 0 {
+            writer.key("parent.id")
+            writer.hex(context.parentValue)
+        }
         writer.member("kind", kind.name)
-        writer.member("start", Timestamp.iso8601(nanoseconds: startNanoseconds))
+        writer.key("start")
+        writer.timestamp(nanoseconds: startNanoseconds)
         writer.key("duration_ms")
         writer.value((Double(durationNanoseconds) / 1000).rounded() / 1000)
         writer.member("status", statusName)
         writer.member("status.message", status?.message)
         writer.key("attributes")
-        writer.value(.object(TelemetryValue.object(attributes)))
+        writer.object(attributes)
         if !events.isEmpty {
             writer.key("events")
             writer.beginArray()
             for event in events {
                 writer.beginObject()
                 writer.member("name", event.name)
-                writer.member("time", Timestamp.iso8601(nanoseconds: event.nanosecondsSinceEpoch))
+                writer.key("time")
+                writer.timestamp(nanoseconds: event.nanosecondsSinceEpoch)
                 if !event.attributes.isEmpty {
                     writer.key("attributes")
-                    writer.value(.object(TelemetryValue.object(event.attributes)))
+                    writer.object(event.attributes)
                 }
                 writer.endObject()
             }

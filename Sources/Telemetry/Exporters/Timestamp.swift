@@ -2,14 +2,43 @@
 /// Foundation's formatters, which are slow and not meant for hot paths.
 enum Timestamp {
     static func iso8601(nanoseconds: UInt64) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24)
+        write(nanoseconds: nanoseconds, into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the 24 ASCII bytes of `2025-01-31T12:00:00.123Z` for `nanoseconds` since 1970.
+    static func write(nanoseconds: UInt64, into bytes: inout [UInt8]) {
         let milliseconds = nanoseconds / 1_000_000
         let seconds = Int64(milliseconds / 1000)
-        let millisecond = Int(milliseconds % 1000)
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let days = seconds / 86_400
         let secondOfDay = Int(seconds - days * 86_400)
         let (year, month, day) = civil(daysSinceEpoch: days)
-        return "\(pad(Int(year), 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):"
-            + "\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2)).\(pad(millisecond, 3))Z"
+        func digits(_ value: Int, _ width: Int) {
+            var divisor = 1
+            for _ in 1..<width { divisor *= 10 }
+            var remaining = value
+            while divisor > 0 {
+                bytes.append(UInt8(ascii: "0") + UInt8(remaining / divisor % 10))
+                remaining %= divisor
+                divisor /= 10
+            }
+        }
+        digits(Int(year), 4)
+        bytes.append(UInt8(ascii: "-"))
+        digits(month, 2)
+        bytes.append(UInt8(ascii: "-"))
+        digits(day, 2)
+        bytes.append(UInt8(ascii: "T"))
+        digits(secondOfDay / 3600, 2)
+        bytes.append(UInt8(ascii: ":"))
+        digits(secondOfDay / 60 % 60, 2)
+        bytes.append(UInt8(ascii: ":"))
+        digits(secondOfDay % 60, 2)
+        bytes.append(UInt8(ascii: "."))
+        digits(Int(milliseconds % 1000), 3)
+        bytes.append(UInt8(ascii: "Z"))
     }
 
     /// Year, month, day of a day count since 1970-01-01 (Howard Hinnant's civil-from-days).
@@ -24,10 +53,5 @@ enum Timestamp {
         let month = Int(monthIndex < 10 ? monthIndex + 3 : monthIndex - 9)
         let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
         return (year, month, day)
-    }
-
-    private static func pad(_ value: Int, _ width: Int) -> String {
-        let text = String(value)
-        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
     }
 }

@@ -21,9 +21,10 @@ struct RingBufferRow: Sendable {
             + (parentID?.utf8.count ?? 0) + (jobID?.utf8.count ?? 0) + (status?.utf8.count ?? 0) + 48
     }
 
-    var bindings: [any SQLiteConvertible] {
-        [kind.rawValue, timeNanoseconds, endNanoseconds, traceID, spanID, parentID, name, jobID, status,
-         durationNanoseconds, payload, bytes]
+    var bindings: [SQLiteValue] {
+        [.text(kind.rawValue), .integer(timeNanoseconds), endNanoseconds.sqliteValue, traceID.sqliteValue, spanID.sqliteValue,
+         parentID.sqliteValue, .text(name), jobID.sqliteValue, status.sqliteValue, durationNanoseconds.sqliteValue,
+         .text(payload), .integer(Int64(bytes))]
     }
 
     init(_ record: TelemetryRecord) {
@@ -32,9 +33,9 @@ struct RingBufferRow: Sendable {
             kind = .span
             timeNanoseconds = Int64(clamping: span.startNanoseconds)
             endNanoseconds = Int64(clamping: span.endNanoseconds)
-            traceID = span.traceID
-            spanID = span.spanID
-            parentID = span.parentSpanID
+            traceID = span.context.traceID
+            spanID = span.context.spanID
+            parentID = span.context.parentSpanID
             name = span.name
             jobID = span.stringAttribute(SpanAttributes.jobID)
             status = span.statusName

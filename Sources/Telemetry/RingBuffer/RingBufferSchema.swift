@@ -1,5 +1,8 @@
 /// The ring buffer's tables: one `records` table for spans, logs and metric intervals, with the
 /// columns post-mortems filter on and the whole record as JSON in `payload`.
+///
+/// Indexes are few on purpose (each costs every insert): trace id and job id for post-mortems,
+/// and a partial index of `rag.job` spans by end time for reports.
 enum RingBufferSchema {
     static let version = 1
 
@@ -21,7 +24,7 @@ enum RingBufferSchema {
         );
         CREATE INDEX IF NOT EXISTS records_trace ON records(trace_id) WHERE trace_id IS NOT NULL;
         CREATE INDEX IF NOT EXISTS records_job ON records(job_id) WHERE job_id IS NOT NULL;
-        CREATE INDEX IF NOT EXISTS records_kind_name_time ON records(kind, name, time_ns);
+        CREATE INDEX IF NOT EXISTS records_jobs ON records(end_ns) WHERE kind = 'span' AND name = 'rag.job';
         CREATE TABLE IF NOT EXISTS ring_buffer_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
         INSERT OR IGNORE INTO ring_buffer_meta(key, value) VALUES ('schema_version', '\(version)');
         """

@@ -24,7 +24,8 @@ public final class RingBufferStore: Sendable {
         database = try SQLiteDatabase(path: path)
         self.limits = limits
         let counted = try database.writeSynchronously { connection -> Totals in
-            try connection.execute("PRAGMA journal_size_limit = 67108864;")
+            // A bigger page cache keeps index pages in memory across batches.
+            try connection.execute("PRAGMA journal_size_limit = 67108864; PRAGMA cache_size = -16384;")
             try connection.execute(RingBufferSchema.create)
             let row = try connection.queryFirst("SELECT COUNT(*) AS n, COALESCE(SUM(bytes), 0) AS b FROM records")
             return Totals(rows: row?.int("n") ?? 0, bytes: row?.int("b") ?? 0)
@@ -48,8 +49,11 @@ public final class RingBufferStore: Sendable {
             let before = currentTotals
             let (after, removed) = try connection.transaction { () throws -> (Totals, Int) in
                 var after = before
+                let insert = try connection.cachedStatement(RingBufferSchema.insert)
                 for row in rows {
-                    try connection.run(RingBufferSchema.insert, row.bindings)
+                    defer { insert.reset() }
+                    try insert.bind(row.bindings)
+                    _ = try insert.step()
                     after.rows += 1
                     after.bytes += row.bytes
                 }

@@ -45,6 +45,21 @@ public final class TelemetrySpan: Span {
     public var attributes: Tracing.SpanAttributes {
         get { state.withLock { $0.attributes } }
         set { state.withLock { if $0.isRecording { $0.attributes = newValue } } }
+        // `span.attributes[key] = value` would otherwise copy the whole dictionary on every call:
+        // the attributes are moved out, changed in place, and moved back.
+        _modify {
+            var attributes = state.withLock { state in
+                defer { state.attributes = [:] }
+                return state.attributes
+            }
+            defer {
+                let kept = attributes
+                state.withLock { state in
+                    if state.isRecording { state.attributes = kept } else if state.attributes.isEmpty { state.attributes = kept }
+                }
+            }
+            yield &attributes
+        }
     }
 
     public var isRecording: Bool { state.withLock { $0.isRecording } }

@@ -29,12 +29,13 @@ public struct TelemetryTracer: Tracer {
         line: UInt
     ) -> TelemetrySpan {
         let parentContext = context()
-        let spanID = TraceIDs.newSpanID()
+        let ids = IDGenerator.shared
         let spanContext: TelemetrySpanContext
         if let parent = parentContext.telemetrySpanContext {
-            spanContext = TelemetrySpanContext(traceID: parent.traceID, spanID: spanID, parentSpanID: parent.spanID, sampled: parent.sampled)
+            spanContext = TelemetrySpanContext(traceHigh: parent.traceHigh, traceLow: parent.traceLow, spanValue: ids.next(),
+                                               parentValue: parent.spanValue, sampled: parent.sampled)
         } else {
-            spanContext = TelemetrySpanContext(traceID: TraceIDs.newTraceID(), spanID: spanID)
+            spanContext = TelemetrySpanContext(traceHigh: ids.next(), traceLow: ids.next(), spanValue: ids.next(), parentValue: 0)
         }
         return TelemetrySpan(
             operationName: operationName, context: parentContext, spanContext: spanContext, kind: kind,

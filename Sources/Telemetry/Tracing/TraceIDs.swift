@@ -5,30 +5,12 @@
 public enum TraceIDs {
     /// A random trace id: 32 lowercase hex digits, never all zeros.
     public static func newTraceID() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return newTraceID(using: &generator)
+        hex(IDGenerator.shared.next()) + hex(IDGenerator.shared.next())
     }
 
     /// A random span id: 16 lowercase hex digits, never all zeros.
     public static func newSpanID() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return newSpanID(using: &generator)
-    }
-
-    static func newTraceID(using generator: inout some RandomNumberGenerator) -> String {
-        var high: UInt64 = 0
-        var low: UInt64 = 0
-        while high == 0 && low == 0 {
-            high = generator.next()
-            low = generator.next()
-        }
-        return hex(high) + hex(low)
-    }
-
-    static func newSpanID(using generator: inout some RandomNumberGenerator) -> String {
-        var value: UInt64 = 0
-        while value == 0 { value = generator.next() }
-        return hex(value)
+        hex(IDGenerator.shared.next())
     }
 
     /// The `traceparent` header value for a sampled span: `00-<traceID>-<spanID>-01`.
@@ -80,6 +62,31 @@ public enum TraceIDs {
     }
 
     private static let digits = Array("0123456789abcdef".utf8)
+
+    /// The two 64-bit halves of a 32-hex-digit trace id (non-hex digits read as zero).
+    static func traceValues(_ traceID: String) -> (UInt64, UInt64) {
+        let utf8 = Array(traceID.utf8)
+        guard utf8.count == 32 else { return (0, 0) }
+        return (value(utf8[0..<16]), value(utf8[16..<32]))
+    }
+
+    /// The value of a 16-hex-digit span id (non-hex digits read as zero).
+    static func spanValue(_ spanID: String) -> UInt64 {
+        let utf8 = Array(spanID.utf8)
+        return utf8.count == 16 ? value(utf8[0..<16]) : 0
+    }
+
+    private static func value(_ digits: ArraySlice<UInt8>) -> UInt64 {
+        digits.reduce(0) { result, digit in
+            let nibble: UInt64 = switch digit {
+            case 0x30...0x39: UInt64(digit - 0x30)
+            case 0x61...0x66: UInt64(digit - 0x61 + 10)
+            case 0x41...0x46: UInt64(digit - 0x41 + 10)
+            default: 0
+            }
+            return result << 4 | nibble
+        }
+    }
 
     /// 16 lowercase hex digits of `value`, zero-padded.
     static func hex(_ value: UInt64) -> String {

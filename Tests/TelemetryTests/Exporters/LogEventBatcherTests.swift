@@ -7,6 +7,10 @@ import Testing
 struct LogEventBatcherTests {
     let limits = PutLogEventsLimits()
 
+    private func batches(_ events: [CloudWatchLogEvent], limits: PutLogEventsLimits = PutLogEventsLimits()) -> [[CloudWatchLogEvent]] {
+        LogEventBatcher.batches(events, limits: limits).map { $0.map { events[$0] } }
+    }
+
     private func assertWithinLimits(_ batches: [[CloudWatchLogEvent]]) {
         for batch in batches {
             #expect(batch.count <= 10_000)
@@ -22,10 +26,11 @@ struct LogEventBatcherTests {
     @Test("25,000 small events, batches of at most 10,000 in order, every event sent once")
     func countLimit() {
         let events = (0..<25_000).map { CloudWatchLogEvent(timestampMilliseconds: 1_000 + Int64($0), message: "event \($0)") }
-        let batches = LogEventBatcher.batches(events, limits: limits)
-        assertWithinLimits(batches)
-        #expect(batches.map(\.count) == [10_000, 10_000, 5_000])
-        #expect(batches.flatMap { $0 } == events)
+        let packed = batches(events, limits: limits)
+        assertWithinLimits(packed)
+        #expect(packed.map(\.count) == [10_000, 10_000, 5_000])
+        let everyEventOnceInOrder = packed.flatMap { $0 } == events
+        #expect(everyEventOnceInOrder)
     }
 
     @Test("events near the event size limit in multi-byte text, every batch within 1,048,576 billed bytes")
@@ -37,10 +42,10 @@ struct LogEventBatcherTests {
             CloudWatchLogEvent(timestampMilliseconds: Int64(index), message: index.isMultiple(of: 2) ? han : emoji)
         }
         #expect(events.allSatisfy { $0.billedBytes <= 262_144 && $0.billedBytes > 262_100 })
-        let batches = LogEventBatcher.batches(events, limits: limits)
-        assertWithinLimits(batches)
-        #expect(batches.allSatisfy { $0.count == 4 })
-        #expect(batches.count == 5)
+        let packed = batches(events, limits: limits)
+        assertWithinLimits(packed)
+        #expect(packed.allSatisfy { $0.count == 4 })
+        #expect(packed.count == 5)
         #expect(LogEventBatcher.minimumCalls(for: events, limits: limits) == 5)
     }
 
@@ -52,17 +57,33 @@ struct LogEventBatcherTests {
             CloudWatchLogEvent(timestampMilliseconds: 0, message: String(repeating: "a", count: 74)),
             CloudWatchLogEvent(timestampMilliseconds: 1, message: "b"),
         ]
-        let batches = LogEventBatcher.batches(events, limits: limits)
-        #expect(batches.map(\.count) == [1, 1])
+        let packed = batches(events, limits: limits)
+        #expect(packed.map(\.count) == [1, 1])
+    }
+
+    @Test("large events among small ones, packed into the fewest batches the byte limit allows, each in time order")
+    func largeAmongSmall() {
+        var events: [CloudWatchLogEvent] = []
+        for index in 0..<1_000 {
+            let large = index % 200 == 100
+            events.append(CloudWatchLogEvent(timestampMilliseconds: Int64(index),
+                                             message: String(repeating: large ? "ü" : "s", count: large ? 125_000 : 1_000)))
+        }
+        let packed = batches(events)
+        assertWithinLimits(packed)
+        #expect(packed.count == LogEventBatcher.minimumCalls(for: events, limits: limits))
+        #expect(packed.count == 3)
+        #expect(packed.flatMap { $0 }.count == 1_000)
+        #expect(Set(packed.flatMap { $0 }.map(\.timestampMilliseconds)).count == 1_000)
     }
 
     @Test("events spanning 30 hours, no batch spans 24 hours")
     func timeSpan() {
         let hour: Int64 = 3_600_000
         let events = (0..<31).map { CloudWatchLogEvent(timestampMilliseconds: Int64($0) * hour, message: "h\($0)") }
-        let batches = LogEventBatcher.batches(events, limits: limits)
-        assertWithinLimits(batches)
-        #expect(batches.count == 2)
+        let packed = batches(events, limits: limits)
+        assertWithinLimits(packed)
+        #expect(packed.count == 2)
     }
 
     @Test("log record over 256 KB of multi-byte text, truncated on a character boundary, valid JSON, marked")

@@ -26,7 +26,7 @@ public final class TelemetrySystem: Sendable {
     /// Receives every span, log record and metric interval.
     public let recordSink: any TelemetryRecordSink
 
-    private let ringBufferQueue: BoundedQueue<TelemetryRecord>
+    private let queues: [BoundedQueue<TelemetryRecord>]
     private let logLevel: Logger.Level
     private let logOutput: (any LogLineWriter)?
     private let flushers: [@Sendable () async -> Void]
@@ -59,7 +59,8 @@ public final class TelemetrySystem: Sendable {
 
         ringBuffer = try RingBufferStore(
             path: configuration.ringBufferPath,
-            limits: RingBufferLimits(maxRows: configuration.ringBufferMaxRows, maxBytes: configuration.ringBufferMaxBytes))
+            limits: RingBufferLimits(maxRows: configuration.ringBufferMaxRows, maxBytes: configuration.ringBufferMaxBytes),
+            replaceIfDamaged: true)
         let internalLogger = Self.internalLogger(output: logOutput, level: logLevel)
         let ringWriter = RingBufferWriter(
             store: ringBuffer, queueCapacity: configuration.ringBufferQueueCapacity,
@@ -71,6 +72,7 @@ public final class TelemetrySystem: Sendable {
         var services: [any Service] = [ringWriter]
         var flushers: [@Sendable () async -> Void] = []
         var statistics: [String: @Sendable () -> ExporterStatistics] = [:]
+        var queues = [ringWriter.queue]
         if configuration.cloudWatchEnabled, let destinations {
             let filter = CatalogueFilter(endpointName: configuration.endpointName)
             let emf = configuration.embeddedMetricFormat
@@ -83,6 +85,7 @@ public final class TelemetrySystem: Sendable {
                 sink: destinations.logs, emf: emf, clock: clock, logger: exporterLogger, onDrop: onDrop)
             sinks.append(logs)
             services.append(logs)
+            queues.append(logs.queue)
             flushers.append { await logs.forceFlush() }
             statistics["logs"] = { logs.statistics }
             if configuration.putMetricData {
@@ -106,7 +109,7 @@ public final class TelemetrySystem: Sendable {
         flushers.append { await ringWriter.flush() }
 
         recordSink = fanOut
-        ringBufferQueue = ringWriter.queue
+        self.queues = queues
         tracer = TelemetryTracer(sink: fanOut)
         self.services = services
         self.flushers = flushers
@@ -144,9 +147,9 @@ public final class TelemetrySystem: Sendable {
         }
     }
 
-    /// Empties the ring buffer's queue without writing (benchmarks measure the hot path alone).
-    func ringBufferQueueDrain() -> Int {
-        ringBufferQueue.drain().count
+    /// Empties the exporters' queues without sending (benchmarks measure the hot path alone).
+    func drainQueuesWithoutExporting() {
+        for queue in queues { _ = queue.drain() }
     }
 
     /// Statistics of the CloudWatch exporters (`logs`, `metrics`), when they run.

@@ -24,11 +24,17 @@ struct TelemetryBenchCommand: AsyncParsableCommand {
     @Flag(help: "Exit with status 1 when a target is missed.")
     var strict = false
 
+    @Option(help: "Run only these benchmarks (span, counter, ring-buffer, put-log-events, put-metric-data); repeatable.")
+    var only: [String] = []
+
     func run() async throws {
         #if DEBUG
         FileHandle.standardError.write(Data("rag-worker bench: this is a debug build; figures are only meaningful in release\n".utf8))
         #endif
-        let results = try await TelemetryBenchmark().run()
+        if let unknown = only.first(where: { !TelemetryBenchmark.names.contains($0) }) {
+            throw ValidationError("unknown benchmark \(unknown); choose from \(TelemetryBenchmark.names.joined(separator: ", "))")
+        }
+        let results = try await TelemetryBenchmark().run(only: Set(only))
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -43,9 +43,9 @@ extension SpanRecord {
         writer.hex(context.traceHigh, context.traceLow)
         writer.key(LogKeys.spanID)
         writer.hex(context.spanValue)
-        if context.parentValue != 0 {
+        if parentSpanValue != 0 {
             writer.key("parent.id")
-            writer.hex(context.parentValue)
+            writer.hex(parentSpanValue)
         }
         writer.member("kind", kind.name)
         writer.key("start")

@@ -1,5 +1,8 @@
 /// One unit of telemetry on its way to the ring buffer and the exporters.
-public enum TelemetryRecord: Sendable {
+///
+/// Indirect: a record is boxed once and shared by every queue it enters, instead of each queue
+/// copying and retaining a span's fields.
+public indirect enum TelemetryRecord: Sendable {
     case span(SpanRecord)
     case log(LogRecord)
     case metric(MetricAggregate)

@@ -35,7 +35,7 @@ struct RingBufferRow: Sendable {
             endNanoseconds = Int64(clamping: span.endNanoseconds)
             traceID = span.context.traceID
             spanID = span.context.spanID
-            parentID = span.context.parentSpanID
+            parentID = span.parentSpanID
             name = span.name
             jobID = span.stringAttribute(SpanAttributes.jobID)
             status = span.statusName

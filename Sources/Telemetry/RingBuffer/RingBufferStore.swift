@@ -20,17 +20,44 @@ public final class RingBufferStore: Sendable {
     private let evicted = Atomic<Int>(0)
 
     /// Opens (creating when missing) the ring buffer at `path`.
-    public init(path: String, limits: RingBufferLimits) throws {
-        database = try SQLiteDatabase(path: path)
+    ///
+    /// - Parameter replaceIfDamaged: when the file is not a readable database (a power loss can
+    ///   do that with `synchronous = OFF`), move it aside as `<path>.damaged-<time>` and start an
+    ///   empty one. The worker passes true; read-only commands false, so they never move data.
+    public init(path: String, limits: RingBufferLimits, replaceIfDamaged: Bool = false) throws {
         self.limits = limits
+        let opened: (SQLiteDatabase, Totals)
+        do {
+            opened = try Self.open(path)
+        } catch let error as SQLiteError where replaceIfDamaged && Self.isDamaged(error) {
+            let suffix = ".damaged-\(Int(Date().timeIntervalSince1970))"
+            for extra in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + extra) {
+                try FileManager.default.moveItem(atPath: path + extra, toPath: path + suffix + extra)
+            }
+            opened = try Self.open(path)
+        }
+        database = opened.0
+        totals = Mutex(opened.1)
+    }
+
+    private static func open(_ path: String) throws -> (SQLiteDatabase, Totals) {
+        let database = try SQLiteDatabase(path: path)
         let counted = try database.writeSynchronously { connection -> Totals in
-            // A bigger page cache keeps index pages in memory across batches.
-            try connection.execute("PRAGMA journal_size_limit = 67108864; PRAGMA cache_size = -16384;")
+            // A bigger page cache keeps index pages in memory across batches. `synchronous = OFF`:
+            // commits and checkpoints skip fsync. A killed process loses nothing committed (the
+            // data is in the OS cache); only a power loss or kernel crash can lose or damage the
+            // file, which the worker then sets aside and starts afresh.
+            try connection.execute("PRAGMA journal_size_limit = 67108864; PRAGMA cache_size = -16384; PRAGMA synchronous = OFF;")
             try connection.execute(RingBufferSchema.create)
             let row = try connection.queryFirst("SELECT COUNT(*) AS n, COALESCE(SUM(bytes), 0) AS b FROM records")
             return Totals(rows: row?.int("n") ?? 0, bytes: row?.int("b") ?? 0)
         }
-        totals = Mutex(counted)
+        return (database, counted)
+    }
+
+    /// `SQLITE_CORRUPT` or `SQLITE_NOTADB`.
+    private static func isDamaged(_ error: SQLiteError) -> Bool {
+        error.code & 0xff == 11 || error.code & 0xff == 26
     }
 
     /// Rows and bytes stored now.
@@ -41,8 +68,13 @@ public final class RingBufferStore: Sendable {
 
     /// Appends `records` in one transaction, then evicts the oldest beyond the limits.
     public func append(_ records: [TelemetryRecord]) async throws {
-        guard !records.isEmpty else { return }
-        let rows = records.map(RingBufferRow.init)
+        try await append(rows: records.map(RingBufferRow.init))
+    }
+
+    /// Appends rows already encoded (encoding is the caller's CPU work, so a writer can encode the
+    /// next batch while this one commits).
+    func append(rows: [RingBufferRow]) async throws {
+        guard !rows.isEmpty else { return }
         try await database.write { [self] connection in
             // Writes are serial on the database's write queue, so totals change only here; they are
             // updated after the commit so a rolled-back transaction leaves them true.

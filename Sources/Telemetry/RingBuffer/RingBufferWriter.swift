@@ -6,7 +6,7 @@ import ServiceLifecycle
 ///
 /// A crash (SIGKILL) loses only what sits in the queue: at most one flush interval. Full queue:
 /// the oldest records are dropped and counted in `TelemetryDropped`.
-public final class RingBufferWriter<C: Clock>: Service, TelemetryRecordSink where C.Duration == Duration {
+public final class RingBufferWriter<C: Clock>: TelemetryExporter where C.Duration == Duration {
     public let store: RingBufferStore
     let queue: BoundedQueue<TelemetryRecord>
     private let clock: C
@@ -36,6 +36,15 @@ public final class RingBufferWriter<C: Clock>: Service, TelemetryRecordSink wher
         queue.push(record)
     }
 
+    /// Ends the `run()` loop, which then writes what is queued within its shutdown time limit.
+    public func shutdown() {
+        stop.stop()
+    }
+
+    public func forceFlush() async {
+        await flush()
+    }
+
     public func run() async throws {
         await withGracefulShutdownHandler {
             var deadline = clock.now.advanced(by: flushInterval)
@@ -54,20 +63,23 @@ public final class RingBufferWriter<C: Clock>: Service, TelemetryRecordSink wher
         }
     }
 
-    /// Writes everything queued now, batch by batch.
+    /// Writes everything queued now, batch by batch; the next batch is encoded while the
+    /// previous one commits on the database's queue.
     public func flush() async {
-        while true {
-            let batch = queue.drain(maximum: batchSize)
-            if batch.isEmpty { return }
+        var rows = queue.drain(maximum: batchSize).map(RingBufferRow.init)
+        while !rows.isEmpty {
+            let batch = rows
+            async let committed: Void = store.append(rows: batch)
+            let next = queue.drain(maximum: batchSize).map(RingBufferRow.init)
             do {
-                try await store.append(batch)
+                try await committed
             } catch {
                 logger.warning("ring buffer: write failed, records dropped", metadata: [
                     "records": "\(batch.count)", "error": "\(error)",
                 ])
                 onDrop(batch.count)
-                return
             }
+            rows = next
         }
     }
 }

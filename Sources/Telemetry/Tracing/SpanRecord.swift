@@ -19,6 +19,8 @@ public struct SpanRecord: Sendable {
 
     public var name: String
     public var context: TelemetrySpanContext
+    /// The parent's span id as an integer, 0 for a root span.
+    var parentSpanValue: UInt64
     public var kind: SpanKind
     public var startNanoseconds: UInt64
     public var endNanoseconds: UInt64
@@ -29,13 +31,24 @@ public struct SpanRecord: Sendable {
     public var links: [TelemetrySpanContext]
 
     public init(
-        name: String, context: TelemetrySpanContext, kind: SpanKind = .internal,
+        name: String, context: TelemetrySpanContext, parentSpanID: String? = nil, kind: SpanKind = .internal,
         startNanoseconds: UInt64, endNanoseconds: UInt64, attributes: Tracing.SpanAttributes = [:],
         events: [SpanEvent] = [], status: SpanStatus? = nil, errors: [RecordedError] = [],
         links: [TelemetrySpanContext] = []
     ) {
+        self.init(name: name, context: context, parentSpanValue: parentSpanID.map(TraceIDs.spanValue) ?? 0, kind: kind,
+                  startNanoseconds: startNanoseconds, endNanoseconds: endNanoseconds, attributes: attributes, events: events,
+                  status: status, errors: errors, links: links)
+    }
+
+    init(
+        name: String, context: TelemetrySpanContext, parentSpanValue: UInt64, kind: SpanKind, startNanoseconds: UInt64,
+        endNanoseconds: UInt64, attributes: Tracing.SpanAttributes, events: [SpanEvent], status: SpanStatus?,
+        errors: [RecordedError], links: [TelemetrySpanContext]
+    ) {
         self.name = name
         self.context = context
+        self.parentSpanValue = parentSpanValue
         self.kind = kind
         self.startNanoseconds = startNanoseconds
         self.endNanoseconds = endNanoseconds
@@ -48,7 +61,7 @@ public struct SpanRecord: Sendable {
 
     public var traceID: String { context.traceID }
     public var spanID: String { context.spanID }
-    public var parentSpanID: String? { context.parentSpanID }
+    public var parentSpanID: String? { parentSpanValue == 0 ? nil : TraceIDs.hex(parentSpanValue) }
     public var durationNanoseconds: UInt64 { endNanoseconds >= startNanoseconds ? endNanoseconds - startNanoseconds : 0 }
 
     /// True when the span ended in error: status error, a recorded error, or `rag.outcome` = `failed`.

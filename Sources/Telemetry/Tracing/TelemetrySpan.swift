@@ -6,7 +6,7 @@ import Tracing
 public final class TelemetrySpan: Span {
     private struct State {
         var operationName: String
-        var attributes: Tracing.SpanAttributes = [:]
+        var attributes: Tracing.SpanAttributes
         var events: [SpanEvent] = []
         var links: [TelemetrySpanContext] = []
         var status: SpanStatus?
@@ -14,28 +14,46 @@ public final class TelemetrySpan: Span {
         var isRecording = true
     }
 
-    public let context: ServiceContext
+    /// The context the span was started in; ``context`` adds this span's identity on first use.
+    private let parentContext: ServiceContext
+    private let builtContext = Mutex<ServiceContext?>(nil)
     /// Trace id, span id and parent of this span.
     public let spanContext: TelemetrySpanContext
     public let kind: SpanKind
     public let startNanoseconds: UInt64
+    /// The parent's span id as an integer, 0 for a root span.
+    private let parentValue: UInt64
     private let state: Mutex<State>
     private let sink: any TelemetryRecordSink
 
-    init(operationName: String, context: ServiceContext, spanContext: TelemetrySpanContext, kind: SpanKind,
-         startNanoseconds: UInt64, sink: any TelemetryRecordSink) {
-        var context = context
-        context.telemetrySpanContext = spanContext
-        self.context = context
+    init(operationName: String, context: ServiceContext, spanContext: TelemetrySpanContext, parentValue: UInt64,
+         kind: SpanKind, startNanoseconds: UInt64, sink: any TelemetryRecordSink) {
+        self.parentContext = context
         self.spanContext = spanContext
         self.kind = kind
         self.startNanoseconds = startNanoseconds
+        self.parentValue = parentValue
         self.sink = sink
-        self.state = Mutex(State(operationName: operationName))
+        // Stage spans carry five or six attributes: room for six (eight buckets) avoids rehashing.
+        self.state = Mutex(State(operationName: operationName, attributes: Tracing.SpanAttributes([String: SpanAttribute](minimumCapacity: 6))))
+    }
+
+    /// The parent's context plus this span's identity, built when first asked for (`withSpan`
+    /// asks at once; a span that is only started and ended never pays for it).
+    public var context: ServiceContext {
+        builtContext.withLock { built in
+            if let built { return built }
+            var context = parentContext
+            context.telemetrySpanContext = spanContext
+            built = context
+            return context
+        }
     }
 
     public var traceID: String { spanContext.traceID }
     public var spanID: String { spanContext.spanID }
+    /// The parent's span id, nil for a root span.
+    public var parentSpanID: String? { parentValue == 0 ? nil : TraceIDs.hex(parentValue) }
 
     public var operationName: String {
         get { state.withLock { $0.operationName } }
@@ -104,12 +122,15 @@ public final class TelemetrySpan: Span {
         let endNanoseconds = instant().nanosecondsSinceEpoch
         let finished: State? = state.withLock { state in
             guard state.isRecording else { return nil }
+            // Moved out rather than copied: the span keeps nothing it no longer needs.
+            var taken = State(operationName: "", attributes: [:])
+            swap(&taken, &state)
             state.isRecording = false
-            return state
+            return taken
         }
         guard let finished else { return }
         sink.submit(.span(SpanRecord(
-            name: finished.operationName, context: spanContext, kind: kind,
+            name: finished.operationName, context: spanContext, parentSpanValue: parentValue, kind: kind,
             startNanoseconds: startNanoseconds, endNanoseconds: endNanoseconds,
             attributes: finished.attributes, events: finished.events, status: finished.status,
             errors: finished.errors, links: finished.links

@@ -31,15 +31,16 @@ public struct TelemetryTracer: Tracer {
         let parentContext = context()
         let ids = IDGenerator.shared
         let spanContext: TelemetrySpanContext
+        var parentValue: UInt64 = 0
         if let parent = parentContext.telemetrySpanContext {
-            spanContext = TelemetrySpanContext(traceHigh: parent.traceHigh, traceLow: parent.traceLow, spanValue: ids.next(),
-                                               parentValue: parent.spanValue, sampled: parent.sampled)
+            spanContext = TelemetrySpanContext(traceHigh: parent.traceHigh, traceLow: parent.traceLow, spanValue: ids.next())
+            parentValue = parent.spanValue
         } else {
-            spanContext = TelemetrySpanContext(traceHigh: ids.next(), traceLow: ids.next(), spanValue: ids.next(), parentValue: 0)
+            spanContext = TelemetrySpanContext(traceHigh: ids.next(), traceLow: ids.next(), spanValue: ids.next())
         }
         return TelemetrySpan(
-            operationName: operationName, context: parentContext, spanContext: spanContext, kind: kind,
-            startNanoseconds: instant().nanosecondsSinceEpoch, sink: sink
+            operationName: operationName, context: parentContext, spanContext: spanContext, parentValue: parentValue,
+            kind: kind, startNanoseconds: instant().nanosecondsSinceEpoch, sink: sink
         )
     }
 
@@ -51,8 +52,7 @@ public struct TelemetryTracer: Tracer {
         guard let header = extractor.extract(key: Self.traceparentHeader, from: carrier),
               let fields = TraceIDs.parseFields(header)
         else { return }
-        context.telemetrySpanContext = TelemetrySpanContext(
-            traceID: fields.traceID, spanID: fields.spanID, isRemote: true, sampled: fields.sampled)
+        context.telemetrySpanContext = TelemetrySpanContext(traceID: fields.traceID, spanID: fields.spanID)
     }
 
     public func inject<Carrier, Inject: Injector>(_ context: ServiceContext, into carrier: inout Carrier, using injector: Inject)

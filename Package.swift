@@ -118,6 +118,7 @@ let package = Package(
             name: "AlarmSetup",
             dependencies: [
                 "AWS",
+                "Curl",
                 "Telemetry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -142,7 +143,17 @@ let package = Package(
         ),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "AWSTests", dependencies: ["AWS", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "AWSTests",
+            dependencies: [
+                "AWS",
+                "Curl",
+                "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "TelemetryTests",
             dependencies: [
@@ -168,7 +179,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "AlarmSetupTests", dependencies: ["AlarmSetup", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "AlarmSetupTests",
+            dependencies: [
+                "AlarmSetup",
+                "AWS",
+                "TestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

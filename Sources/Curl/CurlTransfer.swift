@@ -78,8 +78,10 @@ final class CurlTransfer: @unchecked Sendable {
             list = curl_slist_append(list, "\(field.name): \(field.value)")
         }
         // libcurl 7.x waits for "100 Continue" before sending bodies over 1 KiB; peers that never
-        // send it would cost a second per request.
-        if request.headers["Expect"] == nil {
+        // send it would cost a second per request. Not for SigV4-signed requests: libcurl 7.88's
+        // signer lists every entry here as a signed header, this never-sent "Expect:" included, so
+        // AWS could not verify the signature (AWS endpoints answer "100 Continue" promptly).
+        if request.headers["Expect"] == nil && request.sigV4 == nil {
             list = curl_slist_append(list, "Expect:")
         }
         headerList = list

@@ -30,6 +30,9 @@ public final class SQLiteDatabase: @unchecked Sendable {
         }
     }
 
+    /// Pages are read through a memory map of up to this size instead of a `pread` per page.
+    static let mappedBytes = 256 << 20
+
     public let path: String
     private let writer: SQLiteConnection
     private let reader: SQLiteConnection
@@ -48,11 +51,18 @@ public final class SQLiteDatabase: @unchecked Sendable {
         try writer.execute("""
             PRAGMA busy_timeout = \(busyMilliseconds);
             PRAGMA journal_mode = WAL;
+            PRAGMA mmap_size = \(Self.mappedBytes);
+            PRAGMA cache_size = -16384;
             PRAGMA synchronous = \(options.durability.rawValue.uppercased());
             PRAGMA foreign_keys = ON;
             """)
         reader = try SQLiteConnection(path: path)
-        try reader.execute("PRAGMA busy_timeout = \(busyMilliseconds); PRAGMA foreign_keys = ON;")
+        try reader.execute("""
+            PRAGMA busy_timeout = \(busyMilliseconds);
+            PRAGMA foreign_keys = ON;
+            PRAGMA mmap_size = \(Self.mappedBytes);
+            PRAGMA cache_size = -16384;
+            """)
         let label = URL(fileURLWithPath: path).lastPathComponent
         writeQueue = DispatchQueue(label: "sqlite.write.\(label)")
         readQueue = DispatchQueue(label: "sqlite.read.\(label)")

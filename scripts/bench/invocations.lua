@@ -1,7 +1,10 @@
 -- wrk script: POST /invocations with a unique job_id per request, counting non-202 answers.
 -- Used by scripts/bench; see docs/performance.md.
+-- WRK_DELAY_MS (optional): think time per connection between requests, to measure latency at a
+-- fixed offered load instead of at saturation (64 connections / delay = requests per second).
 local threads = {}
 local run = os.time()
+local think = tonumber(os.getenv("WRK_DELAY_MS") or "0")
 
 function setup(thread)
   thread:set("id", #threads + 1)
@@ -22,6 +25,10 @@ function request()
     '"questions":["Describe a RAG system you built."],"metadata":{"source":"bench"}}',
     run, id, counter)
   return wrk.format("POST", "/invocations", {["Content-Type"] = "application/json"}, body)
+end
+
+function delay()
+  return think
 end
 
 function response(status, headers, body)

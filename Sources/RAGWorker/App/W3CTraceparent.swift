@@ -29,12 +29,19 @@ struct W3CTraceparent: Sendable, Equatable {
     /// A new random trace id (32 lowercase hex digits).
     static func newTraceID() -> String { randomHex(bytes: 16) }
 
+    /// `bytes` random bytes as lowercase hex, drawing 8 bytes per call to the system generator.
     static func randomHex(bytes: Int) -> String {
         var generator = SystemRandomNumberGenerator()
-        return (0..<bytes).map { _ in
-            let byte = UInt8.random(in: 0...255, using: &generator)
-            return String(byte, radix: 16).leftPadded(to: 2)
-        }.joined()
+        var hex = ""
+        hex.reserveCapacity(bytes * 2)
+        var remaining = bytes
+        while remaining > 0 {
+            let word = generator.next()
+            let take = min(8, remaining)
+            hex += String(word, radix: 16).leftPadded(to: 16).prefix(take * 2)
+            remaining -= take
+        }
+        return hex
     }
 
     private static func isHex(_ text: String, length: Int) -> Bool {

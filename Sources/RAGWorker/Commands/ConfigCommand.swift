@@ -1,4 +1,5 @@
 import ArgumentParser
+import Curl
 import Foundation
 
 /// `rag-worker config`: the effective configuration, secrets redacted, and which provider
@@ -10,7 +11,9 @@ struct ConfigCommand: AsyncParsableCommand {
     )
 
     func run() async throws {
-        let config = try loadConfigOrExit()
+        let httpClient = CurlHTTPClient()
+        defer { httpClient.shutdown() }
+        let (config, _) = try await loadConfigOrExit(httpClient: httpClient)
         print(config.summary)
     }
 }

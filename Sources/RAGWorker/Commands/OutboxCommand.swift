@@ -22,7 +22,9 @@ struct OutboxListCommand: AsyncParsableCommand {
     var limit = 100
 
     func run() async throws {
-        let config = try loadConfigOrExit()
+        let httpClient = CurlHTTPClient()
+        defer { httpClient.shutdown() }
+        let (config, _) = try await loadConfigOrExit(httpClient: httpClient)
         let store = try SQLiteJobStore(directory: config.dataDirectory, durability: config.sqliteDurability)
         let letters = try await store.deadLetters(limit: limit)
         if letters.isEmpty {
@@ -49,10 +51,10 @@ struct OutboxRetryCommand: AsyncParsableCommand {
     var queueOnly = false
 
     func run() async throws {
-        let config = try loadConfigOrExit()
-        let logger = bootstrapLogging(level: config.logLevel)
         let httpClient = CurlHTTPClient()
         defer { httpClient.shutdown() }
+        let (config, _) = try await loadConfigOrExit(httpClient: httpClient)
+        let logger = bootstrapLogging(level: config.logLevel)
         let runtime = try WorkerRuntime(
             config: config, pipeline: MinimalPipeline(), httpClient: httpClient,
             metricsFactory: NOOPMetricsHandler.instance, tracer: NoOpTracer(), logger: logger

@@ -11,6 +11,7 @@ struct RAGWorkerCommand: AsyncParsableCommand {
             DemoCommand.self,
             OutboxCommand.self,
             ConfigCommand.self,
+            InvokeCommand.self,
             PostmortemCommand.self,
             ReportCommand.self,
             BenchCommand.self,

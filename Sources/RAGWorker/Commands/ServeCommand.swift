@@ -1,3 +1,4 @@
+import AWS
 import ArgumentParser
 import Curl
 import Foundation
@@ -15,10 +16,10 @@ struct ServeCommand: AsyncParsableCommand {
     )
 
     func run() async throws {
-        let config = try loadConfigOrExit()
+        let httpClient = CurlHTTPClient()
+        let (config, secret) = try await loadConfigOrExit(httpClient: httpClient)
         let logger = bootstrapLogging(level: config.logLevel)
         let lock = try DataDirectoryLock(directory: config.dataDirectory)
-        let httpClient = CurlHTTPClient()
         let runtime = try WorkerRuntime(
             config: config, pipeline: MinimalPipeline(), httpClient: httpClient,
             metricsFactory: NOOPMetricsHandler.instance, tracer: NoOpTracer(), logger: logger
@@ -27,8 +28,11 @@ struct ServeCommand: AsyncParsableCommand {
             "port": "\(config.port)", "profile": "\(config.profile.rawValue)", "data.dir": "\(config.dataDirectory)",
             "concurrency": "\(config.concurrency)", "webhook": "\(runtime.webhookSender.destination)",
         ])
+        let refresh: [any Service] = secret.map {
+            [SecretRefreshService(secret: $0, secretID: config.secretID ?? "", secrets: config.secrets, interval: config.secretTTL, logger: logger)]
+        } ?? []
         var groupConfiguration = ServiceGroupConfiguration(
-            services: runtime.services(onListening: { port in
+            services: refresh + runtime.services(onListening: { port in
                 logger.info("listening", metadata: ["host": "\(config.host)", "port": "\(port)"])
             }),
             gracefulShutdownSignals: [.sigterm, .sigint],
@@ -43,10 +47,14 @@ struct ServeCommand: AsyncParsableCommand {
     }
 }
 
-/// Loads the configuration from the process environment, or prints every problem and exits 78.
-func loadConfigOrExit() throws -> Config {
+
+/// Loads the configuration with the Secrets Manager override (when `RAG_SECRET_ID` is set), or
+/// prints every problem and exits 78.
+func loadConfigOrExit(httpClient: any HTTPClient) async throws -> (Config, CachedSecret?) {
+    var logger = Logger(label: "rag-worker.config")
+    logger.logLevel = .warning
     do {
-        return try Config.load(environment: ProcessInfo.processInfo.environment)
+        return try await Config.load(environment: ProcessInfo.processInfo.environment, httpClient: httpClient, logger: logger)
     } catch let error as ConfigError {
         FileHandle.standardError.write(Data("rag-worker: \(error)\n".utf8))
         throw ExitCode(78)

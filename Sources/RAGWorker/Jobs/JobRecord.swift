@@ -26,6 +26,9 @@ struct JobFailure: Sendable, Equatable, Codable {
 /// A job as the store keeps it.
 struct JobRecord: Sendable {
     var request: JobRequest
+    /// Set when the stored body no longer passes validation (a rule changed after it was
+    /// accepted): the runner fails such a job instead of running it.
+    var storedRequestProblem: String? = nil
     var state: JobState
     var traceID: String
     var traceparent: String

@@ -34,14 +34,23 @@ extension JobRequest {
         if let depthProblem = nestingProblem(body, limit: Limits.nesting) {
             return .failure(.malformed(depthProblem))
         }
-        let value: JSONValue
-        do {
-            value = try JSONDecoder().decode(JSONValue.self, from: Data(body))
-        } catch {
-            return .failure(.malformed("the body is not valid UTF-8 JSON"))
-        }
-        guard case .object(let object) = value else {
-            return .failure(.invalid([FieldProblem(path: "$", problem: "must be a JSON object, got \(value.typeName)")]))
+        let data = Data(body)
+        let object: [String: JSONValue]
+        if let wire = try? JSONDecoder().decode(WireJobRequest.self, from: data) {
+            // Fast path: every known field had the expected JSON type.
+            object = wire.members
+        } else {
+            // Slow path: a malformed document, or wrong types to report field by field.
+            let value: JSONValue
+            do {
+                value = try JSONDecoder().decode(JSONValue.self, from: data)
+            } catch {
+                return .failure(.malformed("the body is not valid UTF-8 JSON"))
+            }
+            guard case .object(let members) = value else {
+                return .failure(.invalid([FieldProblem(path: "$", problem: "must be a JSON object, got \(value.typeName)")]))
+            }
+            object = members
         }
         var validator = FieldValidator(object)
         let request = validator.jobRequest()
@@ -164,8 +173,8 @@ private struct FieldValidator {
             report(path, "must be a string, got \(value.typeName)")
             return nil
         }
-        let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard length.contains(text.count) else {
+        let text = raw.trimmedWhitespace
+        guard text.hasCharacterCount(in: length) else {
             report(path, text.isEmpty ? "must not be empty" : "must be \(length.lowerBound) to \(length.upperBound) characters, got \(text.count)")
             return nil
         }
@@ -176,7 +185,7 @@ private struct FieldValidator {
         switch members[key] {
         case nil, .null?: return nil
         case .string(let text)?:
-            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            let trimmed = text.trimmedWhitespace
             return trimmed.isEmpty ? nil : String(trimmed.prefix(1_000))
         case let other?:
             report(path, "must be a string, got \(other.typeName)")
@@ -226,8 +235,8 @@ private struct FieldValidator {
                     report(path, "must be a string, got \(item.typeName)")
                     continue
                 }
-                let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-                if length.contains(text.count) {
+                let text = raw.trimmedWhitespace
+                if text.hasCharacterCount(in: length) {
                     strings.append(text)
                 } else {
                     report(path, text.isEmpty ? "must not be empty" : "must be at most \(length.upperBound) characters")
@@ -246,5 +255,26 @@ private struct FieldValidator {
 
     private static func format(_ value: Double) -> String {
         value.rounded() == value && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+    }
+}
+
+extension String {
+    /// The string without leading and trailing white space and newlines (Unicode `White_Space`),
+    /// without going through Foundation's character sets on the hot path.
+    var trimmedWhitespace: String {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
+        if first == scalars.startIndex && last == scalars.index(before: scalars.endIndex) { return self }
+        return String(scalars[first...last])
+    }
+
+    /// Whether the number of characters is in `range`, counting graphemes only when the UTF-8
+    /// length cannot decide (a character is at least one byte).
+    func hasCharacterCount(in range: ClosedRange<Int>) -> Bool {
+        let bytes = utf8.count
+        if bytes < range.lowerBound { return false }
+        if bytes <= range.upperBound && range.lowerBound <= 1 { return bytes >= range.lowerBound }
+        return range.contains(count)
     }
 }

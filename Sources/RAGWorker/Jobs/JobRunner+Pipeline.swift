@@ -23,6 +23,12 @@ extension JobRunner {
 
     /// Runs the pipeline under the job's deadline, renewing the lease while it runs.
     func runPipeline(_ job: JobRecord, timings: StageTimingLog, logger: Logger) async -> RunOutcome {
+        if let problem = job.storedRequestProblem {
+            return .finished(.failed(JobFailure(
+                code: "invalid_stored_request", message: "the stored request no longer validates: \(problem)",
+                stage: PipelineStage.validate.rawValue, provider: nil
+            )))
+        }
         let deadline = ContinuousClock.now + settings.jobDeadline
         let context = JobContext(
             jobID: job.id, traceID: job.traceID, deadline: deadline, logger: logger,

@@ -43,6 +43,9 @@ protocol JobStore: Sendable {
 /// A validated job about to be accepted, with its trace.
 struct NewJob: Sendable {
     var request: JobRequest
+    /// The body as posted; the store keeps these bytes and validates them again when it loads
+    /// the job, so the accept path never re-encodes the request.
+    var body: Data
     var traceID: String
     /// W3C `traceparent` of the intake span, so the job's spans continue the same trace.
     var traceparent: String

@@ -14,7 +14,8 @@ extension SQLiteJobStore {
 
     static func record(from row: SQLiteRow) throws -> JobRecord {
         let decoder = JSONDecoder()
-        let request = try decoder.decode(JobRequest.self, from: row.data("request") ?? Data())
+        let id = row.string("id") ?? ""
+        let stored = StoredRequest(id: id, body: row.data("request") ?? Data())
         let delivery = row.string("delivery_state").flatMap(DeliveryStatus.State.init(rawValue:)).map { state in
             DeliveryStatus(
                 state: state,
@@ -26,7 +27,8 @@ extension SQLiteJobStore {
             )
         }
         return JobRecord(
-            request: request,
+            request: stored.request,
+            storedRequestProblem: stored.problem,
             state: JobState(rawValue: row.string("state") ?? "") ?? .queued,
             traceID: row.string("trace_id") ?? "",
             traceparent: row.string("traceparent") ?? "",
@@ -40,6 +42,27 @@ extension SQLiteJobStore {
             failure: try row.data("failure").map { try decoder.decode(JobFailure.self, from: $0) },
             delivery: delivery
         )
+    }
+}
+
+/// A stored request body, validated again on load (rules may have changed since it was accepted).
+struct StoredRequest {
+    let request: JobRequest
+    /// Why the stored body no longer validates, if it does not.
+    let problem: String?
+
+    init(id: String, body: Data) {
+        switch JobRequest.decode(from: Array(body)) {
+        case .success(let request):
+            self.request = request
+            self.problem = nil
+        case .failure(let error):
+            self.request = JobRequest(jobID: id, title: "", description: "")
+            self.problem = switch error {
+            case .malformed(let message): message
+            case .invalid(let problems): problems.map { "\($0.path): \($0.problem)" }.joined(separator: "; ")
+            }
+        }
     }
 }
 

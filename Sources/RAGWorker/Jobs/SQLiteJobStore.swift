@@ -30,10 +30,12 @@ final class SQLiteJobStore: JobStore, OutboxStore {
 
     func accept(_ job: NewJob, maxBacklog: Int, now: Date) async throws -> AcceptOutcome {
         let request = job.request
-        let encoded = try JSONEncoder().encode(request)
         return try await database.write { connection in
             let outcome: AcceptOutcome = try connection.transaction {
-                if let row = try connection.queryFirst(Self.selectJob + " WHERE j.id = ?", [request.jobID]) {
+                if try connection.queryFirst("SELECT 1 AS found FROM jobs WHERE id = ?", [request.jobID]) != nil {
+                    guard let row = try connection.queryFirst(Self.selectJob + " WHERE j.id = ?", [request.jobID]) else {
+                        throw SQLiteError(code: 0, message: "job \(request.jobID) vanished inside a transaction")
+                    }
                     return .existing(try Self.record(from: row))
                 }
                 let depth = self.backlog.withLock { $0 }
@@ -43,7 +45,7 @@ final class SQLiteJobStore: JobStore, OutboxStore {
                     INSERT INTO jobs (id, state, request, trace_id, traceparent, validation_ms, accepted_at)
                     VALUES (?, 'queued', ?, ?, ?, ?, ?)
                     """,
-                    [request.jobID, encoded, job.traceID, job.traceparent, job.validationMilliseconds, now.unixMilliseconds]
+                    [request.jobID, job.body, job.traceID, job.traceparent, job.validationMilliseconds, now.unixMilliseconds]
                 )
                 return .accepted(JobRecord(
                     request: request, state: .queued, traceID: job.traceID, traceparent: job.traceparent,

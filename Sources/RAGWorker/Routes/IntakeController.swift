@@ -103,7 +103,7 @@ struct IntakeController: Sendable {
             let elapsed = ContinuousClock.now - started
             metrics.stageLatency(.validate).recordNanoseconds(elapsed.nanoseconds)
             return NewJob(
-                request: request, traceID: trace.traceID, traceparent: trace.header,
+                request: request, body: Data(body.readableBytesView), traceID: trace.traceID, traceparent: trace.header,
                 validationMilliseconds: (elapsed.seconds * 1000 * 1000).rounded() / 1000
             )
         }

@@ -26,9 +26,13 @@ struct ServeProcessTests {
         do {
             let store = try SQLiteJobStore(directory: directory.path)
             for id in ["crashed-running", "crashed-queued"] {
-                let request = JobRequest(jobID: id, title: "t", description: "d")
+                let body = Data(sampleJob(id: id).utf8)
+                let request = try JobRequest.decode(from: Array(body)).get()
                 let trace = W3CTraceparent(traceID: W3CTraceparent.newTraceID())!
-                _ = try await store.accept(NewJob(request: request, traceID: trace.traceID, traceparent: trace.header, validationMilliseconds: 1), maxBacklog: 10, now: Date())
+                _ = try await store.accept(
+                    NewJob(request: request, body: body, traceID: trace.traceID, traceparent: trace.header, validationMilliseconds: 1),
+                    maxBacklog: 10, now: Date()
+                )
             }
             let claimed = try await store.claimNext(owner: "dead-process", lease: .seconds(60), now: Date())
             #expect(claimed?.id == "crashed-running")

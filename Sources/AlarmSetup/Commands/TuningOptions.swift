@@ -1,0 +1,78 @@
+import ArgumentParser
+
+/// Thresholds and windows of the alarms. Defaults come from ``AlarmSettings``; windows are written
+/// `M/N@P` (M breaching of the last N periods of P seconds).
+struct TuningOptions: ParsableArguments {
+    private static let defaults = AlarmSettings()
+
+    @Option(help: "Job latency limit, seconds (both latency alarms and the dashboard line).")
+    var latencyThreshold = defaults.latencyThresholdSeconds
+    @Option(help: "Window of the JobLatency p99 alarm.")
+    var latencyP99Window = defaults.latencyPercentileWindow
+    @Option(help: "Window of the JobLatency Maximum alarm.")
+    var latencyMaxWindow = defaults.latencyMaximumWindow
+
+    @Option(help: "Error rate alarm threshold, percent of completed jobs that failed.")
+    var errorRateThreshold = defaults.errorRatePercent
+    @Option(help: "Window of the error rate alarm.")
+    var errorRateWindow = defaults.errorRateWindow
+
+    @Option(help: "Dead-lettered webhook deliveries per period that alarm.")
+    var deadLetterThreshold = defaults.deadLetterThreshold
+    @Option(help: "Window of the dead-letter alarm.")
+    var deadLetterWindow = defaults.deadLetterWindow
+
+    @Option(name: .customLong("sagemaker-5xx-threshold"), help: "Invocation5XXErrors per period that alarm.")
+    var invocation5XXThreshold = defaults.invocation5XXThreshold
+    @Option(name: .customLong("sagemaker-5xx-window"), help: "Window of the Invocation5XXErrors alarm.")
+    var invocation5XXWindow = defaults.invocation5XXWindow
+
+    @Option(help: "Slowest /invocations answer that alarms, seconds (ModelLatency is converted from µs).")
+    var modelLatencyThreshold = defaults.modelLatencyThresholdSeconds
+    @Option(help: "Window of the ModelLatency alarm.")
+    var modelLatencyWindow = defaults.modelLatencyWindow
+
+    @Option(help: "CPU alarm threshold, percent per core (multiplied by --instance-vcpus).")
+    var cpuThreshold = defaults.cpuPercentPerCore
+    @Option(help: "vCPUs of the endpoint's instance type (CPUUtilization is summed over cores).")
+    var instanceVcpus = defaults.instanceVCPUs
+    @Option(help: "Window of the CPU alarm.")
+    var cpuWindow = defaults.cpuWindow
+
+    @Option(help: "Memory alarm threshold, percent.")
+    var memoryThreshold = defaults.memoryPercent
+    @Option(help: "Window of the memory alarm.")
+    var memoryWindow = defaults.memoryWindow
+
+    @Flag(inversion: .prefixedEnableDisable, help: "The 'no jobs accepted' alarm.")
+    var noJobsAlarm = defaults.noJobsAlarmEnabled
+    @Option(help: "Window of the 'no jobs accepted' alarm.")
+    var noJobsWindow = defaults.noJobsWindow
+
+    @Flag(help: "Also create the composite <endpoint>-page alarm over all the others.")
+    var composite = defaults.compositeEnabled
+
+    var settings: AlarmSettings {
+        var s = AlarmSettings()
+        s.latencyThresholdSeconds = latencyThreshold
+        s.latencyPercentileWindow = latencyP99Window
+        s.latencyMaximumWindow = latencyMaxWindow
+        s.errorRatePercent = errorRateThreshold
+        s.errorRateWindow = errorRateWindow
+        s.deadLetterThreshold = deadLetterThreshold
+        s.deadLetterWindow = deadLetterWindow
+        s.invocation5XXThreshold = invocation5XXThreshold
+        s.invocation5XXWindow = invocation5XXWindow
+        s.modelLatencyThresholdSeconds = modelLatencyThreshold
+        s.modelLatencyWindow = modelLatencyWindow
+        s.cpuPercentPerCore = cpuThreshold
+        s.instanceVCPUs = instanceVcpus
+        s.cpuWindow = cpuWindow
+        s.memoryPercent = memoryThreshold
+        s.memoryWindow = memoryWindow
+        s.noJobsAlarmEnabled = noJobsAlarm
+        s.noJobsWindow = noJobsWindow
+        s.compositeEnabled = composite
+        return s
+    }
+}

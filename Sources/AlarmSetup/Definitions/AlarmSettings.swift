@@ -1,0 +1,69 @@
+/// Thresholds and windows of every alarm. The defaults are the documented ones (docs/runbook.md,
+/// `alarm-setup render --help`); each is a flag of the commands.
+struct AlarmSettings: Sendable, Hashable {
+    /// DESIGN.md: a job must finish in under 120 s.
+    var latencyThresholdSeconds = 120.0
+    /// p99 over 5-minute periods, 2 of the last 3: one slow burst pages within 10–15 minutes.
+    var latencyPercentileWindow = AlarmWindow(period: 300, evaluationPeriods: 3, datapointsToAlarm: 2)
+    /// Maximum per minute: any single job over the limit.
+    var latencyMaximumWindow = AlarmWindow(period: 60, evaluationPeriods: 1)
+
+    /// Percent of completed jobs (succeeded + failed) that failed.
+    var errorRatePercent = 5.0
+    var errorRateWindow = AlarmWindow(period: 300, evaluationPeriods: 3, datapointsToAlarm: 2)
+
+    /// Dead-lettered webhook deliveries per period; one is already a lost result for the caller.
+    var deadLetterThreshold = 1.0
+    var deadLetterWindow = AlarmWindow(period: 60, evaluationPeriods: 1)
+
+    /// Container 5xx answers per period. A few 503s while an instance drains during a deployment
+    /// are expected, hence more than one.
+    var invocation5XXThreshold = 5.0
+    var invocation5XXWindow = AlarmWindow(period: 300, evaluationPeriods: 1)
+
+    /// Slowest /invocations answer (validate and persist only), in seconds; SageMaker gives up at 60 s.
+    var modelLatencyThresholdSeconds = 10.0
+    var modelLatencyWindow = AlarmWindow(period: 60, evaluationPeriods: 5, datapointsToAlarm: 3)
+
+    /// CPU alarm threshold per core; the alarm's threshold is this times ``instanceVCPUs``
+    /// because SageMaker sums `CPUUtilization` over cores.
+    var cpuPercentPerCore = 90.0
+    /// vCPUs of the endpoint's instance type (ml.m5.large: 2).
+    var instanceVCPUs = 2
+    var cpuWindow = AlarmWindow(period: 300, evaluationPeriods: 3)
+
+    var memoryPercent = 85.0
+    var memoryWindow = AlarmWindow(period: 300, evaluationPeriods: 3)
+
+    /// The "no jobs accepted" alarm; switch off for endpoints that may be idle for long.
+    var noJobsAlarmEnabled = true
+    /// Six hours without a single accepted job.
+    var noJobsWindow = AlarmWindow(period: 3_600, evaluationPeriods: 6)
+
+    /// Also create the composite `<endpoint>-page` alarm over all the others.
+    var compositeEnabled = false
+
+    /// Problems that would make PutMetricAlarm refuse an alarm, or make one meaningless; empty when valid.
+    func problems() -> [String] {
+        var problems: [String] = []
+        let windows: [(String, AlarmWindow)] = [
+            ("latency percentile", latencyPercentileWindow), ("latency maximum", latencyMaximumWindow),
+            ("error rate", errorRateWindow), ("dead letters", deadLetterWindow),
+            ("SageMaker 5xx", invocation5XXWindow), ("model latency", modelLatencyWindow),
+            ("CPU", cpuWindow), ("memory", memoryWindow), ("no jobs", noJobsWindow),
+        ]
+        for (name, window) in windows { problems += window.problems(for: name) }
+        let positives: [(String, Double)] = [
+            ("latency threshold", latencyThresholdSeconds), ("error rate percent", errorRatePercent),
+            ("dead-letter threshold", deadLetterThreshold), ("SageMaker 5xx threshold", invocation5XXThreshold),
+            ("model latency threshold", modelLatencyThresholdSeconds), ("CPU percent", cpuPercentPerCore),
+            ("memory percent", memoryPercent), ("instance vCPUs", Double(instanceVCPUs)),
+        ]
+        for (name, value) in positives where !(value > 0) || !value.isFinite {
+            problems.append("\(name) must be a positive number, got \(value)")
+        }
+        if errorRatePercent > 100 { problems.append("error rate percent must be at most 100") }
+        if memoryPercent > 100 { problems.append("memory percent must be at most 100") }
+        return problems
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import Telemetry
+import Testing
+
+@testable import AlarmSetup
+
+@Suite("Alarm definitions")
+struct AlarmDefinitionsTests {
+    @Test("default settings, every alarm named after the endpoint, notifying the topic, marked as owned")
+    func namesAndActions() throws {
+        let definitions = try Fixtures.definitions()
+        let topic = "arn:aws:sns:eu-west-1:123456789012:rag-worker-test-alarms"
+        #expect(definitions.metricAlarms.count == 9)
+        for alarm in definitions.metricAlarms {
+            #expect(alarm.alarmName.hasPrefix("rag-worker-test-"))
+            #expect(alarm.alarmActions == [topic] && alarm.okActions == [topic])
+            #expect(alarm.alarmDescription.hasSuffix("[alarm-setup: rag-worker-test]"))
+            #expect(alarm.alarmDescription.count <= 1024)
+            let kind = try #require(AlarmKind.kind(ofAlarmNamed: alarm.alarmName, endpoint: "rag-worker-test"))
+            #expect(alarm.alarmDescription.contains("docs/runbook.md#\(kind.rawValue)"))
+        }
+        #expect(definitions.compositeAlarm == nil)
+    }
+
+    @Test("job latency alarms, p99 and Maximum above 120 seconds on JobLatency")
+    func latency() throws {
+        let definitions = try Fixtures.definitions()
+        let p99 = try #require(definitions.metricAlarm(.jobLatencyP99))
+        #expect(p99.metric?.metricName == MetricCatalogue.jobLatency.name)
+        #expect(p99.statistic == .percentile(99) && p99.evaluateLowSampleCountPercentile == "evaluate")
+        #expect(p99.threshold == 120 && p99.comparisonOperator == .greaterThanThreshold)
+        let max = try #require(definitions.metricAlarm(.jobLatencyMax))
+        #expect(max.statistic == .maximum && max.threshold == 120)
+    }
+
+    @Test("error rate alarm, metric math over failed and completed jobs, M of N, quiet periods not breaching")
+    func errorRate() throws {
+        var settings = AlarmSettings()
+        settings.errorRatePercent = 2.5
+        settings.errorRateWindow = AlarmWindow(period: 600, evaluationPeriods: 4, datapointsToAlarm: 3)
+        let alarm = try #require(try Fixtures.definitions(settings).metricAlarm(.errorRate))
+        let queries = try #require(alarm.metrics)
+        #expect(queries.compactMap(\.metric?.metricName).sorted()
+            == [MetricCatalogue.jobsFailed.name, MetricCatalogue.jobsSucceeded.name])
+        #expect(queries.filter(\.returnData).count == 1)
+        #expect(queries.compactMap(\.period) == [600, 600])
+        #expect(alarm.metric == nil && alarm.period == nil)
+        #expect(alarm.threshold == 2.5 && alarm.evaluationPeriods == 4 && alarm.datapointsToAlarm == 3)
+        #expect(alarm.treatMissingData == .notBreaching)
+    }
+
+    @Test("SageMaker alarms, model latency threshold converted to microseconds and CPU scaled by vCPUs")
+    func sageMakerUnits() throws {
+        var settings = AlarmSettings()
+        settings.modelLatencyThresholdSeconds = 2.5
+        settings.cpuPercentPerCore = 80
+        settings.instanceVCPUs = 4
+        let definitions = try Fixtures.definitions(settings)
+        let latency = try #require(definitions.metricAlarm(.modelLatency))
+        #expect(latency.threshold == 2_500_000)
+        #expect(latency.metric?.namespace == "AWS/SageMaker" && latency.metric?.unit == nil)
+        #expect(latency.metric?.dimensions == [
+            AlarmDimension(name: "EndpointName", value: "rag-worker-test"),
+            AlarmDimension(name: "VariantName", value: "AllTraffic"),
+        ])
+        #expect(try #require(definitions.metricAlarm(.cpuUtilization)).threshold == 320)
+        #expect(try #require(definitions.metricAlarm(.memoryUtilization)).metric?.namespace == "/aws/sagemaker/Endpoints")
+    }
+
+    @Test("no-jobs alarm, switched off, absent; switched on, missing data breaches")
+    func noJobsSwitch() throws {
+        let on = try #require(try Fixtures.definitions().metricAlarm(.noJobsAccepted))
+        #expect(on.treatMissingData == .breaching && on.comparisonOperator == .lessThanThreshold)
+        var settings = AlarmSettings()
+        settings.noJobsAlarmEnabled = false
+        let off = try Fixtures.definitions(settings)
+        #expect(off.metricAlarm(.noJobsAccepted) == nil)
+        #expect(off.metricAlarms.count == 8)
+    }
+
+    @Test("composite alarm, enabled, an OR over every other alarm notifying the topic")
+    func composite() throws {
+        var settings = AlarmSettings()
+        settings.compositeEnabled = true
+        let definitions = try Fixtures.definitions(settings)
+        let page = try #require(definitions.compositeAlarm)
+        #expect(page.alarmName == "rag-worker-test-page")
+        #expect(page.inputAlarmNames == definitions.metricAlarms.map(\.alarmName))
+        #expect(page.alarmRule == definitions.metricAlarms.map { "ALARM(\"\($0.alarmName)\")" }.joined(separator: " OR "))
+        #expect(page.alarmActions == [definitions.target.topicARN])
+    }
+
+    @Test("invalid settings, every problem listed in one error")
+    func invalid() throws {
+        var settings = AlarmSettings()
+        settings.errorRateWindow = AlarmWindow(period: 45, evaluationPeriods: 2, datapointsToAlarm: 3)
+        settings.latencyThresholdSeconds = -1
+        settings.noJobsWindow = AlarmWindow(period: 3_600, evaluationPeriods: 200)
+        let error = try #require(throws: AlarmSetupError.self) { try Fixtures.definitions(settings) }
+        #expect(error.code == .invalidSettings)
+        #expect(error.message.contains("period 45 s"))
+        #expect(error.message.contains("datapoints to alarm (3)"))
+        #expect(error.message.contains("latency threshold"))
+        #expect(error.message.contains("604800 s evaluation range"))
+        #expect(throws: AlarmSetupError.self) {
+            try Fixtures.definitions(target: Fixtures.target(endpoint: "bad name!"))
+        }
+    }
+
+    @Test("window argument, M/N@P round-trips and rejects other spellings")
+    func windowArgument() {
+        #expect(AlarmWindow(argument: "2/3@300") == AlarmWindow(period: 300, evaluationPeriods: 3, datapointsToAlarm: 2))
+        #expect(AlarmWindow(argument: "2/3@300")?.argument == "2/3@300")
+        #expect(AlarmWindow(argument: "300") == nil)
+        #expect(AlarmWindow(argument: "2of3@300") == nil)
+    }
+
+    @Test("alarm JSON, decoding what was encoded, gives the same definitions")
+    func codableRoundTrip() throws {
+        var settings = AlarmSettings()
+        settings.compositeEnabled = true
+        let definitions = try Fixtures.definitions(settings)
+        let data = try JSONEncoder().encode(RenderedAlarms(definitions))
+        let decoded = try JSONDecoder().decode(RenderedAlarms.self, from: data)
+        #expect(decoded == RenderedAlarms(definitions))
+    }
+}

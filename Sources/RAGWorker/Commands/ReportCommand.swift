@@ -1,4 +1,6 @@
+import AWS
 import ArgumentParser
+import Curl
 import Foundation
 import Telemetry
 
@@ -37,8 +39,11 @@ struct ReportCommand: AsyncParsableCommand {
             report = try await LatencyReportBuilder(store: try ringBuffer.openStore()).build(range: range)
         case .cloudwatch:
             let configuration = try ringBuffer.telemetryConfiguration()
-            let statistics = try await CloudWatchReportSourceFactory.make(configuration: configuration)
-            report = try await CloudWatchReportBuilder(source: statistics, endpointName: configuration.endpointName).build(range: range)
+            let httpClient = CurlHTTPClient()
+            defer { httpClient.shutdown() }
+            let aws = AWSClient(environment: ProcessInfo.processInfo.environment, httpClient: httpClient)
+            let source = AWSMetricStatisticsSource(client: aws, namespace: configuration.metricsNamespace)
+            report = try await CloudWatchReportBuilder(source: source, endpointName: configuration.endpointName).build(range: range)
         }
         let text = switch format {
         case .markdown: LatencyReportRenderer.markdown(report)
@@ -51,12 +56,5 @@ struct ReportCommand: AsyncParsableCommand {
         } else {
             print(text, terminator: "")
         }
-    }
-}
-
-/// Builds the GetMetricData source for `--source cloudwatch`.
-enum CloudWatchReportSourceFactory {
-    static func make(configuration: TelemetryConfiguration) async throws -> any MetricStatisticsSource {
-        throw ValidationError("--source cloudwatch needs the AWS clients, which this build does not include yet")
     }
 }

@@ -25,7 +25,7 @@ struct SyntheticJob {
             name: PipelineStage.validate.spanName, context: validate, kind: .server, startNanoseconds: acceptedAt,
             endNanoseconds: acceptedAt + 1_000_000,
             attributes: [SpanAttributes.jobID: .string(jobID), SpanAttributes.outcome: "accepted"]))]
-        let jobContext = TelemetrySpanContext(traceID: traceID, spanID: TraceIDs.newSpanID(), parentSpanID: validate.spanID)
+        let jobContext = TelemetrySpanContext(traceID: traceID, spanID: TraceIDs.newSpanID())
         let jobStart = acceptedAt + ns(queueWait)
         var cursor = jobStart + 1_000_000
         for stage in [PipelineStage.embed, .retrieve, .keywordBoost, .rerank, .generate, .persist] {
@@ -41,7 +41,7 @@ struct SyntheticJob {
                 errors = [.init(type: "ProviderError", message: "\(failure.provider): 503", nanosecondsSinceEpoch: cursor)]
             }
             records.append(.span(SpanRecord(
-                name: stage.spanName, context: TelemetrySpanContext(traceID: traceID, spanID: TraceIDs.newSpanID(), parentSpanID: jobContext.spanID),
+                name: stage.spanName, context: TelemetrySpanContext(traceID: traceID, spanID: TraceIDs.newSpanID()), parentSpanID: jobContext.spanID,
                 startNanoseconds: cursor, endNanoseconds: cursor + ns(seconds), attributes: attributes, status: status, errors: errors)))
             cursor += ns(seconds)
             if failure?.stage == stage { break }
@@ -49,7 +49,7 @@ struct SyntheticJob {
         var jobAttributes: Tracing.SpanAttributes = [SpanAttributes.jobID: .string(jobID), SpanAttributes.outcome: failure == nil ? "succeeded" : "failed", SpanAttributes.attempts: 1]
         if let failure { jobAttributes.set(SpanAttributes.errorCode, value: .string(failure.code)) }
         records.append(.span(SpanRecord(
-            name: "rag.job", context: jobContext, kind: .consumer, startNanoseconds: jobStart, endNanoseconds: cursor,
+            name: "rag.job", context: jobContext, parentSpanID: validate.spanID, kind: .consumer, startNanoseconds: jobStart, endNanoseconds: cursor,
             attributes: jobAttributes, status: failure.map { SpanStatus(code: .error, message: "\($0.code) in \($0.stage.rawValue)") })))
         if failure != nil {
             records.append(.log(LogRecord(timestampNanoseconds: cursor, level: .warning, label: "rag.runner", message: "job failed",
@@ -58,7 +58,7 @@ struct SyntheticJob {
         for (attempt, outcome) in webhookOutcomes.enumerated() {
             let start = cursor + UInt64(attempt) * 1_000_000_000
             records.append(.span(SpanRecord(
-                name: PipelineStage.webhook.spanName, context: TelemetrySpanContext(traceID: traceID, spanID: TraceIDs.newSpanID(), parentSpanID: TraceIDs.newSpanID()),
+                name: PipelineStage.webhook.spanName, context: TelemetrySpanContext(traceID: traceID, spanID: TraceIDs.newSpanID()), parentSpanID: TraceIDs.newSpanID(),
                 kind: .producer, startNanoseconds: start, endNanoseconds: start + 50_000_000,
                 attributes: [SpanAttributes.jobID: .string(jobID), SpanAttributes.stage: "webhook", SpanAttributes.attempts: .int64(Int64(attempt + 1)),
                              SpanAttributes.outcome: .string(outcome)])))

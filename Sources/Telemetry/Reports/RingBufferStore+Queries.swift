@@ -3,7 +3,7 @@ import SQLite
 
 /// The reads behind `rag-worker postmortem` and `rag-worker report`.
 extension RingBufferStore {
-    private static let spanColumns = "name, trace_id, span_id, parent_id, time_ns, end_ns, status, payload"
+    private static let spanColumns = "name, trace_hi, trace_lo, span_id, parent_id, time_ns, end_ns, status, payload"
 
     /// Finished job runs (last run per job) whose `rag.job` span ended in `range`, oldest first.
     /// Runs interrupted by a shutdown are left out: the job ran again later.
@@ -12,7 +12,7 @@ extension RingBufferStore {
             try connection.query("""
                 SELECT \(Self.spanColumns),
                     (SELECT MIN(v.time_ns) FROM records v
-                     WHERE v.trace_id = j.trace_id AND v.kind = 'span' AND v.name = 'rag.validate') AS accepted_ns
+                     WHERE v.trace_hi = j.trace_hi AND v.trace_lo = j.trace_lo AND v.kind = 'span' AND v.name = 'rag.validate') AS accepted_ns
                 FROM records j
                 WHERE j.kind = 'span' AND j.name = 'rag.job' AND j.end_ns >= ? AND j.end_ns < ?
                 ORDER BY j.end_ns
@@ -31,31 +31,40 @@ extension RingBufferStore {
 
     /// Every span of the trace, by start time.
     public func spans(traceID: String) async throws -> [StoredSpan] {
-        try await database.read { connection in
+        guard let (high, low) = RingBufferRow.traceColumns(traceID) else { return [] }
+        return try await database.read { connection in
             try connection.query(
-                "SELECT \(Self.spanColumns) FROM records WHERE trace_id = ? AND kind = 'span' ORDER BY time_ns, id", [traceID])
+                "SELECT \(Self.spanColumns) FROM records WHERE trace_hi = ? AND trace_lo = ? AND kind = 'span' ORDER BY time_ns, id",
+                [high, low])
         }.compactMap(StoredSpan.init(row:))
     }
 
     /// Log records of the trace at `minimumLevel` or above, by time.
     public func logs(traceID: String, minimumLevels: [String] = ["warning", "error", "critical"]) async throws -> [StoredLog] {
+        guard let (high, low) = RingBufferRow.traceColumns(traceID) else { return [] }
         let placeholders = minimumLevels.map { _ in "?" }.joined(separator: ",")
-        let bindings: [SQLiteValue] = [.text(traceID)] + minimumLevels.map(SQLiteValue.text)
+        let bindings: [SQLiteValue] = [.integer(high), .integer(low)] + minimumLevels.map(SQLiteValue.text)
         return try await database.read { connection in
             try connection.query("""
                 SELECT time_ns, name, status, payload FROM records
-                WHERE trace_id = ? AND kind = 'log' AND status IN (\(placeholders)) ORDER BY time_ns, id
+                WHERE trace_hi = ? AND trace_lo = ? AND kind = 'log' AND status IN (\(placeholders)) ORDER BY time_ns, id
                 """, bindings)
         }.compactMap(StoredLog.init(row:))
     }
 
-    /// The trace id of a job: from any span or log that names the job.
+    /// The trace id of a job: from its `rag.job` or `rag.validate` span, else from any record
+    /// that names the job (a scan, for a job whose spans were evicted or never ended).
     public func traceID(ofJob jobID: String) async throws -> String? {
-        try await database.read { connection in
-            try connection.queryFirst(
-                "SELECT trace_id FROM records WHERE job_id = ? AND trace_id IS NOT NULL ORDER BY id DESC LIMIT 1", [jobID]
-            )?.string("trace_id")
+        let row = try await database.read { connection in
+            try connection.queryFirst("""
+                SELECT trace_hi, trace_lo FROM records
+                WHERE kind = 'span' AND name IN ('rag.job', 'rag.validate') AND job_id = ? ORDER BY id DESC LIMIT 1
+                """, [jobID])
+                ?? connection.queryFirst(
+                    "SELECT trace_hi, trace_lo FROM records WHERE job_id = ? AND trace_hi IS NOT NULL ORDER BY id DESC LIMIT 1", [jobID])
         }
+        guard let row, let high = row.int("trace_hi"), let low = row.int("trace_lo") else { return nil }
+        return TraceIDs.hex(UInt64(bitPattern: Int64(high))) + TraceIDs.hex(UInt64(bitPattern: Int64(low)))
     }
 
     /// Spans named `name` that ended in `range`.

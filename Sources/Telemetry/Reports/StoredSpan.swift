@@ -40,15 +40,16 @@ public struct StoredSpan: Sendable, Codable, Equatable {
 extension StoredSpan {
     /// Decodes a `span` row: ids and times from its columns, the rest from its JSON payload.
     init?(row: SQLiteRow) {
-        guard let name = row.string("name"), let traceID = row.string("trace_id"), let spanID = row.string("span_id"),
+        guard let name = row.string("name"), let high = row.int("trace_hi"), let low = row.int("trace_lo"),
+              let span = row.int("span_id"),
               let start = row.int("time_ns"), let end = row.int("end_ns"),
               let payload = row.string("payload"),
               let object = (try? JSONSerialization.jsonObject(with: Data(payload.utf8))) as? [String: Any]
         else { return nil }
         self.name = name
-        self.traceID = traceID
-        self.spanID = spanID
-        self.parentSpanID = row.string("parent_id")
+        self.traceID = TraceIDs.hex(UInt64(bitPattern: Int64(high))) + TraceIDs.hex(UInt64(bitPattern: Int64(low)))
+        self.spanID = TraceIDs.hex(UInt64(bitPattern: Int64(span)))
+        self.parentSpanID = row.int("parent_id").map { TraceIDs.hex(UInt64(bitPattern: Int64($0))) }
         self.startNanoseconds = UInt64(max(start, 0))
         self.endNanoseconds = UInt64(max(end, start, 0))
         self.status = row.string("status") ?? "unset"

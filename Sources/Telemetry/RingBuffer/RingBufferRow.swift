@@ -6,25 +6,33 @@ struct RingBufferRow: Sendable {
     var kind: RingBufferSchema.Kind
     var timeNanoseconds: Int64
     var endNanoseconds: Int64?
-    var traceID: String?
-    var spanID: String?
-    var parentID: String?
+    var traceHigh: Int64?
+    var traceLow: Int64?
+    var spanID: Int64?
+    var parentID: Int64?
     var name: String
     var jobID: String?
     var status: String?
     var durationNanoseconds: Int64?
     var payload: String
 
-    /// What the row counts against the byte limit: its text, payload included.
+    /// What the row counts against the byte limit: its text, payload included, plus 80 for the
+    /// integer columns and row overhead.
     var bytes: Int {
-        payload.utf8.count + name.utf8.count + (traceID?.utf8.count ?? 0) + (spanID?.utf8.count ?? 0)
-            + (parentID?.utf8.count ?? 0) + (jobID?.utf8.count ?? 0) + (status?.utf8.count ?? 0) + 48
+        payload.utf8.count + name.utf8.count + (jobID?.utf8.count ?? 0) + (status?.utf8.count ?? 0) + 80
     }
 
     var bindings: [SQLiteValue] {
-        [.text(kind.rawValue), .integer(timeNanoseconds), endNanoseconds.sqliteValue, traceID.sqliteValue, spanID.sqliteValue,
-         parentID.sqliteValue, .text(name), jobID.sqliteValue, status.sqliteValue, durationNanoseconds.sqliteValue,
-         .text(payload), .integer(Int64(bytes))]
+        [.text(kind.rawValue), .integer(timeNanoseconds), endNanoseconds.sqliteValue, traceHigh.sqliteValue, traceLow.sqliteValue,
+         spanID.sqliteValue, parentID.sqliteValue, .text(name), jobID.sqliteValue, status.sqliteValue,
+         durationNanoseconds.sqliteValue, .text(payload), .integer(Int64(bytes))]
+    }
+
+    /// A trace id as the two columns, nil when it is not 32 hex digits.
+    static func traceColumns(_ traceID: String?) -> (Int64, Int64)? {
+        guard let traceID, TraceIDs.isValidTraceID(traceID) else { return nil }
+        let (high, low) = TraceIDs.traceValues(traceID)
+        return (Int64(bitPattern: high), Int64(bitPattern: low))
     }
 
     init(_ record: TelemetryRecord) {
@@ -33,9 +41,10 @@ struct RingBufferRow: Sendable {
             kind = .span
             timeNanoseconds = Int64(clamping: span.startNanoseconds)
             endNanoseconds = Int64(clamping: span.endNanoseconds)
-            traceID = span.context.traceID
-            spanID = span.context.spanID
-            parentID = span.parentSpanID
+            traceHigh = Int64(bitPattern: span.context.traceHigh)
+            traceLow = Int64(bitPattern: span.context.traceLow)
+            spanID = Int64(bitPattern: span.context.spanValue)
+            parentID = span.parentSpanValue == 0 ? nil : Int64(bitPattern: span.parentSpanValue)
             name = span.name
             jobID = span.stringAttribute(SpanAttributes.jobID)
             status = span.statusName
@@ -44,8 +53,11 @@ struct RingBufferRow: Sendable {
         case .log(let log):
             kind = .log
             timeNanoseconds = Int64(clamping: log.timestampNanoseconds)
-            traceID = log.traceID
-            spanID = log.spanID
+            if let (high, low) = Self.traceColumns(log.traceID) {
+                traceHigh = high
+                traceLow = low
+            }
+            spanID = log.spanID.flatMap { TraceIDs.isValidSpanID($0) ? Int64(bitPattern: TraceIDs.spanValue($0)) : nil }
             name = log.label
             jobID = log.jobID
             status = log.level.rawValue

@@ -160,7 +160,11 @@ let package = Package(
             dependencies: [
                 "Telemetry",
                 "TestSupport",
+                // The worker, in process and as a child process, for the end-to-end telemetry tests.
+                "RAGWorker",
+                "RAGPipeline",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

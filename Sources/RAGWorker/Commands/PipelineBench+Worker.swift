@@ -8,7 +8,7 @@ import Synchronization
 import Telemetry
 import Tracing
 
-/// The worker overhead benchmark of `rag-worker bench-pipeline`: the whole worker in this
+/// The worker overhead benchmark of `rag-worker bench pipeline`: the whole worker in this
 /// process (HTTP intake, SQLite job store, runner, real pipeline with OpenAI/Cohere providers,
 /// outbox, signed webhook) against ``BenchProviders`` on loopback that answer after fixed delays.
 ///

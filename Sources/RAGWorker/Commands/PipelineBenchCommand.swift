@@ -7,7 +7,7 @@ import Metrics
 import SQLite
 import Tracing
 
-/// `rag-worker bench-pipeline`: measures the pipeline's hot paths in a temporary directory.
+/// `rag-worker bench pipeline`: measures the pipeline's hot paths in a temporary directory.
 ///
 /// - ingest: N synthetic chunks (built from the bundled corpus) through ``Ingestor`` with the
 ///   lexical embedder into the SQLite store (hash check, embedding, insert), in chunks per second;
@@ -20,7 +20,7 @@ import Tracing
 /// Build with `-c release`; docs/performance.md records the figures.
 struct PipelineBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench-pipeline",
+        commandName: "pipeline",
         abstract: "Benchmark ingestion, SQLite retrieval and the embedded pipeline."
     )
 

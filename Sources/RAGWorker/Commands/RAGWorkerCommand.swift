@@ -13,7 +13,9 @@ struct RAGWorkerCommand: AsyncParsableCommand {
             ConfigCommand.self,
             InvokeCommand.self,
             IngestCommand.self,
-            PipelineBenchCommand.self,
+            PostmortemCommand.self,
+            ReportCommand.self,
+            BenchCommand.self,
         ]
     )
 }

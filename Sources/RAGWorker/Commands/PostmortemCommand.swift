@@ -1,0 +1,81 @@
+import ArgumentParser
+import Foundation
+import Telemetry
+
+/// `rag-worker postmortem`: from this instance's telemetry ring buffer, the slowest jobs, the
+/// failed jobs with their span timelines, or one job by job id or trace id.
+struct PostmortemCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "postmortem",
+        abstract: "Show the slowest and failed jobs (with their span timelines) from the telemetry ring buffer.",
+        discussion: "Works while the worker runs and after it was killed: the ring buffer is committed every second."
+    )
+
+    @OptionGroup var ringBuffer: RingBufferOptions
+
+    @Option(help: "Show one job: its job id or its 32-hex-digit trace id.")
+    var job: String?
+
+    @Option(help: "How many of the slowest jobs to list.")
+    var slowest = 10
+
+    @Option(help: "How many failed jobs to show, most recent first.")
+    var failed = 10
+
+    @Flag(help: "Print JSON instead of text.")
+    var json = false
+
+    func run() async throws {
+        let query = PostmortemQuery(store: try ringBuffer.openStore())
+        if let job {
+            guard let timeline = try await query.job(job) else {
+                throw ValidationError("the ring buffer has no spans or logs for \(job)")
+            }
+            print(json ? try PostmortemRenderer.json(timeline) : PostmortemRenderer.text(timeline), terminator: json ? "" : "\n")
+            return
+        }
+        let report = try await query.report(range: try ringBuffer.range(), slowestCount: slowest, failedCount: failed)
+        print(json ? try PostmortemRenderer.json(report) : PostmortemRenderer.text(report), terminator: "")
+    }
+}
+
+/// Where the ring buffer is and which time range to read, shared by `postmortem` and `report`.
+struct RingBufferOptions: ParsableArguments {
+    @Option(help: "The data directory holding telemetry.sqlite (default: RAG_DATA_DIR, else ./data).")
+    var dataDir: String?
+
+    @Option(help: "Start of the range: a duration back from --until (90m, 24h, 7d) or an ISO 8601 time.")
+    var since = "24h"
+
+    @Option(help: "End of the range, ISO 8601 (default: now).")
+    var until: String?
+
+    func range() throws -> ReportRange {
+        guard let range = ReportRange.parse(since: since, until: until) else {
+            throw ValidationError("cannot read --since \(since)\(until.map { " --until \($0)" } ?? ""): use 24h, 7d, or ISO 8601 times")
+        }
+        return range
+    }
+
+    func telemetryConfiguration() throws -> TelemetryConfiguration {
+        do {
+            var configuration = try TelemetryConfiguration(environment: ProcessInfo.processInfo.environment)
+            if let dataDir { configuration.dataDirectory = dataDir }
+            return configuration
+        } catch let error as TelemetryConfigurationError {
+            FileHandle.standardError.write(Data("rag-worker: \(error)\n".utf8))
+            throw ExitCode(78)
+        }
+    }
+
+    /// Opens the ring buffer; never creates one where none exists.
+    func openStore() throws -> RingBufferStore {
+        let configuration = try telemetryConfiguration()
+        let path = configuration.ringBufferPath
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw ValidationError("no telemetry ring buffer at \(path) (set --data-dir or RAG_DATA_DIR)")
+        }
+        return try RingBufferStore(path: path, limits: RingBufferLimits(
+            maxRows: configuration.ringBufferMaxRows, maxBytes: configuration.ringBufferMaxBytes))
+    }
+}

@@ -1,0 +1,60 @@
+import AWS
+import ArgumentParser
+import Curl
+import Foundation
+import Telemetry
+
+/// `rag-worker report`: the latency report for stakeholders, from the ring buffer or CloudWatch.
+struct ReportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write the latency report (p50/p90/p99, share within 120 s, error and webhook rates) as Markdown, CSV or HTML."
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case markdown, csv, html
+    }
+
+    enum Source: String, ExpressibleByArgument, CaseIterable {
+        case ringBuffer = "ring-buffer"
+        case cloudwatch
+    }
+
+    @OptionGroup var ringBuffer: RingBufferOptions
+
+    @Option(help: "markdown, csv or html (a self-contained page with SVG charts).")
+    var format: Format = .markdown
+
+    @Option(help: "ring-buffer (this instance) or cloudwatch (the fleet, via GetMetricData).")
+    var source: Source = .ringBuffer
+
+    @Option(name: .shortAndLong, help: "Write to this file instead of standard output.")
+    var output: String?
+
+    func run() async throws {
+        let range = try ringBuffer.range()
+        let report: LatencyReport
+        switch source {
+        case .ringBuffer:
+            report = try await LatencyReportBuilder(store: try ringBuffer.openStore()).build(range: range)
+        case .cloudwatch:
+            let configuration = try ringBuffer.telemetryConfiguration()
+            let httpClient = CurlHTTPClient()
+            defer { httpClient.shutdown() }
+            let aws = AWSClient(environment: ProcessInfo.processInfo.environment, httpClient: httpClient)
+            let source = AWSMetricStatisticsSource(client: aws, namespace: configuration.metricsNamespace)
+            report = try await CloudWatchReportBuilder(source: source, endpointName: configuration.endpointName).build(range: range)
+        }
+        let text = switch format {
+        case .markdown: LatencyReportRenderer.markdown(report)
+        case .csv: LatencyReportRenderer.csv(report)
+        case .html: LatencyReportHTML.render(report)
+        }
+        if let output {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: output))
+            FileHandle.standardError.write(Data("report written to \(output)\n".utf8))
+        } else {
+            print(text, terminator: "")
+        }
+    }
+}

@@ -1,0 +1,232 @@
+import Curl
+import Logging
+import ServiceLifecycle
+import Synchronization
+import Tracing
+
+/// Sends span and log records (and EMF documents) to CloudWatch Logs with PutLogEvents.
+///
+/// Callers only enqueue (``submit(_:)``): a bounded queue drops the oldest records when full and
+/// counts them. The `run()` loop flushes every ``Configuration/flushInterval`` or as soon as a
+/// full batch waits, packs events within every PutLogEvents limit (``PutLogEventsLimits``),
+/// creates the group and stream when missing, retries throttling and unavailability with
+/// backoff, and puts records back at the front of the queue when the service stays unreachable,
+/// so export resumes where it stopped. On graceful shutdown it flushes within a time limit.
+public final class CloudWatchLogsExporter<C: Clock>: TelemetryExporter where C.Duration == Duration {
+    public struct Configuration: Sendable {
+        public var logGroup: String
+        public var logStream: String
+        public var flushInterval: Duration
+        public var queueCapacity: Int
+        /// Records that wake the loop before the interval ends.
+        public var batchThreshold = 5_000
+        /// Attempts per batch within one flush before the records go back to the queue.
+        public var maxAttempts = 3
+        public var backoff = Backoff(base: .milliseconds(200), maximum: .seconds(30))
+        public var shutdownTimeout: Duration
+        public var limits = PutLogEventsLimits()
+
+        public init(logGroup: String, logStream: String, flushInterval: Duration, queueCapacity: Int, shutdownTimeout: Duration) {
+            self.logGroup = logGroup
+            self.logStream = logStream
+            self.flushInterval = flushInterval
+            self.queueCapacity = queueCapacity
+            self.shutdownTimeout = shutdownTimeout
+        }
+    }
+
+    let configuration: Configuration
+    private let sink: any LogEventsSink
+    private let encoder: LogEventEncoder
+    private let clock: C
+    private let logger: Logger
+    private let onDrop: @Sendable (Int) -> Void
+    let queue: BoundedQueue<TelemetryRecord>
+    private let stop = StopSignal()
+    private let serial = AsyncSerialLock()
+    private let state = Mutex(State())
+
+    private let counters = ExporterStatisticsBox()
+
+    private struct State {
+        var destinationReady = false
+        var consecutiveFailures = 0
+    }
+
+    /// - Parameters:
+    ///   - emf: when set, metric records become EMF documents in the same stream.
+    ///   - logger: must not feed this exporter (use one that writes to stdout and the ring buffer).
+    ///   - onDrop: called with each number of records dropped, to count `TelemetryDropped`.
+    init(configuration: Configuration, sink: any LogEventsSink, emf: EMFEncoder?, clock: C, logger: Logger,
+         onDrop: @escaping @Sendable (Int) -> Void) {
+        self.configuration = configuration
+        self.sink = sink
+        self.encoder = LogEventEncoder(limits: configuration.limits, emf: emf)
+        self.clock = clock
+        self.logger = logger
+        let counters = counters
+        self.onDrop = { count in
+            counters.update { $0.dropped += count }
+            onDrop(count)
+        }
+        self.queue = BoundedQueue(capacity: configuration.queueCapacity, onDrop: self.onDrop)
+    }
+
+    /// Records wait in the queue; nothing else happens on the caller's task.
+    public func submit(_ record: TelemetryRecord) {
+        if case .metric = record, encoder.emf == nil { return }
+        queue.push(record)
+    }
+
+    public var statistics: ExporterStatistics { counters.current }
+
+    public func run() async throws {
+        await withGracefulShutdownHandler {
+            await runLoop()
+        } onGracefulShutdown: {
+            self.stop.stop()
+        }
+        let finished = await FlushSchedule.withTimeLimit(configuration.shutdownTimeout, clock: clock) {
+            await self.forceFlush()
+        }
+        let left = queue.drain().count
+        if left > 0 { onDrop(left) }
+        if !finished || left > 0 {
+            logger.warning("CloudWatch Logs: shutdown flush incomplete, records dropped", metadata: ["dropped": "\(left)"])
+        }
+    }
+
+    public func shutdown() {
+        stop.stop()
+    }
+
+    public func forceFlush() async {
+        _ = await serial.withLock { await self.flushQueued() }
+    }
+
+    private func runLoop() async {
+        var deadline = clock.now.advanced(by: configuration.flushInterval)
+        while true {
+            let failures = state.withLock { $0.consecutiveFailures }
+            let wake: FlushSchedule.Wake
+            if failures > 0 {
+                // After a failed flush only the backoff delay ends the wait, not a full queue.
+                let retryAt = clock.now.advanced(by: configuration.backoff.delay(beforeRetry: failures))
+                wake = await FlushSchedule.wait(clock: clock, until: retryAt, queue: nil as BoundedQueue<TelemetryRecord>?, threshold: 0, stop: stop)
+            } else {
+                wake = await FlushSchedule.wait(clock: clock, until: deadline, queue: queue, threshold: configuration.batchThreshold, stop: stop)
+            }
+            if case .stop = wake { return }
+            if case .timer = wake { deadline = clock.now.advanced(by: configuration.flushInterval) }
+            await forceFlush()
+        }
+    }
+
+    /// Sends what is queued now. Returns false when the destination stayed unreachable.
+    private func flushQueued() async -> Bool {
+        let records = queue.drain()
+        guard !records.isEmpty else { return true }
+        let now = Int64(DefaultTracerClock.now.millisecondsSinceEpoch)
+        var events: [(event: CloudWatchLogEvent, record: Int)] = []
+        var tooOldOrNew = 0
+        for (index, record) in records.enumerated() {
+            for event in encoder.events(for: record) {
+                let age = now - event.timestampMilliseconds
+                if age > configuration.limits.maxAgeMilliseconds || -age > configuration.limits.maxFutureMilliseconds {
+                    tooOldOrNew += 1
+                    continue
+                }
+                events.append((event, index))
+            }
+        }
+        if tooOldOrNew > 0 { onDrop(tooOldOrNew) }
+        let batches = LogEventBatcher.batches(events.map(\.event), limits: configuration.limits)
+        for (position, batch) in batches.enumerated() {
+            switch await send(batch.map { events[$0].event }) {
+            case .sent(let rejected):
+                if rejected > 0 { onDrop(rejected) }
+            case .dropped:
+                onDrop(batch.count)
+            case .unreachable:
+                let pending = Set(batches[position...].joined().map { events[$0].record }).sorted()
+                queue.requeueAtFront(pending.map { records[$0] })
+                return false
+            }
+        }
+        return true
+    }
+
+    private enum SendOutcome {
+        case sent(rejected: Int)
+        case dropped
+        case unreachable
+    }
+
+    private func send(_ batch: [CloudWatchLogEvent]) async -> SendOutcome {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                try await ensureDestination()
+                counters.update { $0.calls += 1 }
+                let rejections = try await sink.putLogEvents(group: configuration.logGroup, stream: configuration.logStream, events: batch)
+                recordSuccess(sent: batch.count - rejections.rejectedCount)
+                return .sent(rejected: rejections.rejectedCount)
+            } catch {
+                let failure = Self.classify(error)
+                counters.update { $0.failedCalls += 1 }
+                if failure.kind == .resourceNotFound {
+                    state.withLock { $0.destinationReady = false }
+                } else if !failure.isRetryable {
+                    logger.warning("CloudWatch Logs: batch rejected, dropped", metadata: ["error": "\(failure)", "events": "\(batch.count)"])
+                    return .dropped
+                }
+                if attempt >= configuration.maxAttempts {
+                    recordFailure(failure)
+                    return .unreachable
+                }
+                do {
+                    try await clock.sleep(for: configuration.backoff.delay(beforeRetry: attempt), tolerance: nil)
+                } catch {
+                    recordFailure(failure)
+                    return .unreachable
+                }
+            }
+        }
+    }
+
+    private func ensureDestination() async throws {
+        guard !state.withLock({ $0.destinationReady }) else { return }
+        do {
+            try await sink.createLogGroup(name: configuration.logGroup)
+        } catch let error as TelemetryExportError where error.kind == .resourceAlreadyExists {}
+        do {
+            try await sink.createLogStream(group: configuration.logGroup, stream: configuration.logStream)
+        } catch let error as TelemetryExportError where error.kind == .resourceAlreadyExists {}
+        state.withLock { $0.destinationReady = true }
+    }
+
+    private func recordSuccess(sent: Int) {
+        counters.update { $0.itemsSent += sent }
+        let recovered = state.withLock { state -> Bool in
+            defer { state.consecutiveFailures = 0 }
+            return state.consecutiveFailures > 0
+        }
+        if recovered { logger.info("CloudWatch Logs: export resumed") }
+    }
+
+    private func recordFailure(_ failure: TelemetryExportError) {
+        let first = state.withLock { state -> Bool in
+            state.consecutiveFailures += 1
+            return state.consecutiveFailures == 1
+        }
+        if first {
+            logger.warning("CloudWatch Logs: export failing, records kept in the bounded queue", metadata: ["error": "\(failure)"])
+        }
+    }
+
+    static func classify(_ error: any Error) -> TelemetryExportError {
+        if let error = error as? TelemetryExportError { return error }
+        return TelemetryExportError(kind: .unavailable, service: "logs", operation: "PutLogEvents", message: "\(error)")
+    }
+}

@@ -1,0 +1,191 @@
+import Curl
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Sends interval aggregates of catalogue metrics to CloudWatch with PutMetricData.
+///
+/// Only ``MetricCatalogue`` names and each definition's dimensions (plus `EndpointName`) are
+/// exported. Counters become one summed value per interval, timers values with counts (at most
+/// 150 per datum, so CloudWatch's percentiles are exact), gauges statistic sets. Requests are
+/// packed up to 1,000 datums and 1 MB, so the number of calls grows with distinct metrics and
+/// values, not with traffic. Failures are retried with backoff; while CloudWatch stays
+/// unreachable the aggregates wait in a bounded queue (oldest dropped and counted).
+public final class CloudWatchMetricsExporter<C: Clock>: TelemetryExporter where C.Duration == Duration {
+    public struct Configuration: Sendable {
+        public var namespace: String
+        public var endpointName: String
+        /// 1 for high-resolution metrics, else 60.
+        public var storageResolution: Int
+        public var queueCapacity: Int
+        public var maxAttempts = 3
+        public var backoff = Backoff(base: .milliseconds(200), maximum: .seconds(30))
+        /// How long the loop waits between flushes when nothing wakes it (the publisher's
+        /// submissions do, once per interval).
+        public var flushInterval: Duration
+        public var shutdownTimeout: Duration
+        public var limits = PutMetricDataLimits()
+
+        public init(namespace: String, endpointName: String, storageResolution: Int, queueCapacity: Int,
+                    flushInterval: Duration, shutdownTimeout: Duration) {
+            self.namespace = namespace
+            self.endpointName = endpointName
+            self.storageResolution = storageResolution
+            self.queueCapacity = queueCapacity
+            self.flushInterval = flushInterval
+            self.shutdownTimeout = shutdownTimeout
+        }
+    }
+
+    let configuration: Configuration
+    private let sink: any MetricDataSink
+    private let clock: C
+    private let logger: Logger
+    private let filter: CatalogueFilter
+    private let builder: MetricDatumBuilder
+    let queue: BoundedQueue<MetricAggregate>
+    private let counters = ExporterStatisticsBox()
+    private let onDrop: @Sendable (Int) -> Void
+    private let stop = StopSignal()
+    private let serial = AsyncSerialLock()
+    private let consecutiveFailures = Atomic<Int>(0)
+
+    init(configuration: Configuration, sink: any MetricDataSink, clock: C, logger: Logger,
+         onDrop: @escaping @Sendable (Int) -> Void) {
+        self.configuration = configuration
+        self.sink = sink
+        self.clock = clock
+        self.logger = logger
+        self.filter = CatalogueFilter(endpointName: configuration.endpointName)
+        self.builder = MetricDatumBuilder(storageResolution: configuration.storageResolution)
+        let counters = counters
+        self.onDrop = { count in
+            counters.update { $0.dropped += count }
+            onDrop(count)
+        }
+        self.queue = BoundedQueue(capacity: configuration.queueCapacity, onDrop: self.onDrop)
+    }
+
+    public var statistics: ExporterStatistics { counters.current }
+
+    /// Takes metric interval aggregates; spans and logs are ignored. Labels outside the catalogue
+    /// are dropped here, before they take room in the queue.
+    public func submit(_ record: TelemetryRecord) {
+        guard case .metric(let aggregate) = record, MetricCatalogue.definition(named: aggregate.name) != nil else { return }
+        queue.push(aggregate)
+    }
+
+    public func run() async throws {
+        await withGracefulShutdownHandler {
+            await runLoop()
+        } onGracefulShutdown: {
+            self.stop.stop()
+        }
+        let finished = await FlushSchedule.withTimeLimit(configuration.shutdownTimeout, clock: clock) {
+            await self.forceFlush()
+        }
+        let left = queue.drain().count
+        if left > 0 { onDrop(left) }
+        if !finished || left > 0 {
+            logger.warning("PutMetricData: shutdown flush incomplete, aggregates dropped", metadata: ["dropped": "\(left)"])
+        }
+    }
+
+    public func shutdown() {
+        stop.stop()
+    }
+
+    public func forceFlush() async {
+        _ = await serial.withLock { await self.flushQueued() }
+    }
+
+    private func runLoop() async {
+        var deadline = clock.now.advanced(by: configuration.flushInterval)
+        while true {
+            let failures = consecutiveFailures.load(ordering: .relaxed)
+            let wake: FlushSchedule.Wake
+            if failures > 0 {
+                let retryAt = clock.now.advanced(by: configuration.backoff.delay(beforeRetry: failures))
+                wake = await FlushSchedule.wait(clock: clock, until: retryAt, queue: nil as BoundedQueue<MetricAggregate>?, threshold: 0, stop: stop)
+            } else {
+                wake = await FlushSchedule.wait(clock: clock, until: deadline, queue: queue, threshold: 1, stop: stop)
+            }
+            if case .stop = wake { return }
+            if case .timer = wake { deadline = clock.now.advanced(by: configuration.flushInterval) }
+            await forceFlush()
+        }
+    }
+
+    /// Sends what is queued now; false when CloudWatch stayed unreachable.
+    private func flushQueued() async -> Bool {
+        let aggregates = queue.drain()
+        guard !aggregates.isEmpty else { return true }
+        let metrics = filter.exportable(aggregates)
+        var datums: [(datum: CloudWatchDatum, source: Int)] = []
+        for (index, metric) in metrics.enumerated() {
+            datums += builder.datums(for: metric).map { ($0, index) }
+        }
+        let requests = PutMetricDataPacker.requests(datums.map(\.datum), namespace: configuration.namespace, limits: configuration.limits)
+        var offset = 0
+        for request in requests {
+            switch await send(request) {
+            case .sent:
+                break
+            case .dropped:
+                onDrop(request.count)
+            case .unreachable:
+                let pending = Set(datums[offset...].map(\.source)).sorted()
+                queue.requeueAtFront(pending.map { metrics[$0].aggregate })
+                return false
+            }
+            offset += request.count
+        }
+        return true
+    }
+
+    private enum SendOutcome {
+        case sent
+        case dropped
+        case unreachable
+    }
+
+    private func send(_ request: [CloudWatchDatum]) async -> SendOutcome {
+        var attempt = 0
+        while true {
+            attempt += 1
+            counters.update { $0.calls += 1 }
+            do {
+                try await sink.putMetricData(namespace: configuration.namespace, datums: request)
+                counters.update { $0.itemsSent += request.count }
+                if consecutiveFailures.exchange(0, ordering: .relaxed) > 0 {
+                    logger.info("PutMetricData: export resumed")
+                }
+                return .sent
+            } catch {
+                counters.update { $0.failedCalls += 1 }
+                let failure = error as? TelemetryExportError
+                    ?? TelemetryExportError(kind: .unavailable, service: "monitoring", operation: "PutMetricData", message: "\(error)")
+                if !failure.isRetryable {
+                    logger.warning("PutMetricData: request rejected, dropped", metadata: ["error": "\(failure)", "datums": "\(request.count)"])
+                    return .dropped
+                }
+                if attempt >= configuration.maxAttempts {
+                    recordFailure(failure)
+                    return .unreachable
+                }
+                do {
+                    try await clock.sleep(for: configuration.backoff.delay(beforeRetry: attempt), tolerance: nil)
+                } catch {
+                    recordFailure(failure)
+                    return .unreachable
+                }
+            }
+        }
+    }
+
+    private func recordFailure(_ failure: TelemetryExportError) {
+        if consecutiveFailures.add(1, ordering: .relaxed).newValue == 1 {
+            logger.warning("PutMetricData: export failing, aggregates kept in the bounded queue", metadata: ["error": "\(failure)"])
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+
+/// Renders post-mortems as text for a terminal or as JSON for tools.
+public enum PostmortemRenderer {
+    public static func text(_ report: PostmortemReport) -> String {
+        var lines = [
+            "Post-mortem \(ReportTime.format(report.range.start)) .. \(ReportTime.format(report.range.end)): "
+                + "\(report.jobCount) job\(report.jobCount == 1 ? "" : "s"), \(report.failed.count) failed shown",
+            "",
+            "Slowest jobs",
+        ]
+        if report.slowest.isEmpty {
+            lines.append("  (no finished jobs in the ring buffer for this range)")
+        } else {
+            lines.append(row(["JOB", "TOTAL", "QUEUE", "OUTCOME", "ERROR", "TRACE"], widths: [24, 10, 9, 10, 22, 32]))
+            for run in report.slowest {
+                lines.append(row([run.jobID, seconds(run.endToEndSeconds), seconds(run.queueWaitSeconds), run.outcome,
+                                  run.errorCode ?? "-", run.traceID], widths: [24, 10, 9, 10, 22, 32]))
+            }
+        }
+        lines += ["", "Failed jobs"]
+        if report.failed.isEmpty { lines.append("  (none)") }
+        for timeline in report.failed {
+            lines.append("")
+            lines += text(timeline).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    public static func text(_ timeline: JobTimeline) -> String {
+        var header = "job \(timeline.jobID ?? "?") (trace \(timeline.traceID))"
+        if let run = timeline.run {
+            header += ": \(run.outcome)"
+            if let code = run.errorCode { header += ", error \(code)" }
+            header += " after \(seconds(run.endToEndSeconds))"
+        }
+        var lines = [header]
+        if let failing = timeline.failingEntry {
+            var cause = "  went wrong in \(failing.stage ?? failing.name)"
+            if let provider = failing.provider { cause += ", provider \(provider)" }
+            if let attempts = failing.attempts { cause += ", \(attempts) attempt\(attempts == 1 ? "" : "s")" }
+            if let code = failing.errorCode { cause += ", error \(code)" }
+            if let detail = failing.detail { cause += ": \(detail)" }
+            lines.append(cause)
+        }
+        let widths = [10, 10, 8, 16, 14, 16, 4, 0]
+        lines.append(row(["OFFSET", "DURATION", "STATUS", "SPAN", "STAGE", "PROVIDER", "TRY", "ERROR / DETAIL"], widths: widths))
+        for entry in timeline.entries {
+            let detail = [entry.errorCode, entry.detail].compactMap { $0 }.joined(separator: " ")
+            lines.append(row([
+                "+" + seconds(entry.offsetSeconds, compact: true), entry.durationSeconds.map { seconds($0, compact: true) } ?? "",
+                entry.status, entry.name, entry.stage ?? "", entry.provider ?? "", entry.attempts.map(String.init) ?? "",
+                String(detail.prefix(200)),
+            ], widths: widths))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// Pretty-printed JSON with sorted keys.
+    public static func json(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
+    }
+
+    static func seconds(_ value: Double, compact: Bool = false) -> String {
+        let text = String(format: value < 10 ? "%.3f" : "%.2f", value)
+        return compact ? text + "s" : text + " s"
+    }
+
+    static func row(_ cells: [String], widths: [Int]) -> String {
+        "  " + zip(cells, widths).map { cell, width in
+            width == 0 || cell.count >= width ? cell + " " : cell + String(repeating: " ", count: width - cell.count)
+        }.joined().trimmingCharacters(in: .whitespaces)
+    }
+}
+
+extension ReportTime {
+    static func format(_ date: Date) -> String {
+        format(nanoseconds: UInt64(max(date.timeIntervalSince1970, 0) * 1e9))
+    }
+}

@@ -9,9 +9,9 @@ extension TelemetrySystem {
     ///   `SQLiteError` when the ring buffer cannot be opened.
     public convenience init(
         configuration: TelemetryConfiguration, logLevel: Logger.Level, aws: AWSClient?,
-        clock: some Clock<Duration> = ContinuousClock()
+        clock: some Clock<Duration> = ContinuousClock(), logOutput: (any LogLineWriter)? = StandardOutputLogWriter()
     ) throws {
         let destinations = aws.map { CloudWatchDestinations(logs: AWSLogEventsSink(client: $0), metrics: AWSMetricDataSink(client: $0)) }
-        try self.init(configuration: configuration, logLevel: logLevel, destinations: destinations, clock: clock)
+        try self.init(configuration: configuration, logLevel: logLevel, destinations: destinations, clock: clock, logOutput: logOutput)
     }
 }

@@ -98,7 +98,9 @@ struct WorkerRuntime: Sendable {
 
     /// The services in start order. ServiceGroup stops them in reverse: the runner drains first
     /// (intake answers 503 from then on), then the outbox delivers what is due, then the HTTP
-    /// server closes, then whatever `telemetry` holds flushes.
+    /// server closes, then the services of `telemetry` stop, last first: `serve` passes the
+    /// telemetry services followed by those the job store needs (its Postgres client), so
+    /// telemetry outlives everything and records the final spans.
     func services(telemetry: [any Service] = [], onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> [any Service] {
         let app = buildApplication(router: router, host: config.host, port: config.port, logger: logger, onListening: onListening)
         return telemetry + [app, outbox, runner]

@@ -2,10 +2,9 @@ import ArgumentParser
 import Curl
 import Foundation
 import Logging
-import Metrics
 import RAGPipeline
 import ServiceLifecycle
-import Tracing
+import Telemetry
 
 /// `rag-worker demo`: the whole flow on this machine. Starts the worker on a loopback port with
 /// a fresh data directory, posts a job over HTTP as n8n would, waits for the webhook delivery
@@ -40,23 +39,36 @@ struct DemoCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("rag-worker: \(error)\n".utf8))
             throw ExitCode(78)
         }
-        var logger = Logger(label: "rag-worker.demo")
-        logger.logLevel = .warning
         let httpClient = CurlHTTPClient()
         defer { httpClient.shutdown() }
+        // Telemetry as `serve` has it, without log lines on stdout: spans and logs go to the ring
+        // buffer of the demo's data directory (`rag-worker postmortem` reads them afterwards).
+        let telemetry = try TelemetrySystem.worker(config: config, environment: environment, httpClient: httpClient, logOutput: nil)
+        var logger = telemetry.makeLogger(label: "rag-worker.demo")
+        logger.logLevel = .warning
+        let components = try await PipelineFactory.make(
+            settings: config.pipelineSettings(), httpClient: httpClient,
+            tracer: telemetry.tracer, metrics: telemetry.metricsFactory, logger: logger)
         let runtime = try WorkerRuntime(
-            config: config, pipeline: MinimalPipeline(), httpClient: httpClient,
-            metricsFactory: NOOPMetricsHandler.instance, tracer: NoOpTracer(), logger: logger
+            config: config, pipeline: components.pipeline, httpClient: httpClient,
+            metricsFactory: telemetry.metricsFactory, tracer: telemetry.tracer, logger: logger,
+            postgresClient: components.postgresClient
         )
         print("RAG Worker demo — data directory \(directory)\n")
-        for (stage, provider) in config.stageProviders {
-            print("  \(stage.padding(toLength: 15, withPad: " ", startingAt: 0))\(provider)")
+        components.summary.forEach { print("  \($0)") }
+        if components.sqliteDatabase != nil, components.postgresClient == nil {
+            // The embedded store starts empty: give retrieval the bundled past work (idempotent).
+            let report = try await components.ingestor(logger: logger).ingestSampleCorpus()
+            print("\n  past work in the embedded store: \(report)")
         }
         print("")
 
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
         let group = ServiceGroup(configuration: .init(
-            services: runtime.services(onListening: { portContinuation.yield($0) }), logger: logger
+            services: runtime.services(
+                telemetry: telemetry.services + (components.postgresClient.map { [$0] } ?? []),
+                onListening: { portContinuation.yield($0) }),
+            logger: logger
         ))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }

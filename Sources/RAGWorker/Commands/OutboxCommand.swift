@@ -3,6 +3,7 @@ import Curl
 import Foundation
 import Logging
 import Metrics
+import RAGPipeline
 import Tracing
 
 /// `rag-worker outbox`: inspect and redeliver webhook deliveries.
@@ -25,8 +26,9 @@ struct OutboxListCommand: AsyncParsableCommand {
         let httpClient = CurlHTTPClient()
         defer { httpClient.shutdown() }
         let (config, _) = try await loadConfigOrExit(httpClient: httpClient)
-        let store = try SQLiteJobStore(directory: config.dataDirectory, durability: config.sqliteDurability)
-        let letters = try await store.deadLetters(limit: limit)
+        let letters = try await withWorkerRuntime(config: config, httpClient: httpClient) { runtime in
+            try await runtime.store.deadLetters(limit: limit)
+        }
         if letters.isEmpty {
             print("No dead letters.")
             return
@@ -54,11 +56,12 @@ struct OutboxRetryCommand: AsyncParsableCommand {
         let httpClient = CurlHTTPClient()
         defer { httpClient.shutdown() }
         let (config, _) = try await loadConfigOrExit(httpClient: httpClient)
-        let logger = bootstrapLogging(level: config.logLevel)
-        let runtime = try WorkerRuntime(
-            config: config, pipeline: MinimalPipeline(), httpClient: httpClient,
-            metricsFactory: NOOPMetricsHandler.instance, tracer: NoOpTracer(), logger: logger
-        )
+        try await withWorkerRuntime(config: config, httpClient: httpClient) { runtime in
+            try await retry(runtime)
+        }
+    }
+
+    private func retry(_ runtime: WorkerRuntime) async throws {
         let selected = jobIDs.isEmpty ? try await runtime.store.deadLetters(limit: 100_000).map(\.jobID) : jobIDs
         let requeued = try await runtime.store.requeueDeadLetters(jobIDs: jobIDs.isEmpty ? nil : jobIDs, now: Date())
         print("Queued \(requeued) dead letter\(requeued == 1 ? "" : "s") for redelivery to \(runtime.webhookSender.destination).")
@@ -77,5 +80,20 @@ struct OutboxRetryCommand: AsyncParsableCommand {
             print("\(failures) not delivered yet: a running server retries pending ones; dead ones need another `outbox retry`.")
             throw ExitCode(1)
         }
+    }
+}
+
+/// Runs `body` with the worker's runtime on the configured job store (SQLite in the data
+/// directory, or Postgres with `DATABASE_URL`, its client running meanwhile), without serving.
+private func withWorkerRuntime<Value: Sendable>(
+    config: Config, httpClient: CurlHTTPClient, _ body: @Sendable (WorkerRuntime) async throws -> Value
+) async throws -> Value {
+    let logger = bootstrapLogging(level: config.logLevel)
+    return try await PipelineFactory.withComponents(settings: config.pipelineSettings(), httpClient: httpClient, logger: logger) { components in
+        let runtime = try WorkerRuntime(
+            config: config, pipeline: components.pipeline, httpClient: httpClient,
+            metricsFactory: NOOPMetricsHandler.instance, tracer: NoOpTracer(), logger: logger,
+            postgresClient: components.postgresClient)
+        return try await body(runtime)
     }
 }

@@ -3,10 +3,9 @@ import ArgumentParser
 import Curl
 import Foundation
 import Logging
-import Metrics
 import RAGPipeline
+import Telemetry
 import ServiceLifecycle
-import Tracing
 import UnixSignals
 
 /// `rag-worker serve`: the SageMaker entry point (`docker run IMAGE serve`).
@@ -18,42 +17,50 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let httpClient = CurlHTTPClient()
+        let environment = ProcessInfo.processInfo.environment
         let (config, secret) = try await loadConfigOrExit(httpClient: httpClient)
-        let logger = bootstrapLogging(level: config.logLevel)
         let lock = try DataDirectoryLock(directory: config.dataDirectory)
+        // Telemetry first: every later logger, span and metric goes through it.
+        let telemetry = try TelemetrySystem.worker(config: config, environment: environment, httpClient: httpClient)
+        telemetry.bootstrapGlobally()
+        let logger = telemetry.makeLogger(label: "rag-worker")
         let refreshService = secret.map {
             SecretRefreshService(secret: $0, secretID: config.secretID ?? "", secrets: config.secrets, interval: config.secretTTL, logger: logger)
         }
         // The pipeline's providers follow the configuration; with DATABASE_URL its Postgres client
-        // also serves the shared job store, and runs as the first service (stopped last).
+        // also serves the shared job store.
         let components = try await PipelineFactory.make(
             settings: config.pipelineSettings(refreshSecrets: { await refreshService?.refresh() }), httpClient: httpClient,
-            tracer: NoOpTracer(), metrics: NOOPMetricsHandler.instance, logger: logger
+            tracer: telemetry.tracer, metrics: telemetry.metricsFactory, logger: logger
         )
         let runtime = try WorkerRuntime(
             config: config, pipeline: components.pipeline, httpClient: httpClient,
-            metricsFactory: NOOPMetricsHandler.instance, tracer: NoOpTracer(), logger: logger,
+            metricsFactory: telemetry.metricsFactory, tracer: telemetry.tracer, logger: logger,
             postgresClient: components.postgresClient
         )
         logger.info("rag-worker starting", metadata: [
             "port": "\(config.port)", "profile": "\(config.profile.rawValue)", "data.dir": "\(config.dataDirectory)",
             "concurrency": "\(config.concurrency)", "webhook": "\(runtime.webhookSender.destination)",
             "pipeline": "\(components.summary.joined(separator: "; "))",
+            "cloudwatch": "\(config.telemetry.cloudWatchEnabled ? config.telemetry.logGroupName : "off")",
         ])
+        // Services stop in reverse order: the server and runner first, then the secret refresh and
+        // the Postgres client, telemetry last (it records the others' final spans and flushes them).
         let database: [any Service] = components.postgresClient.map { [$0] } ?? []
         let refresh: [any Service] = refreshService.map { [$0] } ?? []
         var groupConfiguration = ServiceGroupConfiguration(
-            services: database + refresh + runtime.services(onListening: { port in
+            services: runtime.services(telemetry: telemetry.services + database + refresh, onListening: { port in
                 logger.info("listening", metadata: ["host": "\(config.host)", "port": "\(port)"])
             }),
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         )
-        // Past the grace period (plus a margin), escalate to cancellation: jobs are given back to the queue.
-        groupConfiguration.maximumGracefulShutdownDuration = config.shutdownGrace + .seconds(2)
+        // Past the grace period (plus a margin for the telemetry flush), escalate to cancellation:
+        // jobs are given back to the queue.
+        groupConfiguration.maximumGracefulShutdownDuration =
+            config.shutdownGrace + config.telemetry.shutdownFlushTimeout + .seconds(1)
         try await ServiceGroup(configuration: groupConfiguration).run()
         httpClient.shutdown()
-        logger.info("rag-worker stopped")
         withExtendedLifetime(lock) {}
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import SQLite
+import Telemetry
 
 extension Config {
     /// Builds and validates the configuration.
@@ -76,7 +77,8 @@ extension Config {
             }
         }
 
-        let endpointName = reader.string(ConfigKey.endpointName, default: "local")
+        let dataDirectory = reader.string(ConfigKey.dataDirectory, default: "./data")
+        let telemetry = try Self.telemetry(merged, dataDirectory: dataDirectory, reader: &reader)
         let config = Config(
             profile: profile,
             host: reader.string(ConfigKey.host, default: "0.0.0.0"),
@@ -84,7 +86,7 @@ extension Config {
             logLevel: logLevel,
             basicAuthUser: basicAuthUser,
             maxBodyBytes: reader.int(ConfigKey.maxBodyBytes, default: 1 << 20, range: 1024...(64 << 20)),
-            dataDirectory: reader.string(ConfigKey.dataDirectory, default: "./data"),
+            dataDirectory: dataDirectory,
             concurrency: reader.int(ConfigKey.concurrency, default: 4, range: 1...256),
             maxBacklog: reader.int(ConfigKey.maxBacklog, default: 256, range: 1...1_000_000),
             shutdownGrace: reader.seconds(ConfigKey.shutdownGrace, default: 25, range: 0...3600),
@@ -98,15 +100,24 @@ extension Config {
             supabase: supabase,
             secretID: reader.string(ConfigKey.secretID),
             secretTTL: reader.seconds(ConfigKey.secretTTL, default: 3600, range: 1...86_400),
-            telemetry: Telemetry(
-                endpointName: endpointName,
-                cloudWatch: reader.flag(ConfigKey.cloudWatch, default: false),
-                logGroup: reader.string(ConfigKey.logGroup, default: "/rag-worker/\(endpointName)"),
-                metricsNamespace: reader.string(ConfigKey.metricsNamespace, default: "RAGWorker")
-            ),
+            telemetry: telemetry,
             secrets: SecretValues(merged)
         )
         guard reader.problems.isEmpty else { throw ConfigError(problems: reader.problems) }
         return config
+    }
+
+    /// The Telemetry module's settings from the same variables; its problems join the others.
+    private static func telemetry(
+        _ environment: [String: String], dataDirectory: String, reader: inout EnvironmentReader
+    ) throws -> TelemetryConfiguration {
+        var environment = environment
+        environment[ConfigKey.dataDirectory] = dataDirectory
+        do {
+            return try TelemetryConfiguration(environment: environment)
+        } catch let error as TelemetryConfigurationError {
+            for problem in error.problems { reader.report(problem.variable, problem.problem) }
+            return try TelemetryConfiguration(environment: [ConfigKey.dataDirectory: dataDirectory])
+        }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import SQLite
+import Telemetry
 
 extension Config {
     /// A human-readable summary: every setting, secrets shown only as set or unset.
@@ -16,7 +17,7 @@ extension Config {
         lines.append("shutdown grace     \(shutdownGrace)")
         lines.append("job store          \(usesPostgres ? "postgres (DATABASE_URL \(secret(ConfigKey.databaseURL)))" : "sqlite, \(sqliteDurability.rawValue) sync")")
         lines.append("secret override    \(secretID.map { "\($0), refreshed every \(secretTTL)" } ?? "off")")
-        lines.append("telemetry          endpoint \(telemetry.endpointName), cloudwatch \(telemetry.cloudWatch ? "on" : "off"), log group \(telemetry.logGroup), namespace \(telemetry.metricsNamespace)")
+        lines.append("telemetry          endpoint \(telemetry.endpointName), cloudwatch \(telemetry.cloudWatchEnabled ? "on" : "off"), log group \(telemetry.logGroupName), namespace \(telemetry.metricsNamespace)")
         lines.append("")
         lines.append("stage providers")
         for (stage, provider) in stageProviders {

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import SQLite
+import Telemetry
 
 /// The worker's whole configuration, built once at start-up from the environment overridden by
 /// the Secrets Manager secret (when `RAG_SECRET_ID` is set), and validated as a whole.
@@ -53,18 +54,6 @@ struct Config: Sendable {
         var backoffMax: Duration
     }
 
-    /// Telemetry switches (the Telemetry module reads the same variables).
-    struct Telemetry: Sendable {
-        /// `RAG_ENDPOINT_NAME`, default `local`: the `EndpointName` dimension.
-        var endpointName: String
-        /// `RAG_CLOUDWATCH`, default off.
-        var cloudWatch: Bool
-        /// `RAG_LOG_GROUP`, default `/rag-worker/<endpoint name>`.
-        var logGroup: String
-        /// `RAG_METRICS_NAMESPACE`, default `RAGWorker`.
-        var metricsNamespace: String
-    }
-
     var profile: Profile
     /// `HOST`, default `0.0.0.0`.
     var host: String
@@ -103,7 +92,8 @@ struct Config: Sendable {
     var secretID: String?
     /// `RAG_SECRET_TTL_SECONDS`, default 3600: how often the secret is refreshed.
     var secretTTL: Duration
-    var telemetry: Telemetry
+    /// The Telemetry module's settings (ring buffer, CloudWatch export), read from the same environment.
+    var telemetry: TelemetryConfiguration
     /// Values that may rotate; read them at use, never copy them.
     let secrets: SecretValues
 }

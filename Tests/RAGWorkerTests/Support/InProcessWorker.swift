@@ -20,9 +20,11 @@ struct InProcessWorker: Sendable {
     let group: ServiceGroup
 
     /// Runs `body` against a started worker, then shuts it down gracefully and removes its data.
+    /// Without `pipeline`, the worker runs the pipeline `serve` would build from `environment`
+    /// (the embedded defaults unless provider keys are given).
     static func with<Value: Sendable>(
         environment: [String: String] = [:],
-        pipeline: any JobPipeline = MinimalPipeline(),
+        pipeline: (any JobPipeline)? = nil,
         _ body: @Sendable (InProcessWorker) async throws -> Value
     ) async throws -> Value {
         let directory = try TemporaryDirectory()
@@ -35,8 +37,10 @@ struct InProcessWorker: Sendable {
         let metrics = TestMetrics()
         let http = CurlHTTPClient()
         defer { http.shutdown() }
+        let configured = try await PipelineFactory.make(
+            settings: config.pipelineSettings(), httpClient: http, tracer: NoOpTracer(), metrics: metrics, logger: logger)
         let runtime = try WorkerRuntime(
-            config: config, pipeline: pipeline, httpClient: http, metricsFactory: metrics, tracer: NoOpTracer(), logger: logger
+            config: config, pipeline: pipeline ?? configured.pipeline, httpClient: http, metricsFactory: metrics, tracer: NoOpTracer(), logger: logger
         )
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
         let group = ServiceGroup(configuration: .init(services: runtime.services(onListening: { portContinuation.yield($0) }), logger: logger))

@@ -1,0 +1,27 @@
+import AWS
+import Curl
+import Foundation
+import Logging
+import Telemetry
+
+extension TelemetrySystem {
+    /// The worker's telemetry: the ring buffer in the data directory always, CloudWatch Logs and
+    /// PutMetricData through an `AWSClient` from the same environment when `RAG_CLOUDWATCH` is on.
+    ///
+    /// The AWS client's own retry warnings go to standard error, never into the exporters' queues.
+    ///
+    /// - Parameters:
+    ///   - logOutput: where JSON log lines go; stdout for `serve`, nil for commands that print
+    ///     their own report (their records still reach the ring buffer).
+    /// - Throws: `SQLiteError` when the ring buffer cannot be opened.
+    static func worker(
+        config: Config, environment: [String: String], httpClient: any HTTPClient,
+        logOutput: (any LogLineWriter)? = StandardOutputLogWriter()
+    ) throws -> TelemetrySystem {
+        var awsLogger = Logger(label: "rag-worker.aws") { StreamLogHandler.standardError(label: $0) }
+        awsLogger.logLevel = .warning
+        let aws = config.telemetry.cloudWatchEnabled
+            ? AWSClient(environment: environment, httpClient: httpClient, logger: awsLogger) : nil
+        return try TelemetrySystem(configuration: config.telemetry, logLevel: config.logLevel, aws: aws, logOutput: logOutput)
+    }
+}

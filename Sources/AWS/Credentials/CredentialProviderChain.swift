@@ -20,8 +20,10 @@ public actor CredentialProviderChain: AWSCredentialProvider {
         CachedCredentialProvider(CredentialProviderChain([
             EnvironmentCredentialProvider(environment: environment),
             ProfileCredentialProvider(environment: environment),
-            ContainerCredentialProvider(environment: environment, httpClient: httpClient),
-            InstanceMetadataCredentialProvider(environment: environment, httpClient: httpClient),
+            ContainerCredentialProvider(environment: environment, httpClient: httpClient,
+                                        timeout: metadataTimeout(environment) ?? .seconds(2)),
+            InstanceMetadataCredentialProvider(environment: environment, httpClient: httpClient,
+                                               timeout: metadataTimeout(environment) ?? .seconds(1)),
         ]))
     }
 
@@ -47,4 +49,11 @@ public actor CredentialProviderChain: AWSCredentialProvider {
     public func invalidate() async {
         await resolved?.invalidate()
     }
+}
+
+/// `AWS_METADATA_SERVICE_TIMEOUT` (seconds, as the SDKs read it): the per-request timeout of the
+/// container and instance metadata endpoints; nil when unset or not a positive number.
+func metadataTimeout(_ environment: [String: String]) -> Duration? {
+    guard let raw = environment["AWS_METADATA_SERVICE_TIMEOUT"], let seconds = Double(raw), seconds > 0, seconds <= 300 else { return nil }
+    return .milliseconds(Int(seconds * 1000))
 }

@@ -61,6 +61,8 @@ struct ServeCommand: AsyncParsableCommand {
             config.shutdownGrace + config.telemetry.shutdownFlushTimeout + .seconds(1)
         try await ServiceGroup(configuration: groupConfiguration).run()
         httpClient.shutdown()
+        // Telemetry has flushed and stopped; this line reaches standard output only.
+        logger.info("rag-worker stopped")
         withExtendedLifetime(lock) {}
     }
 }

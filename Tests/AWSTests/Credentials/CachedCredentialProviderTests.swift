@@ -15,7 +15,8 @@ struct CachedCredentialProviderTests {
         let double = InstanceMetadataDouble(issuer: issuer)
         try await withLoopbackServer(double.router()) { baseURL in
             let provider = CachedCredentialProvider(
-                InstanceMetadataCredentialProvider(environment: ["AWS_EC2_METADATA_SERVICE_ENDPOINT": baseURL], httpClient: http),
+                InstanceMetadataCredentialProvider(
+                    environment: ["AWS_EC2_METADATA_SERVICE_ENDPOINT": baseURL], httpClient: http, timeout: .seconds(20)),
                 refreshWindow: .seconds(300), now: clock.function
             )
             var keys = [try await provider.credentials().accessKeyID]
@@ -36,7 +37,8 @@ struct CachedCredentialProviderTests {
         let double = ContainerCredentialsDouble(issuer: issuer)
         try await withLoopbackServer(double.router()) { baseURL in
             let provider = CachedCredentialProvider(
-                ContainerCredentialProvider(environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": baseURL + "/c"], httpClient: http),
+                ContainerCredentialProvider(
+                    environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": baseURL + "/c"], httpClient: http, timeout: .seconds(20)),
                 now: clock.function
             )
             _ = try await provider.credentials()

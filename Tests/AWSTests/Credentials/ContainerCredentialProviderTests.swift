@@ -14,7 +14,7 @@ struct ContainerCredentialProviderTests {
         try await withLoopbackServer(double.router()) { baseURL in
             let provider = ContainerCredentialProvider(
                 environment: ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/credentials/task-1"],
-                httpClient: http, relativeURIBase: baseURL
+                httpClient: http, timeout: .seconds(20), relativeURIBase: baseURL
             )
             let credentials = try await provider.credentials()
             #expect(credentials.accessKeyID == "ASIATEST1")
@@ -32,7 +32,7 @@ struct ContainerCredentialProviderTests {
         try await withLoopbackServer(double.router()) { baseURL in
             let provider = ContainerCredentialProvider(
                 environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": baseURL + "/creds", "AWS_CONTAINER_AUTHORIZATION_TOKEN": "Bearer abc"],
-                httpClient: http
+                httpClient: http, timeout: .seconds(20)
             )
             let credentials = try await provider.credentials()
             #expect(credentials.accessKeyID == "ASIATEST1")
@@ -53,7 +53,7 @@ struct ContainerCredentialProviderTests {
                         "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": file.path,
                         "AWS_CONTAINER_AUTHORIZATION_TOKEN": "from-variable",
                     ],
-                    httpClient: http
+                    httpClient: http, timeout: .seconds(20)
                 )
                 #expect(try await provider.credentials().accessKeyID == "ASIATEST1")
                 try "rotated".write(to: file, atomically: true, encoding: .utf8)

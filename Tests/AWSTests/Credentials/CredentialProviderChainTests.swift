@@ -42,6 +42,8 @@ struct CredentialProviderChainTests {
                         "HOME": home.path,
                         "AWS_CONTAINER_CREDENTIALS_FULL_URI": containerURL + "/creds",
                         "AWS_EC2_METADATA_SERVICE_ENDPOINT": imdsURL,
+                        // Generous: the whole suite runs in parallel on two cores.
+                        "AWS_METADATA_SERVICE_TIMEOUT": "20",
                     ]
                     let chain = CredentialProviderChain.default(environment: environment, httpClient: http)
                     let fromContainer = try await chain.credentials()
@@ -50,7 +52,8 @@ struct CredentialProviderChainTests {
                     #expect(await imds.state.tokenRequests == 0)
 
                     let imdsOnly = CredentialProviderChain.default(
-                        environment: ["HOME": home.path, "AWS_EC2_METADATA_SERVICE_ENDPOINT": imdsURL], httpClient: http
+                        environment: ["HOME": home.path, "AWS_EC2_METADATA_SERVICE_ENDPOINT": imdsURL, "AWS_METADATA_SERVICE_TIMEOUT": "20"],
+                        httpClient: http
                     )
                     let fromIMDS = try await imdsOnly.credentials()
                     #expect(fromIMDS.accessKeyID == "ASIATEST1")
@@ -72,6 +75,8 @@ struct CredentialProviderChainTests {
                         "AWS_CONTAINER_CREDENTIALS_FULL_URI": containerURL + "/creds",
                         "AWS_CONTAINER_AUTHORIZATION_TOKEN": "wrong",
                         "AWS_EC2_METADATA_SERVICE_ENDPOINT": imdsURL,
+                        // Generous: the whole suite runs in parallel on two cores.
+                        "AWS_METADATA_SERVICE_TIMEOUT": "20",
                     ], httpClient: http)
                     let error = await #expect(throws: AWSCredentialsError.self) { try await chain.credentials() }
                     #expect(error?.provider == "container")

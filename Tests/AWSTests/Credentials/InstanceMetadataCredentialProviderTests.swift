@@ -13,7 +13,7 @@ struct InstanceMetadataCredentialProviderTests {
         let double = InstanceMetadataDouble()
         try await withLoopbackServer(double.router()) { baseURL in
             let provider = InstanceMetadataCredentialProvider(
-                environment: ["AWS_EC2_METADATA_SERVICE_ENDPOINT": baseURL + "/"], httpClient: http
+                environment: ["AWS_EC2_METADATA_SERVICE_ENDPOINT": baseURL + "/"], httpClient: http, timeout: .seconds(20)
             )
             let first = try await provider.credentials()
             #expect(first.accessKeyID == "ASIATEST1")
@@ -32,7 +32,7 @@ struct InstanceMetadataCredentialProviderTests {
         let double = InstanceMetadataDouble()
         try await withLoopbackServer(double.router()) { baseURL in
             let provider = InstanceMetadataCredentialProvider(
-                environment: ["AWS_EC2_METADATA_SERVICE_ENDPOINT": baseURL], httpClient: http
+                environment: ["AWS_EC2_METADATA_SERVICE_ENDPOINT": baseURL], httpClient: http, timeout: .seconds(20)
             )
             _ = try await provider.credentials()
             await double.state.expireTokens()

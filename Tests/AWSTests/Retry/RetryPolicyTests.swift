@@ -161,7 +161,7 @@ struct RetryPolicyTests {
         try await withLoopbackServer(container.router()) { containerURL in
             try await withLoopbackServer(scriptedAWSRouter(recorder: recorder, responses: responses)) { baseURL in
                 let provider = CachedCredentialProvider(ContainerCredentialProvider(
-                    environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": containerURL + "/c"], httpClient: http
+                    environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": containerURL + "/c"], httpClient: http, timeout: .seconds(20)
                 ))
                 let sleeper = SleepRecorder()
                 let client = loopbackClient(baseURL, http: http, retryPolicy: policy(sleeper, attempts: 3), credentials: provider)

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 
 /// A database file opened in WAL mode, with one writer connection and one reader connection,
 /// each on its own serial queue.
@@ -7,8 +8,13 @@ import Foundation
 /// SQLite calls block, so they never run on the caller's thread: `write` and `read` hop to the
 /// connection's queue (a plain thread, never a NIO event loop or Swift's cooperative pool) and
 /// resume the caller when done. WAL lets readers proceed while the writer commits.
+///
+/// Checkpoints (copying the WAL back into the database file, with its fsync) run on a third
+/// connection and queue, at most ``checkpointDelay`` after a write, never inside a commit: SQLite's
+/// automatic checkpoint would otherwise stall the writer, and every caller queued behind it, for
+/// the length of a copy and a disk flush.
 public final class SQLiteDatabase: @unchecked Sendable {
-    // @unchecked: each connection is only touched on its own serial queue.
+    // @unchecked: each connection is only touched on its own serial queue; the one shared flag is atomic.
 
     /// How hard a commit is pushed to disk (`PRAGMA synchronous`).
     public enum Durability: String, Sendable, CaseIterable {
@@ -33,11 +39,17 @@ public final class SQLiteDatabase: @unchecked Sendable {
     /// Pages are read through a memory map of up to this size instead of a `pread` per page.
     static let mappedBytes = 256 << 20
 
+    /// How long after a write the background checkpoint runs; writes meanwhile share it.
+    static let checkpointDelay: DispatchTimeInterval = .milliseconds(100)
+
     public let path: String
     private let writer: SQLiteConnection
     private let reader: SQLiteConnection
+    private let checkpointer: SQLiteConnection
     private let writeQueue: DispatchQueue
     private let readQueue: DispatchQueue
+    private let checkpointQueue: DispatchQueue
+    private let checkpointScheduled = Atomic<Bool>(false)
 
     /// Opens or creates the database at `path`, creating its directory when missing.
     public init(path: String, options: Options = Options()) throws {
@@ -55,6 +67,12 @@ public final class SQLiteDatabase: @unchecked Sendable {
             PRAGMA cache_size = -16384;
             PRAGMA synchronous = \(options.durability.rawValue.uppercased());
             PRAGMA foreign_keys = ON;
+            PRAGMA wal_autocheckpoint = 0;
+            """)
+        checkpointer = try SQLiteConnection(path: path)
+        try checkpointer.execute("""
+            PRAGMA busy_timeout = \(busyMilliseconds);
+            PRAGMA synchronous = \(options.durability.rawValue.uppercased());
             """)
         reader = try SQLiteConnection(path: path)
         try reader.execute("""
@@ -66,12 +84,14 @@ public final class SQLiteDatabase: @unchecked Sendable {
         let label = URL(fileURLWithPath: path).lastPathComponent
         writeQueue = DispatchQueue(label: "sqlite.write.\(label)")
         readQueue = DispatchQueue(label: "sqlite.read.\(label)")
+        checkpointQueue = DispatchQueue(label: "sqlite.checkpoint.\(label)")
     }
 
     /// Runs `body` on the writer connection. Use `connection.transaction` inside for atomic work.
     @discardableResult
     public func write<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
-        try await perform(on: writeQueue, connection: writer, body)
+        defer { scheduleCheckpoint() }
+        return try await perform(on: writeQueue, connection: writer, body)
     }
 
     /// Runs `body` on the reader connection; it sees the last committed state.
@@ -83,7 +103,26 @@ public final class SQLiteDatabase: @unchecked Sendable {
     ///
     /// For command-line tools and start-up code only, never from an async context.
     public func writeSynchronously<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
-        try writeQueue.sync { try body(writer) }
+        defer { scheduleCheckpoint() }
+        return try writeQueue.sync { try body(writer) }
+    }
+
+    /// Copies committed WAL frames into the database file now, on the checkpoint queue, without
+    /// waiting for readers or the writer (`PASSIVE`). Writes schedule this on their own.
+    public func checkpoint() async throws {
+        try await perform(on: checkpointQueue, connection: checkpointer) { try $0.execute("PRAGMA wal_checkpoint(PASSIVE)") }
+    }
+
+    /// One pending checkpoint at a time: a write that finds one scheduled leaves it to that one.
+    private func scheduleCheckpoint() {
+        guard checkpointScheduled.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else {
+            return
+        }
+        checkpointQueue.asyncAfter(deadline: .now() + Self.checkpointDelay) { [self] in
+            checkpointScheduled.store(false, ordering: .releasing)
+            // A failed passive checkpoint leaves the frames in the WAL for the next one.
+            try? checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        }
     }
 
     private func perform<T: Sendable>(

@@ -40,9 +40,22 @@ public struct TemporaryDirectory: Sendable {
         path = url.path
     }
 
+    /// The directory as a file URL.
+    public var url: URL { URL(fileURLWithPath: path, isDirectory: true) }
+
+    /// The path of `name` inside this directory.
+    public func file(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
+
     public func remove() {
         try? FileManager.default.removeItem(atPath: path)
     }
+}
+
+/// Runs `body` with a fresh temporary directory, removed afterwards.
+public func withTemporaryDirectory<T>(_ body: (TemporaryDirectory) async throws -> T) async throws -> T {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    return try await body(directory)
 }
 
 /// A TCP port on 127.0.0.1 that was free a moment ago (the kernel picks it).

@@ -63,7 +63,7 @@ struct CachedCredentialProviderTests {
         let double = ContainerCredentialsDouble(issuer: issuer, requiredToken: "good")
         try await withLoopbackServer(double.router()) { baseURL in
             try await withTemporaryDirectory { directory in
-                let tokenFile = directory.appendingPathComponent("token")
+                let tokenFile = directory.url.appendingPathComponent("token")
                 try "good".write(to: tokenFile, atomically: true, encoding: .utf8)
                 let provider = CachedCredentialProvider(
                     ContainerCredentialProvider(

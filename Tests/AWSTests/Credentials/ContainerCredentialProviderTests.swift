@@ -45,7 +45,7 @@ struct ContainerCredentialProviderTests {
         let double = ContainerCredentialsDouble(requiredToken: "from-file-1")
         try await withLoopbackServer(double.router()) { baseURL in
             try await withTemporaryDirectory { directory in
-                let file = directory.appendingPathComponent("token")
+                let file = directory.url.appendingPathComponent("token")
                 try "from-file-1\n".write(to: file, atomically: true, encoding: .utf8)
                 let provider = ContainerCredentialProvider(
                     environment: [

@@ -13,9 +13,9 @@ struct CredentialProviderChainTests {
         let imds = InstanceMetadataDouble()
         try await withLoopbackServer(imds.router()) { imdsURL in
             try await withTemporaryDirectory { home in
-                try FileManager.default.createDirectory(at: home.appendingPathComponent(".aws"), withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(at: home.url.appendingPathComponent(".aws"), withIntermediateDirectories: true)
                 try "[default]\naws_access_key_id = AKIDPROFILE\naws_secret_access_key = p\n"
-                    .write(to: home.appendingPathComponent(".aws/credentials"), atomically: true, encoding: .utf8)
+                    .write(to: home.url.appendingPathComponent(".aws/credentials"), atomically: true, encoding: .utf8)
                 var environment = [
                     "HOME": home.path,
                     "AWS_EC2_METADATA_SERVICE_ENDPOINT": imdsURL,

@@ -1,6 +1,7 @@
 import AWS
 import Foundation
 import Testing
+import TestSupport
 
 @Suite("Environment and profile credentials")
 struct EnvironmentAndProfileProviderTests {
@@ -24,8 +25,8 @@ struct EnvironmentAndProfileProviderTests {
     @Test("profile from AWS_PROFILE: credentials file wins over config file, comments ignored")
     func profileFiles() async throws {
         try await withTemporaryDirectory { directory in
-            let credentials = directory.appendingPathComponent("credentials")
-            let config = directory.appendingPathComponent("config")
+            let credentials = directory.url.appendingPathComponent("credentials")
+            let config = directory.url.appendingPathComponent("config")
             try """
                 # shared credentials
                 [default]
@@ -58,7 +59,7 @@ struct EnvironmentAndProfileProviderTests {
     @Test("default files under HOME are read when no path variables are set")
     func homeFiles() async throws {
         try await withTemporaryDirectory { home in
-            let aws = home.appendingPathComponent(".aws")
+            let aws = home.url.appendingPathComponent(".aws")
             try FileManager.default.createDirectory(at: aws, withIntermediateDirectories: true)
             try "[default]\naws_access_key_id = AKIDHOME\naws_secret_access_key = home-secret\n"
                 .write(to: aws.appendingPathComponent("credentials"), atomically: true, encoding: .utf8)
@@ -87,7 +88,7 @@ struct EnvironmentAndProfileProviderTests {
     @Test("a profile using role_arn is reported as unsupported")
     func unsupportedProfile() async throws {
         try await withTemporaryDirectory { home in
-            let config = home.appendingPathComponent("config")
+            let config = home.url.appendingPathComponent("config")
             try "[profile ops]\nrole_arn = arn:aws:iam::1:role/x\nsource_profile = default\n"
                 .write(to: config, atomically: true, encoding: .utf8)
             let error = await #expect(throws: AWSCredentialsError.self) {

@@ -2,6 +2,7 @@ import CoreMetrics
 import Foundation
 import Logging
 import Testing
+import TestSupport
 @testable import Telemetry
 
 @Suite("Embedded Metric Format")

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import SQLite
 import Testing
+import TestSupport
 @testable import Telemetry
 
 @Suite("RingBufferStore")

@@ -2,29 +2,6 @@ import Foundation
 import Synchronization
 @testable import Telemetry
 
-/// A fresh directory under the system temporary directory, removed by `cleanup()`.
-struct TemporaryDirectory: Sendable {
-    let path: String
-
-    init() throws {
-        path = (NSTemporaryDirectory() as NSString).appendingPathComponent("telemetry-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    func file(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
-
-    func cleanup() {
-        try? FileManager.default.removeItem(atPath: path)
-    }
-}
-
-/// Runs `body` with a temporary directory that is removed afterwards.
-func withTemporaryDirectory<T>(_ body: (TemporaryDirectory) async throws -> T) async throws -> T {
-    let directory = try TemporaryDirectory()
-    defer { directory.cleanup() }
-    return try await body(directory)
-}
-
 /// Collects every record it is given.
 final class CollectingSink: TelemetryRecordSink {
     private let records = Mutex<[TelemetryRecord]>([])

@@ -38,7 +38,7 @@ check-release:
 
 ## The committed dashboard must be what `alarm-setup render` produces now.
 check-dashboards:
-	@if [ -x scripts/check-dashboards ]; then scripts/check-dashboards; else echo "check-dashboards: not yet provisioned"; fi
+	scripts/check-dashboards
 
 ## The CDK stack: assertions and cfn-lint (offline).
 test-infra:

@@ -7,7 +7,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Run benchmarks (use a release build: swift build -c release --product rag-worker).",
-        subcommands: [TelemetryBenchCommand.self, PipelineBenchCommand.self]
+        subcommands: [TelemetryBenchCommand.self, PipelineBenchCommand.self, ProvidersBenchCommand.self]
     )
 }
 

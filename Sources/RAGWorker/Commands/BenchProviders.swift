@@ -27,12 +27,14 @@ final class BenchProviders: Sendable {
     init(delays: Delays, dimensions: Int = 1536) {
         self.delays = delays
         vector = "[" + (0..<dimensions).map { String(Double(($0 * 7919) % 101) / 1000) }.joined(separator: ",") + "]"
-        let content = #"{"proposal":"A benchmark proposal that is long enough to pass validation.","answers":[{"question":"q","answer":"An answer."}],"fit_score":70,"fit_reasons":["r"],"key_requirements":["k"],"risks":[]}"#
-        proposal = try! JSONSerialization.data(withJSONObject: [
-            "id": "chatcmpl-bench", "object": "chat.completion", "created": 0, "model": "bench-chat",
-            "choices": [["index": 0, "message": ["role": "assistant", "content": content], "finish_reason": "stop"]],
-            "usage": ["prompt_tokens": 500, "completion_tokens": 200, "total_tokens": 700],
-        ])
+        // The chat completion's `content` is the structured output, itself JSON in a JSON string.
+        proposal = Data(#"""
+            {"id":"chatcmpl-bench","object":"chat.completion","created":0,"model":"bench-chat",\#
+            "choices":[{"index":0,"message":{"role":"assistant","content":"{\"proposal\":\"A benchmark proposal that is long enough to pass validation.\",\#
+            \"answers\":[{\"question\":\"q\",\"answer\":\"An answer.\"}],\"fit_score\":70,\"fit_reasons\":[\"r\"],\#
+            \"key_requirements\":[\"k\"],\"risks\":[]}"},"finish_reason":"stop"}],\#
+            "usage":{"prompt_tokens":500,"completion_tokens":200,"total_tokens":700}}
+            """#.utf8)
     }
 
     func router() -> Router<BasicRequestContext> {

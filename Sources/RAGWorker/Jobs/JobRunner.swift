@@ -47,7 +47,8 @@ struct JobRunner: Service {
         await withGracefulShutdownHandler {
             await withTaskGroup(of: Bool.self) { group in
                 for _ in 0..<settings.concurrency {
-                    group.addTask { await workerLoop(stopping: stopping); return true }
+                    // Below the intake's priority: with both on two cores, an accept should not wait for a job.
+                    group.addTask(priority: .low) { await workerLoop(stopping: stopping); return true }
                 }
                 group.addTask { await waitForDrainDeadline(stopping: stopping); return false }
                 var workersLeft = settings.concurrency

@@ -94,6 +94,19 @@ public final class SQLiteDatabase: @unchecked Sendable {
         return try await perform(on: writeQueue, connection: writer, body)
     }
 
+    /// Queues `body` on the writer connection and returns at once. It runs after every write
+    /// queued before it and before every write queued after it, so a caller that does not need
+    /// the result keeps its order without waiting for a thread hand-off. `onError` receives a failure.
+    public func enqueueWrite(
+        _ body: @escaping @Sendable (SQLiteConnection) throws -> Void, onError: @escaping @Sendable (any Error) -> Void
+    ) {
+        let box = UncheckedConnection(writer)
+        writeQueue.async {
+            do { try body(box.connection) } catch { onError(error) }
+        }
+        scheduleCheckpoint()
+    }
+
     /// Runs `body` on the reader connection; it sees the last committed state.
     public func read<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
         try await perform(on: readQueue, connection: reader, body)

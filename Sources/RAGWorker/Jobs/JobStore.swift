@@ -22,7 +22,8 @@ protocol JobStore: Sendable {
     /// Extends `owner`'s lease; `false` when the job is no longer theirs.
     func renewLease(_ id: String, owner: String, lease: Duration, now: Date) async throws -> Bool
 
-    /// Appends a finished stage's timing to the job record.
+    /// Appends a finished stage's timing to the job record. A store may return before the write
+    /// commits, provided it commits before the job's `finish`.
     func recordStage(_ id: String, timing: StageTiming) async throws
 
     /// Marks the job finished and puts its webhook payload in the outbox, in one transaction.

@@ -1,8 +1,10 @@
 import Curl
 import Foundation
+import Logging
 import RAGPipeline
 import SQLite
 import Synchronization
+import Telemetry
 
 /// ``JobStore`` and ``OutboxStore`` in one SQLite file (WAL), for a single instance.
 ///
@@ -93,14 +95,19 @@ final class SQLiteJobStore: JobStore, OutboxStore {
         }
     }
 
+    /// Queued on the writer without waiting: the stage's update lands before the job's next write
+    /// (its `finish`), and the pipeline goes on to the next stage meanwhile. A failure is logged.
     func recordStage(_ id: String, timing: StageTiming) async throws {
         let encoded = String(decoding: try JSONEncoder().encode(timing), as: UTF8.self)
-        try await database.write { connection in
+        database.enqueueWrite({ connection in
             try connection.run(
                 "UPDATE jobs SET stage_timings = json_insert(stage_timings, '$[#]', json(?)) WHERE id = ?",
                 [encoded, id]
             )
-        }
+        }, onError: { error in
+            Logger(label: "rag-worker.jobs").warning(
+                "cannot record a stage timing", metadata: ["job.id": "\(id)", "stage": "\(timing.stage.rawValue)", "error": "\(error)"])
+        })
     }
 
     func finish(_ id: String, owner: String, outcome: JobOutcome, payload: Data, now: Date) async throws -> Bool {

@@ -7,7 +7,6 @@ import TestSupport
 
 @Suite("Hostile input never gives a 5xx")
 struct HostileInputTests {
-    static let valid = try! String(contentsOf: PackagePaths.fixtureJob("rag-chatbot"), encoding: .utf8)
 
     /// Deterministic pseudo-random bytes, so a failure can be replayed.
     struct SplitMix: RandomNumberGenerator {
@@ -21,7 +20,7 @@ struct HostileInputTests {
         }
     }
 
-    static func hostileBodies() -> [(String, Data)] {
+    static func hostileBodies() throws -> [(String, Data)] {
         var bodies: [(String, Data)] = [
             ("deeply nested arrays", Data((String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)).utf8)),
             ("deeply nested objects", Data((String(repeating: #"{"a":"#, count: 50_000) + "1" + String(repeating: "}", count: 50_000)).utf8)),
@@ -39,7 +38,7 @@ struct HostileInputTests {
             ("null", Data("null".utf8)),
             ("duplicate keys", Data(#"{"job_id":"a","job_id":"b","title":"t","description":"d"}"#.utf8)),
         ]
-        let valid = Array(Self.valid.utf8)
+        let valid = Array(try Data(contentsOf: PackagePaths.fixtureJob("rag-chatbot")))
         var generator = SplitMix(state: 2026)
         for index in 0..<150 {
             var bytes = valid
@@ -62,7 +61,7 @@ struct HostileInputTests {
     func fuzz() async throws {
         try await InProcessWorker.with(environment: ["RAG_MAX_BODY_BYTES": "262144"]) { worker in
             var statuses: [Int: Int] = [:]
-            for (name, body) in Self.hostileBodies() {
+            for (name, body) in try Self.hostileBodies() {
                 let response = try await worker.post("/invocations", body: body)
                 #expect(response.status < 500, "\(name) gave \(response.status)")
                 #expect(response.status == 202 || response.status == 200 || response.errorCode != nil, "\(name): error body missing")

@@ -81,19 +81,11 @@ public final class CloudWatchLogsExporter<C: Clock>: TelemetryExporter where C.D
     public var statistics: ExporterStatistics { counters.current }
 
     public func run() async throws {
-        await withGracefulShutdownHandler {
-            await runLoop()
-        } onGracefulShutdown: {
-            self.stop.stop()
-        }
-        let finished = await FlushSchedule.withTimeLimit(configuration.shutdownTimeout, clock: clock) {
-            await self.forceFlush()
-        }
-        let left = queue.drain().count
-        if left > 0 { onDrop(left) }
-        if !finished || left > 0 {
-            logger.warning("CloudWatch Logs: shutdown flush incomplete, records dropped", metadata: ["dropped": "\(left)"])
-        }
+        await ExportLoop(
+            name: "CloudWatch Logs", clock: clock, queue: queue, flushInterval: configuration.flushInterval,
+            threshold: configuration.batchThreshold, backoff: configuration.backoff, shutdownTimeout: configuration.shutdownTimeout,
+            stop: stop, logger: logger, consecutiveFailures: { self.state.withLock { $0.consecutiveFailures } }, onDrop: onDrop
+        ).run { await self.forceFlush() }
     }
 
     public func shutdown() {
@@ -102,24 +94,6 @@ public final class CloudWatchLogsExporter<C: Clock>: TelemetryExporter where C.D
 
     public func forceFlush() async {
         _ = await serial.withLock { await self.flushQueued() }
-    }
-
-    private func runLoop() async {
-        var deadline = clock.now.advanced(by: configuration.flushInterval)
-        while true {
-            let failures = state.withLock { $0.consecutiveFailures }
-            let wake: FlushSchedule.Wake
-            if failures > 0 {
-                // After a failed flush only the backoff delay ends the wait, not a full queue.
-                let retryAt = clock.now.advanced(by: configuration.backoff.delay(beforeRetry: failures))
-                wake = await FlushSchedule.wait(clock: clock, until: retryAt, queue: nil as BoundedQueue<TelemetryRecord>?, threshold: 0, stop: stop)
-            } else {
-                wake = await FlushSchedule.wait(clock: clock, until: deadline, queue: queue, threshold: configuration.batchThreshold, stop: stop)
-            }
-            if case .stop = wake { return }
-            if case .timer = wake { deadline = clock.now.advanced(by: configuration.flushInterval) }
-            await forceFlush()
-        }
     }
 
     /// Sends what is queued now. Returns false when the destination stayed unreachable.

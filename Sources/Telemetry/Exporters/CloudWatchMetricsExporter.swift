@@ -76,19 +76,11 @@ public final class CloudWatchMetricsExporter<C: Clock>: TelemetryExporter where 
     }
 
     public func run() async throws {
-        await withGracefulShutdownHandler {
-            await runLoop()
-        } onGracefulShutdown: {
-            self.stop.stop()
-        }
-        let finished = await FlushSchedule.withTimeLimit(configuration.shutdownTimeout, clock: clock) {
-            await self.forceFlush()
-        }
-        let left = queue.drain().count
-        if left > 0 { onDrop(left) }
-        if !finished || left > 0 {
-            logger.warning("PutMetricData: shutdown flush incomplete, aggregates dropped", metadata: ["dropped": "\(left)"])
-        }
+        await ExportLoop(
+            name: "PutMetricData", clock: clock, queue: queue, flushInterval: configuration.flushInterval,
+            threshold: 1, backoff: configuration.backoff, shutdownTimeout: configuration.shutdownTimeout,
+            stop: stop, logger: logger, consecutiveFailures: { self.consecutiveFailures.load(ordering: .relaxed) }, onDrop: onDrop
+        ).run { await self.forceFlush() }
     }
 
     public func shutdown() {
@@ -97,23 +89,6 @@ public final class CloudWatchMetricsExporter<C: Clock>: TelemetryExporter where 
 
     public func forceFlush() async {
         _ = await serial.withLock { await self.flushQueued() }
-    }
-
-    private func runLoop() async {
-        var deadline = clock.now.advanced(by: configuration.flushInterval)
-        while true {
-            let failures = consecutiveFailures.load(ordering: .relaxed)
-            let wake: FlushSchedule.Wake
-            if failures > 0 {
-                let retryAt = clock.now.advanced(by: configuration.backoff.delay(beforeRetry: failures))
-                wake = await FlushSchedule.wait(clock: clock, until: retryAt, queue: nil as BoundedQueue<MetricAggregate>?, threshold: 0, stop: stop)
-            } else {
-                wake = await FlushSchedule.wait(clock: clock, until: deadline, queue: queue, threshold: 1, stop: stop)
-            }
-            if case .stop = wake { return }
-            if case .timer = wake { deadline = clock.now.advanced(by: configuration.flushInterval) }
-            await forceFlush()
-        }
     }
 
     /// Sends what is queued now; false when CloudWatch stayed unreachable.

@@ -20,13 +20,20 @@ final class BenchProviders: Sendable {
     private let providerTime = Mutex<[String: Duration]>([:])
     private let waiters = Mutex<[String: CheckedContinuation<ContinuousClock.Instant, Never>]>([:])
     private let arrivals = Mutex<[String: ContinuousClock.Instant]>([:])
-    /// The JSON text of one embedding vector.
+    /// The JSON text of one embedding vector, as numbers and in the `base64` encoding.
     private let vector: String
+    private let vectorBase64: String
     private let proposal: Data
 
     init(delays: Delays, dimensions: Int = 1536) {
         self.delays = delays
-        vector = "[" + (0..<dimensions).map { String(Double(($0 * 7919) % 101) / 1000) }.joined(separator: ",") + "]"
+        let values = (0..<dimensions).map { Float(($0 * 7919) % 101) / 1000 }
+        vector = "[" + values.map { String($0) }.joined(separator: ",") + "]"
+        var bytes = Data(capacity: dimensions * 4)
+        for value in values {
+            withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+        }
+        vectorBase64 = "\"" + bytes.base64EncodedString() + "\""
         // The chat completion's `content` is the structured output, itself JSON in a JSON string.
         proposal = Data(#"""
             {"id":"chatcmpl-bench","object":"chat.completion","created":0,"model":"bench-chat",\#
@@ -41,8 +48,9 @@ final class BenchProviders: Sendable {
         let router = Router()
         router.post("/v1/embeddings") { request, _ in
             try await self.answer(request, after: self.delays.embed) { body in
-                let inputs = (try? JSONDecoder().decode(Inputs.self, from: body))?.input.count ?? 1
-                let items = (0..<inputs).map { #"{"object":"embedding","index":\#($0),"embedding":\#(self.vector)}"# }
+                let request = try? JSONDecoder().decode(Inputs.self, from: body)
+                let embedding = request?.encoding_format == "base64" ? self.vectorBase64 : self.vector
+                let items = (0..<(request?.input.count ?? 1)).map { #"{"object":"embedding","index":\#($0),"embedding":\#(embedding)}"# }
                 return Data(#"{"object":"list","model":"bench-embedding","data":[\#(items.joined(separator: ","))],"usage":{"prompt_tokens":100,"total_tokens":100}}"#.utf8)
             }
         }
@@ -108,7 +116,10 @@ final class BenchProviders: Sendable {
         return response
     }
 
-    private struct Inputs: Decodable { var input: [String] }
+    private struct Inputs: Decodable {
+        var input: [String]
+        var encoding_format: String?
+    }
     private struct Documents: Decodable { var documents: [String] }
     private struct Delivery: Decodable { var job_id: String }
 

@@ -68,8 +68,10 @@ public final class OpenAIDouble: Sendable {
             return DoubleResponse.json(Self.errorBody(400), status: .badRequest)
         }
         let dimensions = body["dimensions"] as? Int ?? 1536
+        let base64 = body["encoding_format"] as? String == "base64"
         let data = inputs.enumerated().map { index, text -> [String: Any] in
-            ["object": "embedding", "index": index, "embedding": DoubleResponse.embedding(text, dimensions: dimensions)]
+            let vector = DoubleResponse.embedding(text, dimensions: dimensions)
+            return ["object": "embedding", "index": index, "embedding": base64 ? DoubleResponse.base64Float32(vector) : vector]
         }
         let tokens = inputs.reduce(0) { $0 + $1.split(separator: " ").count }
         return DoubleResponse.json([

@@ -103,6 +103,15 @@ enum DoubleResponse {
         return norm > 0 ? vector.map { $0 / norm } : vector
     }
 
+    /// The API's `encoding_format: base64` form of a vector: little-endian float32 values, base64.
+    static func base64Float32(_ vector: [Double]) -> String {
+        var bytes = Data(capacity: vector.count * 4)
+        for value in vector {
+            withUnsafeBytes(of: Float(value).bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+        }
+        return bytes.base64EncodedString()
+    }
+
     static func cosine(_ a: [Double], _ b: [Double]) -> Double {
         guard a.count == b.count else { return 0 }
         var dot = 0.0, na = 0.0, nb = 0.0

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Request and response bodies of the OpenAI API, as documented
 /// (https://platform.openai.com/docs/api-reference/embeddings,
 /// https://platform.openai.com/docs/api-reference/chat). Only the fields the worker uses.
@@ -5,7 +7,9 @@ enum OpenAIWire {
     struct EmbeddingsRequest: Encodable {
         var model: String
         var input: [String]
-        var encoding_format = "float"
+        /// `base64`: each vector comes as the base64 of its little-endian float32 values, a third
+        /// the size of decimal text and decoded without parsing 1,536 numbers.
+        var encoding_format = "base64"
         /// Sent only for models that can shorten their vectors (`text-embedding-3-*`).
         var dimensions: Int?
     }
@@ -14,6 +18,31 @@ enum OpenAIWire {
         struct Item: Decodable {
             var index: Int
             var embedding: [Float]
+
+            private enum CodingKeys: String, CodingKey { case index, embedding }
+
+            /// Accepts both encodings the API has: a base64 string (asked for) or an array of numbers.
+            init(from decoder: any Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                index = try container.decode(Int.self, forKey: .index)
+                if let encoded = try? container.decode(String.self, forKey: .embedding) {
+                    guard let vector = Self.floats(base64: encoded) else {
+                        throw DecodingError.dataCorruptedError(
+                            forKey: .embedding, in: container, debugDescription: "not the base64 of float32 values")
+                    }
+                    embedding = vector
+                } else {
+                    embedding = try container.decode([Float].self, forKey: .embedding)
+                }
+            }
+
+            /// Little-endian float32 values from their base64 text; nil when it is not that.
+            static func floats(base64 text: String) -> [Float]? {
+                guard let bytes = Data(base64Encoded: text), bytes.count % 4 == 0 else { return nil }
+                return bytes.withUnsafeBytes { raw in
+                    (0..<(bytes.count / 4)).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }
+                }
+            }
         }
 
         struct Usage: Decodable {

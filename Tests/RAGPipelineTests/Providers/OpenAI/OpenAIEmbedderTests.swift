@@ -24,7 +24,7 @@ struct OpenAIEmbedderTests {
             let body = try #require(request.jsonObject)
             #expect(body["model"] as? String == "text-embedding-3-small")
             #expect(body["input"] as? [String] == ["first text", "second text"])
-            #expect(body["encoding_format"] as? String == "float")
+            #expect(body["encoding_format"] as? String == "base64")
             #expect(body["dimensions"] as? Int == 1536)
         }
     }

@@ -32,17 +32,46 @@ struct OutboxDeliverer: Service {
     let tracer: any Tracer
     let logger: Logger
 
-    /// Delivers until shutdown. On graceful shutdown it goes on with what is due right now,
-    /// within the drain deadline, then returns; the rest stays in the store for the next start.
+    /// Delivers until shutdown, up to `parallelism` at once: a free slot is filled as soon as a
+    /// delivery ends or a new one is due, so one slow receiver answer never holds up the others.
+    /// On graceful shutdown it goes on with what is due right now, within the drain deadline, then
+    /// returns; the rest stays in the store for the next start.
     func run() async throws {
         let stopping = StopFlag()
         await withGracefulShutdownHandler {
-            while !Task.isCancelled {
-                let attempted = await deliverDueBatch()
-                if stopping.isSet && (attempted == 0 || drainedOut) { break }
-                if attempted == 0 {
-                    await wake.wait(timeout: await idleWait())
+            await withTaskGroup(of: Bool.self) { group in
+                var inFlight = 0
+                var waiting = false
+                while !Task.isCancelled {
+                    var claimed = 0
+                    if inFlight < settings.parallelism, !(stopping.isSet && drainedOut) {
+                        for message in await claimDue(limit: settings.parallelism - inFlight) {
+                            group.addTask { await deliver(message); return true }
+                            claimed += 1
+                        }
+                        inFlight += claimed
+                    }
+                    if stopping.isSet, claimed == 0, inFlight == 0 || drainedOut { break }
+                    // Full, or nothing due: wait for a delivery to end, a wake-up or the next due time.
+                    if claimed == 0 || inFlight == settings.parallelism {
+                        if !waiting {
+                            let wait = await idleWait()
+                            group.addTask { await wake.wait(timeout: wait); return false }
+                            waiting = true
+                        }
+                        guard let ended = await group.next() else { break }
+                        if ended {
+                            inFlight -= 1
+                            // The delivery may have scheduled a retry sooner than the waiter's
+                            // timeout: end that wait, the next one is computed afresh.
+                            wake.notify()
+                        } else {
+                            waiting = false
+                        }
+                    }
                 }
+                // Deliveries in flight finish (each within its attempt timeout); the waiter ends now.
+                wake.notifyAll()
             }
         } onGracefulShutdown: {
             drain.begin()
@@ -54,21 +83,26 @@ struct OutboxDeliverer: Service {
     /// One pass: claims what is due and delivers it. Returns how many deliveries were attempted.
     @discardableResult
     func deliverDueBatch() async -> Int {
-        let lease = settings.attemptTimeout + .seconds(5)
-        let messages: [OutboxMessage]
-        do {
-            messages = try await store.claimDue(owner: owner, lease: lease, limit: settings.parallelism, now: Date())
-        } catch {
-            logger.error("outbox: cannot read due deliveries", metadata: ["error": "\(error)"])
-            try? await Task.sleep(for: .seconds(1))
-            return 0
-        }
+        let messages = await claimDue(limit: settings.parallelism)
         await withTaskGroup(of: Void.self) { group in
             for message in messages {
                 group.addTask { await deliver(message) }
             }
         }
         return messages.count
+    }
+
+    /// Up to `limit` due deliveries, leased to this process; none when the store fails (logged,
+    /// after a pause so a broken store is not polled in a tight loop).
+    private func claimDue(limit: Int) async -> [OutboxMessage] {
+        let lease = settings.attemptTimeout + .seconds(5)
+        do {
+            return try await store.claimDue(owner: owner, lease: lease, limit: limit, now: Date())
+        } catch {
+            logger.error("outbox: cannot read due deliveries", metadata: ["error": "\(error)"])
+            try? await Task.sleep(for: .seconds(1))
+            return []
+        }
     }
 
     /// True once a drain began and its deadline passed (with a margin for the last writes).

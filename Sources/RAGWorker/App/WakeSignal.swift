@@ -64,6 +64,12 @@ final class WakeSignal: Sendable {
             await withCheckedContinuation { continuation in
                 let resumeNow = state.withLock { state in
                     if Task.isCancelled { return true }
+                    // A notification that came after `wait` looked at the permits but before this
+                    // waiter was registered left a permit: take it rather than sleep to the timeout.
+                    if state.permits > 0 {
+                        state.permits -= 1
+                        return true
+                    }
                     state.waiters[id] = continuation
                     return false
                 }

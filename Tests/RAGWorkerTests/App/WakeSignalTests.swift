@@ -11,14 +11,16 @@ struct WakeSignalTests {
         for round in 0..<300 {
             let elapsed = await clock.measure {
                 await withTaskGroup(of: Void.self) { group in
-                    group.addTask { await signal.wait(timeout: .seconds(5)) }
+                    // A lost notification shows as the whole timeout; scheduling delays on a busy
+                    // machine, even seconds, stay well below it.
+                    group.addTask { await signal.wait(timeout: .seconds(30)) }
                     // Vary where the notification lands relative to the waiter's registration.
                     for _ in 0..<(round % 4) { await Task.yield() }
                     signal.notify()
                 }
             }
-            #expect(elapsed < .seconds(2), "round \(round) waited for the timeout")
-            if elapsed >= .seconds(2) { break }
+            #expect(elapsed < .seconds(20), "round \(round) waited for the timeout")
+            if elapsed >= .seconds(20) { break }
         }
     }
 

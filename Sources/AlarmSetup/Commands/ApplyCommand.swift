@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 
 /// `alarm-setup apply`: creates or updates the topic, subscriptions, alarms and dashboard; idempotent.
-struct ApplyCommand: AsyncParsableCommand {
+struct ApplyCommand: StatusCommand {
     static let configuration = CommandConfiguration(
         commandName: "apply",
         abstract: "Create or update the alarm topic, the alarms and the dashboard (idempotent).",
@@ -14,11 +14,6 @@ struct ApplyCommand: AsyncParsableCommand {
     @OptionGroup var targetOptions: TargetOptions
     @OptionGroup var tuning: TuningOptions
     @OptionGroup var provisioning: ProvisioningOptions
-
-    func run() async throws {
-        let status = try await execute(environment: ProcessInfo.processInfo.environment, output: StandardOutput())
-        if status != 0 { throw ExitCode(status) }
-    }
 
     /// Applies the definitions and reports what changed; returns the exit status.
     func execute(environment: [String: String], output: some CommandOutput) async throws -> Int32 {

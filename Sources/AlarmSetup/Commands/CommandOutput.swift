@@ -1,9 +1,23 @@
+import ArgumentParser
 import Foundation
 import Synchronization
 
 /// Where a command writes its answer: standard output, or a buffer in tests.
 protocol CommandOutput: Sendable {
     func write(_ text: String)
+}
+
+/// A command whose work is `execute`, which tests call with their own environment and output;
+/// `run` gives it the process's and turns a non-zero status into the exit code.
+protocol StatusCommand: AsyncParsableCommand {
+    func execute(environment: [String: String], output: some CommandOutput) async throws -> Int32
+}
+
+extension StatusCommand {
+    func run() async throws {
+        let status = try await execute(environment: ProcessInfo.processInfo.environment, output: StandardOutput())
+        if status != 0 { throw ExitCode(status) }
+    }
 }
 
 /// Standard output, one `print` per call.

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 
 /// `alarm-setup destroy`: removes exactly what `apply` made for the endpoint.
-struct DestroyCommand: AsyncParsableCommand {
+struct DestroyCommand: StatusCommand {
     static let configuration = CommandConfiguration(
         commandName: "destroy",
         abstract: "Delete the endpoint's alarms, dashboard and topic that alarm-setup made; nothing else.")
@@ -13,11 +13,6 @@ struct DestroyCommand: AsyncParsableCommand {
 
     @Flag(help: "Only show what would be deleted.")
     var dryRun = false
-
-    func run() async throws {
-        let status = try await execute(environment: ProcessInfo.processInfo.environment, output: StandardOutput())
-        if status != 0 { throw ExitCode(status) }
-    }
 
     /// Deletes (or, with `--dry-run`, lists) what alarm-setup owns; returns the exit status.
     func execute(environment: [String: String], output: some CommandOutput) async throws -> Int32 {

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 
 /// `alarm-setup plan`: what `apply` would change, from DescribeAlarms, GetDashboard and SNS.
-struct PlanCommand: AsyncParsableCommand {
+struct PlanCommand: StatusCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan", abstract: "Show what apply would create, update or delete; changes nothing.")
 
@@ -12,11 +12,6 @@ struct PlanCommand: AsyncParsableCommand {
 
     @Flag(help: "Exit with status 2 when there are changes (0 when none).")
     var detailedExitcode = false
-
-    func run() async throws {
-        let status = try await execute(environment: ProcessInfo.processInfo.environment, output: StandardOutput())
-        if status != 0 { throw ExitCode(status) }
-    }
 
     /// Prints the plan; returns the exit status.
     func execute(environment: [String: String], output: some CommandOutput) async throws -> Int32 {

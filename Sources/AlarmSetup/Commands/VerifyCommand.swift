@@ -2,18 +2,13 @@ import ArgumentParser
 import Foundation
 
 /// `alarm-setup verify`: every wanted resource exists and matches; exit 1 otherwise.
-struct VerifyCommand: AsyncParsableCommand {
+struct VerifyCommand: StatusCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify", abstract: "Check that the topic, alarms and dashboard exist and match (exit 1 when not).")
 
     @OptionGroup var targetOptions: TargetOptions
     @OptionGroup var tuning: TuningOptions
     @OptionGroup var provisioning: ProvisioningOptions
-
-    func run() async throws {
-        let status = try await execute(environment: ProcessInfo.processInfo.environment, output: StandardOutput())
-        if status != 0 { throw ExitCode(status) }
-    }
 
     /// Reports drift; returns 0 when everything matches, 1 otherwise.
     func execute(environment: [String: String], output: some CommandOutput) async throws -> Int32 {

@@ -35,7 +35,8 @@ extension Config {
             ("keyword-boost", "keyword boost (always on)"),
             ("rerank", cohere.map { "cohere \($0.model) at \($0.baseURL)" } ?? "lexical BM25 reranker (embedded default)"),
             ("generate", openAI.map { "openai \($0.model) at \($0.baseURL)" } ?? "extractive drafter (embedded default)"),
-            ("persist", supabase.map { "supabase table insert at \($0.url)" } ?? "sqlite (embedded default)"),
+            ("persist", supabase.map { "supabase table insert at \($0.url)" }
+                ?? (usesPostgres ? "postgres table proposals (DATABASE_URL)" : "sqlite (embedded default)")),
             ("webhook", webhook.url.map { "POST \(Config.redactedURL($0)), signed" } ?? "local sink: \(dataDirectory)/deliveries (embedded default)"),
         ]
     }

@@ -57,6 +57,15 @@ struct ConfigTests {
         #expect(summary.contains("openai gpt-4o-mini"))
     }
 
+    @Test("with DATABASE_URL the summary names Postgres for retrieve and persist, never the password")
+    func postgresSummary() throws {
+        let config = try Config.load(environment: ["DATABASE_URL": "postgres://rag:pw-secret-9@db.example:5432/rag"])
+        let summary = config.summary
+        #expect(summary.contains("postgres pgvector (DATABASE_URL)"))
+        #expect(summary.contains("postgres table proposals (DATABASE_URL)"))
+        #expect(!summary.contains("pw-secret-9"))
+    }
+
     @Test("rotated secret values replace the old ones and report which keys changed")
     func rotation() throws {
         let config = try Config.load(environment: ["COHERE_API_KEY": "old"])

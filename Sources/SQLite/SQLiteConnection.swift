@@ -8,6 +8,7 @@ import Foundation
 public final class SQLiteConnection {
     private let handle: OpaquePointer
     private var statementCache: [String: SQLiteStatement] = [:]
+    private var walHook: WALHook?
 
     /// Opens (creating if missing) the database at `path`; `":memory:"` opens a private in-memory one.
     public init(path: String, readOnly: Bool = false) throws {
@@ -26,7 +27,20 @@ public final class SQLiteConnection {
 
     deinit {
         statementCache.removeAll()
+        sqlite3_wal_hook(handle, nil, nil)
         sqlite3_close_v2(handle)
+    }
+
+    /// Calls `handler` after each commit on this connection with the number of frames the WAL
+    /// now holds. It runs inside the commit, on this connection's thread: keep it short.
+    public func onWALCommit(_ handler: @escaping (Int) -> Void) {
+        let hook = WALHook(handler)
+        walHook = hook
+        sqlite3_wal_hook(handle, { context, _, _, frames in
+            guard let context else { return SQLITE_OK }
+            Unmanaged<WALHook>.fromOpaque(context).takeUnretainedValue().handler(Int(frames))
+            return SQLITE_OK
+        }, Unmanaged.passUnretained(hook).toOpaque())
     }
 
     /// Runs one or more statements without bindings (schema, pragmas).
@@ -85,6 +99,14 @@ public final class SQLiteConnection {
         }
     }
 
+    /// Stops the statement running on this connection, which then fails with `SQLITE_INTERRUPT`.
+    ///
+    /// The one method that may be called from another thread while the connection is in use.
+    /// A call made while nothing runs is forgotten when the next statement starts.
+    public func interrupt() {
+        sqlite3_interrupt(handle)
+    }
+
     /// The rowid of the last successful insert on this connection.
     public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
 
@@ -97,4 +119,10 @@ public final class SQLiteConnection {
     }
 
     var lastErrorMessage: String { String(cString: sqlite3_errmsg(handle)) }
+}
+
+/// Keeps the WAL commit handler alive for as long as SQLite may call it.
+private final class WALHook {
+    let handler: (Int) -> Void
+    init(_ handler: @escaping (Int) -> Void) { self.handler = handler }
 }

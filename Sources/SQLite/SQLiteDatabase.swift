@@ -10,9 +10,12 @@ import Synchronization
 /// resume the caller when done. WAL lets readers proceed while the writer commits.
 ///
 /// Checkpoints (copying the WAL back into the database file, with its fsync) run on a third
-/// connection and queue, at most ``checkpointDelay`` after a write, never inside a commit: SQLite's
-/// automatic checkpoint would otherwise stall the writer, and every caller queued behind it, for
-/// the length of a copy and a disk flush.
+/// connection and queue once the WAL holds ``Options/checkpointFrames`` frames, never inside a
+/// commit: SQLite's automatic checkpoint would otherwise stall the writer, and every caller queued
+/// behind it, for the length of a copy and a disk flush. Checkpointing by size rather than on a
+/// timer matters too: the first commit after a complete checkpoint starts the WAL over and must
+/// flush its new header to disk, so that flush lands on a commit once per `checkpointFrames`
+/// frames, not several times a second.
 public final class SQLiteDatabase: @unchecked Sendable {
     // @unchecked: each connection is only touched on its own serial queue; the one shared flag is atomic.
 
@@ -29,18 +32,18 @@ public final class SQLiteDatabase: @unchecked Sendable {
         public var durability: Durability
         /// How long a connection waits for a lock held by another process before `SQLITE_BUSY`.
         public var busyTimeout: Duration
+        /// WAL size, in frames (pages), from which a commit schedules a background checkpoint.
+        public var checkpointFrames: Int
 
-        public init(durability: Durability = .normal, busyTimeout: Duration = .seconds(5)) {
+        public init(durability: Durability = .normal, busyTimeout: Duration = .seconds(5), checkpointFrames: Int = 1000) {
             self.durability = durability
             self.busyTimeout = busyTimeout
+            self.checkpointFrames = max(1, checkpointFrames)
         }
     }
 
     /// Pages are read through a memory map of up to this size instead of a `pread` per page.
     static let mappedBytes = 256 << 20
-
-    /// How long after a write the background checkpoint runs; writes meanwhile share it.
-    static let checkpointDelay: DispatchTimeInterval = .milliseconds(100)
 
     public let path: String
     private let writer: SQLiteConnection
@@ -85,13 +88,17 @@ public final class SQLiteDatabase: @unchecked Sendable {
         writeQueue = DispatchQueue(label: "sqlite.write.\(label)")
         readQueue = DispatchQueue(label: "sqlite.read.\(label)")
         checkpointQueue = DispatchQueue(label: "sqlite.checkpoint.\(label)")
+        let threshold = options.checkpointFrames
+        // Weak: a write queued with `enqueueWrite` may keep the writer alive past this object.
+        writer.onWALCommit { [weak self] frames in
+            if frames >= threshold { self?.scheduleCheckpoint() }
+        }
     }
 
     /// Runs `body` on the writer connection. Use `connection.transaction` inside for atomic work.
     @discardableResult
     public func write<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
-        defer { scheduleCheckpoint() }
-        return try await perform(on: writeQueue, connection: writer, body)
+        try await perform(on: writeQueue, connection: writer, body)
     }
 
     /// Queues `body` on the writer connection and returns at once. It runs after every write
@@ -104,7 +111,6 @@ public final class SQLiteDatabase: @unchecked Sendable {
         writeQueue.async {
             do { try body(box.connection) } catch { onError(error) }
         }
-        scheduleCheckpoint()
     }
 
     /// Runs `body` on the reader connection; it sees the last committed state.
@@ -112,26 +118,45 @@ public final class SQLiteDatabase: @unchecked Sendable {
         try await perform(on: readQueue, connection: reader, body)
     }
 
+    /// Runs `body` on the writer connection, as ``write(_:)``, but gives up after `timeout`.
+    ///
+    /// - Throws: a ``SQLiteError`` whose ``SQLiteError/isTimeout`` is true when the limit passed
+    ///   (a statement still running is interrupted, so an open transaction rolls back), or
+    ///   `CancellationError` when the calling task is cancelled first (interrupted the same way).
+    public func write<T: Sendable>(
+        timeout: Duration, _ body: @escaping @Sendable (SQLiteConnection) throws -> T
+    ) async throws -> T {
+        try await perform(on: writeQueue, connection: writer, timeout: timeout, body)
+    }
+
+    /// Runs `body` on the reader connection, as ``read(_:)``, but gives up after `timeout`
+    /// (see ``write(timeout:_:)``).
+    public func read<T: Sendable>(
+        timeout: Duration, _ body: @escaping @Sendable (SQLiteConnection) throws -> T
+    ) async throws -> T {
+        try await perform(on: readQueue, connection: reader, timeout: timeout, body)
+    }
+
     /// Runs `body` on the writer connection and blocks the calling thread until it finishes.
     ///
     /// For command-line tools and start-up code only, never from an async context.
     public func writeSynchronously<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
-        defer { scheduleCheckpoint() }
-        return try writeQueue.sync { try body(writer) }
+        try writeQueue.sync { try body(writer) }
     }
 
     /// Copies committed WAL frames into the database file now, on the checkpoint queue, without
-    /// waiting for readers or the writer (`PASSIVE`). Writes schedule this on their own.
+    /// waiting for readers or the writer (`PASSIVE`). Commits schedule this on their own once the
+    /// WAL is large enough.
     public func checkpoint() async throws {
         try await perform(on: checkpointQueue, connection: checkpointer) { try $0.execute("PRAGMA wal_checkpoint(PASSIVE)") }
     }
 
-    /// One pending checkpoint at a time: a write that finds one scheduled leaves it to that one.
+    /// One pending checkpoint at a time: a commit that finds one scheduled leaves it to that one.
     private func scheduleCheckpoint() {
         guard checkpointScheduled.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else {
             return
         }
-        checkpointQueue.asyncAfter(deadline: .now() + Self.checkpointDelay) { [self] in
+        checkpointQueue.async { [self] in
             checkpointScheduled.store(false, ordering: .releasing)
             // A failed passive checkpoint leaves the frames in the WAL for the next one.
             try? checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)")
@@ -152,7 +177,60 @@ public final class SQLiteDatabase: @unchecked Sendable {
     }
 }
 
-/// Carries a connection into its queue's closure; safe because only that queue uses it.
+extension SQLiteDatabase {
+    /// Where time limits fire: a serial queue of its own, so a busy global pool cannot delay them.
+    private static let timerQueue = DispatchQueue(label: "sqlite.timeouts")
+
+    /// `perform` with a time limit, without a child task or a timer task: the connection's queue
+    /// and a dispatch timer race to resume the caller, so a short query costs no more thread
+    /// hand-offs than one without a limit.
+    private func perform<T: Sendable>(
+        on queue: DispatchQueue,
+        connection: SQLiteConnection,
+        timeout: Duration,
+        _ body: @escaping @Sendable (SQLiteConnection) throws -> T
+    ) async throws -> T {
+        let box = UncheckedConnection(connection)
+        let operation = TimedOperation<T>()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                operation.install(continuation)
+                let timer = CancellableTimer(DispatchWorkItem {
+                    operation.abandon(interrupting: box.connection, error: SQLiteError.timedOut(after: timeout))
+                })
+                Self.timerQueue.asyncAfter(deadline: .now() + timeout.dispatchInterval, execute: timer.item)
+                queue.async {
+                    // Given up on while queued: a write must not commit after its caller saw it fail.
+                    guard operation.start() else { return }
+                    let result = Result { try body(box.connection) }
+                    timer.cancel()
+                    operation.finish(with: result)
+                }
+            }
+        } onCancel: {
+            operation.abandon(interrupting: box.connection, error: CancellationError())
+        }
+    }
+}
+
+extension Duration {
+    /// The duration for a dispatch deadline, in whole microseconds (at least one).
+    var dispatchInterval: DispatchTimeInterval {
+        let (seconds, attoseconds) = components
+        return .microseconds(Int(max(1, seconds * 1_000_000 + attoseconds / 1_000_000_000_000)))
+    }
+}
+
+/// A pending timer, cancelled by the operation it guards when that ends first.
+/// `@unchecked`: `DispatchWorkItem.cancel()` may be called from any thread.
+private struct CancellableTimer: @unchecked Sendable {
+    let item: DispatchWorkItem
+    init(_ item: DispatchWorkItem) { self.item = item }
+    func cancel() { item.cancel() }
+}
+
+/// Carries a connection into its queue's closure; safe because only that queue uses it (and
+/// ``SQLiteConnection/interrupt()``, which is safe from any thread).
 private struct UncheckedConnection: @unchecked Sendable {
     let connection: SQLiteConnection
     init(_ connection: SQLiteConnection) { self.connection = connection }

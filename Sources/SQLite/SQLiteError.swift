@@ -18,6 +18,15 @@ public struct SQLiteError: Error, Sendable, CustomStringConvertible {
     /// `SQLITE_CONSTRAINT`: a unique, check or foreign key constraint refused the write.
     public var isConstraintViolation: Bool { code & 0xff == 19 }
 
+    /// `SQLITE_INTERRUPT`: the operation ran past its time limit and was stopped.
+    public var isTimeout: Bool { code & 0xff == 9 }
+
+    /// The error of an operation stopped at its time limit.
+    static func timedOut(after limit: Duration) -> SQLiteError {
+        let milliseconds = Int((Double(limit.components.seconds) * 1000 + Double(limit.components.attoseconds) / 1e15).rounded())
+        return SQLiteError(code: 9, message: "the operation ran past its \(milliseconds) ms limit and was interrupted")
+    }
+
     public var description: String {
         var text = "SQLite error \(code): \(message)"
         if let statement { text += " in \"\(statement)\"" }

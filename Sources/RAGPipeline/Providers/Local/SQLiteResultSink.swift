@@ -17,9 +17,9 @@ public final class SQLiteResultSink: ResultSink {
         let row = record.row
         let json = String(decoding: try JSONEncoder().encode(row), as: UTF8.self)
         let provider = identity.name
-        try await call.run { [database] _ in
+        try await call.run(timeLimit: .byOperation) { [database] timeout in
             try await SQLiteVectorStore.mapErrors(provider: provider) {
-                try await database.write { connection in
+                try await database.write(timeout: timeout) { connection in
                     _ = try connection.run("""
                         INSERT INTO proposals (job_id, trace_id, title, generated_by, fit_score, row_json, created_at)
                         VALUES (?, ?, ?, ?, ?, ?, ?)

@@ -22,9 +22,9 @@ public final class SQLiteVectorStore: VectorStore {
 
     public func search(_ query: [Float], limit: Int, embeddingModel: String, call: ProviderCall) async throws -> [RetrievedDocument] {
         let provider = identity.name
-        return try await call.run { [database, cache] _ in
+        return try await call.run(timeLimit: .byOperation) { [database, cache] timeout in
             try await Self.mapErrors(provider: provider) {
-                try await database.read { connection in
+                try await database.read(timeout: timeout) { connection in
                     let generation = try Self.generation(connection)
                     let matrix = try cache.matrix(model: embeddingModel, generation: generation) {
                         try Self.loadMatrix(connection, model: embeddingModel)
@@ -44,9 +44,9 @@ public final class SQLiteVectorStore: VectorStore {
 
     public func existingHashes(_ hashes: [String], call: ProviderCall) async throws -> Set<String> {
         let provider = identity.name
-        return try await call.run { [database] _ in
+        return try await call.run(timeLimit: .byOperation) { [database] timeout in
             try await Self.mapErrors(provider: provider) {
-                try await database.read { connection in
+                try await database.read(timeout: timeout) { connection in
                     var found: Set<String> = []
                     for batch in hashes.chunked(into: 500) {
                         let marks = Array(repeating: "?", count: batch.count).joined(separator: ",")
@@ -69,9 +69,9 @@ public final class SQLiteVectorStore: VectorStore {
             return [.text(chunk.contentHash), .text(chunk.embeddingModel), .text(chunk.chunk.source), .text(chunk.chunk.title),
                     .text(chunk.chunk.content), .text(metadata), .integer(Int64(chunk.embedding.count)), .blob(blob), .text(now)]
         }
-        return try await call.run { [database] _ in
+        return try await call.run(timeLimit: .byOperation) { [database] timeout in
             try await Self.mapErrors(provider: provider) {
-                try await database.write { connection in
+                try await database.write(timeout: timeout) { connection in
                     try connection.transaction {
                         var inserted = 0
                         for row in rows {
@@ -90,9 +90,9 @@ public final class SQLiteVectorStore: VectorStore {
 
     public func removeStale(source: String, embeddingModel: String, keeping: Set<String>, call: ProviderCall) async throws -> Int {
         let provider = identity.name
-        return try await call.run { [database] _ in
+        return try await call.run(timeLimit: .byOperation) { [database] timeout in
             try await Self.mapErrors(provider: provider) {
-                try await database.write { connection in
+                try await database.write(timeout: timeout) { connection in
                     try connection.transaction {
                         let rows = try connection.query(
                             "SELECT id, content_hash FROM documents WHERE source = ? AND embedding_model = ?", [source, embeddingModel])
@@ -188,6 +188,8 @@ public final class SQLiteVectorStore: VectorStore {
     static func mapErrors<T>(provider: String, _ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
+        } catch let error as SQLiteError where error.isTimeout {
+            throw ProviderError(kind: .timedOut, provider: provider, message: error.message)
         } catch let error as SQLiteError {
             throw ProviderError(kind: error.isBusy ? .serverError : .rejected, provider: provider, message: "SQLite error \(error.code)")
         }

@@ -35,7 +35,7 @@ public struct ProposalRecord: Sendable, Equatable {
             generatedBy: result.proposal.generatedBy, fitScore: result.analysis.fitScore,
             proposal: result.proposal, analysis: result.analysis, references: result.references,
             providers: result.providers, degraded: result.degraded,
-            createdAt: ISO8601DateFormatter().string(from: createdAt)
+            createdAt: createdAt.formatted(.iso8601)
         )
     }
 }

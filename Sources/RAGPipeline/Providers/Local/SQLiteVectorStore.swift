@@ -13,6 +13,7 @@ public final class SQLiteVectorStore: VectorStore {
     public let identity = ProviderIdentity.remote("sqlite", "cosine")
     private let database: SQLiteDatabase
     private let cache = MatrixCache()
+    private let documentCache = DocumentCache()
 
     /// Uses `database` (creating the tables when missing).
     public init(database: SQLiteDatabase) async throws {
@@ -22,7 +23,7 @@ public final class SQLiteVectorStore: VectorStore {
 
     public func search(_ query: [Float], limit: Int, embeddingModel: String, call: ProviderCall) async throws -> [RetrievedDocument] {
         let provider = identity.name
-        return try await call.run(timeLimit: .byOperation) { [database, cache] timeout in
+        return try await call.run(timeLimit: .byOperation) { [database, cache, documentCache] timeout in
             try await Self.mapErrors(provider: provider) {
                 try await database.read(timeout: timeout) { connection in
                     let generation = try Self.generation(connection)
@@ -36,7 +37,8 @@ public final class SQLiteVectorStore: VectorStore {
                         )
                     }
                     let nearest = matrix.nearest(to: query, limit: limit)
-                    return try Self.documents(connection, ids: nearest.map { matrix.ids[$0.row] }, similarities: nearest.map(\.similarity))
+                    return try Self.documents(connection, ids: nearest.map { matrix.ids[$0.row] }, similarities: nearest.map(\.similarity),
+                                              generation: generation, cache: documentCache)
                 }
             }
         }
@@ -61,7 +63,7 @@ public final class SQLiteVectorStore: VectorStore {
 
     public func upsert(_ chunks: [EmbeddedChunk], call: ProviderCall) async throws -> Int {
         let provider = identity.name
-        let now = ISO8601DateFormatter().string(from: Date())
+        let now = Date().formatted(.iso8601)
         let encoder = JSONEncoder()
         let rows = try chunks.map { chunk -> [SQLiteValue] in
             let metadata = String(decoding: try encoder.encode(chunk.storedMetadata), as: UTF8.self)
@@ -171,16 +173,28 @@ public final class SQLiteVectorStore: VectorStore {
         return VectorMatrix(dimensions: dimensions, ids: ids, values: values)
     }
 
-    private static func documents(_ connection: SQLiteConnection, ids: [Int64], similarities: [Float]) throws -> [RetrievedDocument] {
+    /// The rows of `ids`, in that order, with their similarities; rows already read in this
+    /// generation of the table come from `cache` (their metadata JSON is decoded once).
+    private static func documents(
+        _ connection: SQLiteConnection, ids: [Int64], similarities: [Float], generation: Int64, cache: DocumentCache
+    ) throws -> [RetrievedDocument] {
         guard !ids.isEmpty else { return [] }
-        let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
-        let rows = try connection.query("SELECT id, content, metadata FROM documents WHERE id IN (\(marks))", ids)
-        var byID: [Int64: SQLiteRow] = [:]
-        for row in rows { if let id = row.int("id") { byID[Int64(id)] = row } }
+        var known = cache.entries(for: ids, generation: generation)
+        let missing = ids.filter { known[$0] == nil }
+        if !missing.isEmpty {
+            let marks = Array(repeating: "?", count: missing.count).joined(separator: ",")
+            var loaded: [Int64: DocumentCache.Entry] = [:]
+            for row in try connection.query("SELECT id, content, metadata FROM documents WHERE id IN (\(marks))", missing) {
+                guard let id = row.int("id") else { continue }
+                let metadata = (try? JSONDecoder().decode([String: JSONValue].self, from: row.data("metadata") ?? Data())) ?? [:]
+                loaded[Int64(id)] = DocumentCache.Entry(content: row.string("content") ?? "", metadata: metadata)
+            }
+            cache.store(loaded, generation: generation)
+            known.merge(loaded) { _, new in new }
+        }
         return zip(ids, similarities).compactMap { id, similarity in
-            guard let row = byID[id] else { return nil }
-            let metadata = (try? JSONDecoder().decode([String: JSONValue].self, from: row.data("metadata") ?? Data())) ?? [:]
-            return RetrievedDocument(id: String(id), content: row.string("content") ?? "", metadata: metadata, similarity: Double(similarity))
+            guard let entry = known[id] else { return nil }
+            return RetrievedDocument(id: String(id), content: entry.content, metadata: entry.metadata, similarity: Double(similarity))
         }
     }
 
@@ -205,6 +219,36 @@ final class MatrixCache: Sendable {
         let matrix = try load()
         entries.withLock { $0[model] = (generation, matrix) }
         return matrix
+    }
+}
+
+/// Documents already read (content and decoded metadata), for one generation of the table.
+/// Bounded: past ``capacity`` rows it starts over.
+final class DocumentCache: Sendable {
+    struct Entry: Sendable {
+        var content: String
+        var metadata: [String: JSONValue]
+    }
+
+    static let capacity = 50_000
+    private let state = Mutex<(generation: Int64, entries: [Int64: Entry])>((generation: -1, entries: [:]))
+
+    func entries(for ids: [Int64], generation: Int64) -> [Int64: Entry] {
+        state.withLock { state in
+            guard state.generation == generation else { return [:] }
+            var found: [Int64: Entry] = [:]
+            for id in ids { if let entry = state.entries[id] { found[id] = entry } }
+            return found
+        }
+    }
+
+    func store(_ entries: [Int64: Entry], generation: Int64) {
+        state.withLock { state in
+            if state.generation != generation || state.entries.count + entries.count > Self.capacity {
+                state = (generation, [:])
+            }
+            state.entries.merge(entries) { _, new in new }
+        }
     }
 }
 

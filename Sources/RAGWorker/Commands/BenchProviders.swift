@@ -1,13 +1,12 @@
 import Foundation
-import Hummingbird
 import Synchronization
 
 /// Loopback stand-ins for OpenAI (embeddings, chat completions), Cohere (rerank v2) and the
 /// n8n webhook, for the worker overhead benchmark: each provider answers after a fixed delay
-/// with a precomputed, valid body of the documented shape.
+/// with a precomputed, valid body of the documented shape. ``BenchProviderServer`` serves them.
 ///
 /// Every provider request names its job (`bench-job-<n>` in the text the worker sends), so the
-/// time each handler spent is added to that job's provider time; webhook arrivals are timed
+/// time each provider spent is added to that job's provider time; webhook arrivals are timed
 /// per job id.
 final class BenchProviders: Sendable {
     struct Delays: Sendable {
@@ -44,35 +43,48 @@ final class BenchProviders: Sendable {
             """#.utf8)
     }
 
-    func router() -> Router<BasicRequestContext> {
-        let router = Router()
-        router.post("/v1/embeddings") { request, _ in
-            try await self.answer(request, after: self.delays.embed) { body in
+    /// What a provider answers to one request: after `delay`, `status` with `body`.
+    struct Answer {
+        var delay: Duration
+        var status: Int
+        /// Built when the delay has passed, as a provider computes its answer.
+        var body: () -> Data
+    }
+
+    /// The answer to `body` posted at `path`, or a 404 for any other route. A webhook delivery
+    /// is recorded as arrived (at `received`) here.
+    func answer(path: String, body: Data, received: ContinuousClock.Instant) -> Answer {
+        switch path {
+        case "/v1/embeddings":
+            return Answer(delay: delays.embed, status: 200) {
                 let request = try? JSONDecoder().decode(Inputs.self, from: body)
                 let embedding = request?.encoding_format == "base64" ? self.vectorBase64 : self.vector
                 let items = (0..<(request?.input.count ?? 1)).map { #"{"object":"embedding","index":\#($0),"embedding":\#(embedding)}"# }
                 return Data(#"{"object":"list","model":"bench-embedding","data":[\#(items.joined(separator: ","))],"usage":{"prompt_tokens":100,"total_tokens":100}}"#.utf8)
             }
-        }
-        router.post("/v1/chat/completions") { request, _ in
-            try await self.answer(request, after: self.delays.generate) { _ in self.proposal }
-        }
-        router.post("/v2/rerank") { request, _ in
-            try await self.answer(request, after: self.delays.rerank) { body in
+        case "/v1/chat/completions":
+            return Answer(delay: delays.generate, status: 200) { self.proposal }
+        case "/v2/rerank":
+            return Answer(delay: delays.rerank, status: 200) {
                 let count = (try? JSONDecoder().decode(Documents.self, from: body))?.documents.count ?? 0
                 let results = (0..<count).map { #"{"index":\#($0),"relevance_score":\#(1 - Double($0) / 100)}"# }
                 return Data(#"{"id":"bench","results":[\#(results.joined(separator: ","))]}"#.utf8)
             }
-        }
-        router.post("/webhook") { request, _ -> Response in
-            let body = Data(try await request.body.collect(upTo: 16 << 20).readableBytesView)
-            let arrived = ContinuousClock.now
+        case "/webhook":
             if let jobID = (try? JSONDecoder().decode(Delivery.self, from: body))?.job_id {
-                self.arrived(jobID, at: arrived)
+                arrived(jobID, at: received)
             }
-            return Response(status: .ok)
+            return Answer(delay: .zero, status: 200) { Data() }
+        default:
+            return Answer(delay: .zero, status: 404) { Data() }
         }
-        return router
+    }
+
+    /// Adds the time a provider spent on a request (from its last byte read to its answer
+    /// written) to the job the request names.
+    func spent(_ duration: Duration, on requestBody: Data) {
+        guard let jobID = Self.jobID(in: requestBody) else { return }
+        providerTime.withLock { $0[jobID, default: .zero] += duration }
     }
 
     /// Waits until the webhook delivery of `jobID` arrives and returns when it did.
@@ -99,21 +111,6 @@ final class BenchProviders: Sendable {
         } else {
             arrivals.withLock { $0[jobID] = instant }
         }
-    }
-
-    private func answer(_ request: Request, after delay: Duration, body make: (Data) throws -> Data) async throws -> Response {
-        let body = Data(try await request.body.collect(upTo: 16 << 20).readableBytesView)
-        let started = ContinuousClock.now
-        try await Task.sleep(for: delay)
-        let response = Response(
-            status: .ok, headers: [.contentType: "application/json"],
-            body: .init(byteBuffer: .init(bytes: try make(body)))
-        )
-        if let jobID = Self.jobID(in: body) {
-            let spent = ContinuousClock.now - started
-            providerTime.withLock { $0[jobID, default: .zero] += spent }
-        }
-        return response
     }
 
     private struct Inputs: Decodable {

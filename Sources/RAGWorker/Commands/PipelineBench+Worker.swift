@@ -41,8 +41,8 @@ struct WorkerOverheadBench {
         defer { http.shutdown() }
 
         let (providerPorts, providerPort) = AsyncStream.makeStream(of: Int.self)
-        let providerApp = buildApplication(router: providers.router(), host: "127.0.0.1", port: 0, logger: logger,
-                                           onListening: { providerPort.yield($0) })
+        let providerApp = BenchProviderServer(providers: providers, host: "127.0.0.1", port: 0, logger: logger,
+                                              onListening: { providerPort.yield($0) })
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
             let providerGroup = ServiceGroup(configuration: .init(services: [providerApp], logger: logger))
             tasks.addTask { try await providerGroup.run() }

@@ -31,7 +31,7 @@ struct ProvidersBenchCommand: AsyncParsableCommand {
         logger.logLevel = .warning
         let providers = BenchProviders(delays: .init(
             embed: .milliseconds(delays[0]), rerank: .milliseconds(delays[1]), generate: .milliseconds(delays[2])))
-        let app = buildApplication(router: providers.router(), host: "127.0.0.1", port: port, logger: logger, onListening: { _ in })
+        let app = BenchProviderServer(providers: providers, host: "127.0.0.1", port: port, logger: logger)
         try await ServiceGroup(configuration: .init(
             services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
         )).run()

@@ -18,6 +18,7 @@ struct WorkerRuntime: Sendable {
     let drain: DrainDeadline
     let jobWake = WakeSignal()
     let outboxWake = WakeSignal()
+    let outboxHandOff: OutboxHandOff
     let metrics: WorkerMetrics
     let tracer: any Tracer
     let pipeline: any JobPipeline
@@ -42,6 +43,8 @@ struct WorkerRuntime: Sendable {
             self.store = try SQLiteJobStore(directory: config.dataDirectory, durability: config.sqliteDurability)
         }
         self.drain = DrainDeadline(grace: config.shutdownGrace)
+        let outboxSettings = Self.outboxSettings(config)
+        self.outboxHandOff = OutboxHandOff(capacity: outboxSettings.parallelism, lease: outboxSettings.lease)
         self.metrics = WorkerMetrics(factory: metricsFactory)
         self.tracer = tracer
         self.pipeline = pipeline
@@ -71,20 +74,23 @@ struct WorkerRuntime: Sendable {
         JobRunner(
             store: store, pipeline: pipeline,
             settings: .init(concurrency: config.concurrency, jobDeadline: config.jobDeadline, lease: config.leaseDuration),
-            owner: owner, jobWake: jobWake, outboxWake: outboxWake, readiness: readiness, drain: drain,
-            metrics: metrics, tracer: tracer, logger: logger
+            owner: owner, jobWake: jobWake, outboxWake: outboxWake, outboxHandOff: outboxHandOff,
+            readiness: readiness, drain: drain, metrics: metrics, tracer: tracer, logger: logger
         )
     }
 
     var outbox: OutboxDeliverer {
         OutboxDeliverer(
-            store: store, sender: webhookSender,
-            settings: .init(
-                maxAttempts: config.webhook.maxAttempts,
-                backoff: Backoff(base: config.webhook.backoffBase, maximum: config.webhook.backoffMax, jitter: .equal),
-                attemptTimeout: config.webhook.timeout
-            ),
-            owner: owner, wake: outboxWake, drain: drain, metrics: metrics, tracer: tracer, logger: logger
+            store: store, sender: webhookSender, settings: Self.outboxSettings(config), owner: owner,
+            handOff: outboxHandOff, wake: outboxWake, drain: drain, metrics: metrics, tracer: tracer, logger: logger
+        )
+    }
+
+    private static func outboxSettings(_ config: Config) -> OutboxDeliverer.Settings {
+        .init(
+            maxAttempts: config.webhook.maxAttempts,
+            backoff: Backoff(base: config.webhook.backoffBase, maximum: config.webhook.backoffMax, jitter: .equal),
+            attemptTimeout: config.webhook.timeout
         )
     }
 

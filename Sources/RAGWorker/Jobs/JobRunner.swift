@@ -1,3 +1,4 @@
+import Curl
 import CoreMetrics
 import Foundation
 import Logging
@@ -29,6 +30,8 @@ struct JobRunner: Service {
     let owner: String
     let jobWake: WakeSignal
     let outboxWake: WakeSignal
+    /// Where a finished job's delivery goes straight to the outbox, when it has room.
+    let outboxHandOff: OutboxHandOff
     let readiness: Readiness
     let drain: DrainDeadline
     let metrics: WorkerMetrics
@@ -132,13 +135,23 @@ struct JobRunner: Service {
 
     private func finish(_ job: JobRecord, outcome: JobOutcome, stageTimings: [StageTiming], startedAt: Date, logger: Logger) async {
         let finishedAt = Date()
+        let handingOff = outboxHandOff.reserve()
         do {
             let payload = try WebhookPayload(job: job, outcome: outcome, stageTimings: stageTimings, startedAt: startedAt, finishedAt: finishedAt).encoded()
-            guard try await store.finish(job.id, owner: owner, outcome: outcome, payload: payload, now: finishedAt) else {
+            let leaseUntil = handingOff ? finishedAt.addingTimeInterval(outboxHandOff.lease.seconds) : nil
+            switch try await store.finish(job.id, owner: owner, outcome: outcome, payload: payload, now: finishedAt, deliveryLeaseUntil: leaseUntil) {
+            case .leaseLost:
+                if handingOff { outboxHandOff.cancelReservation() }
                 logger.warning("job finished after its lease was lost; another runner owns it now")
                 return
+            case .finished(deliveryLeased: true):
+                outboxHandOff.deliver(OutboxMessage(
+                    jobID: job.id, traceID: job.traceID, payload: payload, attempts: 0, state: .pending, createdAt: finishedAt))
+            case .finished(deliveryLeased: false):
+                if handingOff { outboxHandOff.cancelReservation() }
             }
         } catch {
+            if handingOff { outboxHandOff.cancelReservation() }
             // The job stays `running` under our lease; it runs again after a restart (or lease expiry).
             logger.error("cannot record a finished job", metadata: ["error": "\(error)"])
             return

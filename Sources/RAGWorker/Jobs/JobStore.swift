@@ -28,8 +28,12 @@ protocol JobStore: Sendable {
 
     /// Marks the job finished and puts its webhook payload in the outbox, in one transaction.
     ///
-    /// - Returns: `false` when `owner` no longer holds the job (nothing is written).
-    func finish(_ id: String, owner: String, outcome: JobOutcome, payload: Data, now: Date) async throws -> Bool
+    /// With `deliveryLeaseUntil`, the outbox row is created already leased to `owner` until
+    /// then: this process delivers it at once (``OutboxHandOff``) without claiming it, and no
+    /// other deliverer takes it before the lease expires.
+    func finish(
+        _ id: String, owner: String, outcome: JobOutcome, payload: Data, now: Date, deliveryLeaseUntil: Date?
+    ) async throws -> FinishResult
 
     /// Gives a claimed job back to the queue (shutdown before it finished).
     func release(_ id: String, owner: String) async throws
@@ -39,6 +43,23 @@ protocol JobStore: Sendable {
 
     /// Jobs queued or running.
     func backlogDepth() async throws -> Int
+}
+
+/// What ``JobStore/finish(_:owner:outcome:payload:now:deliveryLeaseUntil:)`` recorded.
+enum FinishResult: Sendable, Equatable {
+    /// `owner` no longer holds the job: nothing was written.
+    case leaseLost
+    /// The job is finished and its delivery is in the outbox; `deliveryLeased` tells whether
+    /// the row was created leased to the caller (false when no lease was asked for).
+    case finished(deliveryLeased: Bool)
+}
+
+extension JobStore {
+    /// Finishes the job and leaves its delivery to be claimed by the outbox.
+    /// - Returns: `false` when `owner` no longer holds the job (nothing is written).
+    func finish(_ id: String, owner: String, outcome: JobOutcome, payload: Data, now: Date) async throws -> Bool {
+        try await finish(id, owner: owner, outcome: outcome, payload: payload, now: now, deliveryLeaseUntil: nil) != .leaseLost
+    }
 }
 
 /// A validated job about to be accepted, with its trace.

@@ -97,7 +97,9 @@ final class PostgresJobStore: JobStore, OutboxStore {
             """, logger: logger)
     }
 
-    func finish(_ id: String, owner: String, outcome: JobOutcome, payload: Data, now: Date) async throws -> Bool {
+    func finish(
+        _ id: String, owner: String, outcome: JobOutcome, payload: Data, now: Date, deliveryLeaseUntil: Date?
+    ) async throws -> FinishResult {
         let encoder = JSONEncoder()
         let (state, result, failure): (JobState, String?, String?) = switch outcome {
         case .succeeded(let result): (.succeeded, String(decoding: try encoder.encode(result), as: UTF8.self), nil)
@@ -113,13 +115,17 @@ final class PostgresJobStore: JobStore, OutboxStore {
                 """, logger: logger)
             var traceID: String?
             for try await value in updated.decode(String.self) { traceID = value }
-            guard let traceID else { return false }
-            try await connection.query("""
-                INSERT INTO rag_outbox (job_id, trace_id, payload, state, attempts, next_attempt_at, created_at)
-                VALUES (\(id), \(traceID), \(payload), 'pending', 0, \(finishedAt), \(finishedAt))
+            guard let traceID else { return .leaseLost }
+            let leaseOwner = deliveryLeaseUntil.map { _ in owner }
+            let leaseExpires = deliveryLeaseUntil?.truncatedToMilliseconds
+            let inserted = try await connection.query("""
+                INSERT INTO rag_outbox (job_id, trace_id, payload, state, attempts, next_attempt_at, created_at,
+                    lease_owner, lease_expires_at)
+                VALUES (\(id), \(traceID), \(payload), 'pending', 0, \(finishedAt), \(finishedAt), \(leaseOwner), \(leaseExpires))
                 ON CONFLICT (job_id) DO NOTHING
-                """, logger: logger)
-            return true
+                RETURNING job_id
+                """, logger: logger).collect().count
+            return .finished(deliveryLeased: deliveryLeaseUntil != nil && inserted == 1)
         }
     }
 

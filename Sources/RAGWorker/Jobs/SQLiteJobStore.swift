@@ -98,8 +98,9 @@ final class SQLiteJobStore: JobStore, OutboxStore {
     /// Queued on the writer without waiting: the stage's update lands before the job's next write
     /// (its `finish`), and the pipeline goes on to the next stage meanwhile. A failure is logged.
     func recordStage(_ id: String, timing: StageTiming) async throws {
-        let encoded = String(decoding: try JSONEncoder().encode(timing), as: UTF8.self)
+        // Encoded on the writer's queue too: nothing of this is on the job's path.
         database.enqueueWrite({ connection in
+            let encoded = String(decoding: try JSONEncoder().encode(timing), as: UTF8.self)
             try connection.run(
                 "UPDATE jobs SET stage_timings = json_insert(stage_timings, '$[#]', json(?)) WHERE id = ?",
                 [encoded, id]
@@ -110,14 +111,16 @@ final class SQLiteJobStore: JobStore, OutboxStore {
         })
     }
 
-    func finish(_ id: String, owner: String, outcome: JobOutcome, payload: Data, now: Date) async throws -> Bool {
+    func finish(
+        _ id: String, owner: String, outcome: JobOutcome, payload: Data, now: Date, deliveryLeaseUntil: Date?
+    ) async throws -> FinishResult {
         let encoder = JSONEncoder()
         let (state, result, failure): (JobState, Data?, Data?) = switch outcome {
         case .succeeded(let result): (.succeeded, try encoder.encode(result), nil)
         case .failed(let failure): (.failed, nil, try encoder.encode(failure))
         }
         return try await database.write { connection in
-            let finished: Bool = try connection.transaction {
+            let finished: FinishResult = try connection.transaction {
                 let changed = try connection.run(
                     """
                     UPDATE jobs SET state = ?, finished_at = ?, result = ?, failure = ?,
@@ -126,18 +129,20 @@ final class SQLiteJobStore: JobStore, OutboxStore {
                     """,
                     [state.rawValue, now.unixMilliseconds, result, failure, id, owner]
                 )
-                guard changed == 1 else { return false }
+                guard changed == 1 else { return .leaseLost }
                 let traceID = try connection.queryFirst("SELECT trace_id FROM jobs WHERE id = ?", [id])?.string("trace_id") ?? ""
-                try connection.run(
+                let inserted = try connection.run(
                     """
-                    INSERT INTO outbox (job_id, trace_id, payload, state, attempts, next_attempt_at, created_at)
-                    VALUES (?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT (job_id) DO NOTHING
+                    INSERT INTO outbox (job_id, trace_id, payload, state, attempts, next_attempt_at, created_at,
+                        lease_owner, lease_expires_at)
+                    VALUES (?, ?, ?, 'pending', 0, ?, ?, ?, ?) ON CONFLICT (job_id) DO NOTHING
                     """,
-                    [id, traceID, payload, now.unixMilliseconds, now.unixMilliseconds]
+                    [id, traceID, payload, now.unixMilliseconds, now.unixMilliseconds,
+                     deliveryLeaseUntil.map { _ in owner }, deliveryLeaseUntil?.unixMilliseconds]
                 )
-                return true
+                return .finished(deliveryLeased: deliveryLeaseUntil != nil && inserted == 1)
             }
-            if finished { self.backlog.withLock { $0 -= 1 } }
+            if finished != .leaseLost { self.backlog.withLock { $0 -= 1 } }
             return finished
         }
     }

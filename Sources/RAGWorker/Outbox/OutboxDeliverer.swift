@@ -20,12 +20,17 @@ struct OutboxDeliverer: Service {
         var parallelism: Int = 8
         /// Longest wait when nothing is due (other processes may add deliveries).
         var idlePoll: Duration = .seconds(2)
+
+        /// How long a claimed (or handed-over) delivery is leased: one attempt and a margin.
+        var lease: Duration { attemptTimeout + .seconds(5) }
     }
 
     let store: any OutboxStore
     let sender: any WebhookSender
     let settings: Settings
     let owner: String
+    /// Deliveries the runner passes over as their jobs finish, already leased to `owner`.
+    let handOff: OutboxHandOff
     let wake: WakeSignal
     let drain: DrainDeadline
     let metrics: WorkerMetrics
@@ -45,11 +50,19 @@ struct OutboxDeliverer: Service {
                 while !Task.isCancelled {
                     var claimed = 0
                     if inFlight < settings.parallelism, !(stopping.isSet && drainedOut) {
-                        for message in await claimDue(limit: settings.parallelism - inFlight) {
+                        // Handed-over deliveries start first: they need no query.
+                        for message in handOff.take(limit: settings.parallelism - inFlight) {
                             group.addTask { await deliver(message); return true }
                             claimed += 1
+                            inFlight += 1
                         }
-                        inFlight += claimed
+                        if inFlight < settings.parallelism {
+                            for message in await claimDue(limit: settings.parallelism - inFlight) {
+                                group.addTask { await deliver(message); return true }
+                                claimed += 1
+                                inFlight += 1
+                            }
+                        }
                     }
                     if stopping.isSet, claimed == 0, inFlight == 0 || drainedOut { break }
                     // Full, or nothing due: wait for a delivery to end, a wake-up or the next due time.
@@ -80,10 +93,11 @@ struct OutboxDeliverer: Service {
         }
     }
 
-    /// One pass: claims what is due and delivers it. Returns how many deliveries were attempted.
+    /// One pass: delivers what was handed over and what is due. Returns how many deliveries were attempted.
     @discardableResult
     func deliverDueBatch() async -> Int {
-        let messages = await claimDue(limit: settings.parallelism)
+        var messages = handOff.take(limit: settings.parallelism)
+        messages += await claimDue(limit: settings.parallelism - messages.count)
         await withTaskGroup(of: Void.self) { group in
             for message in messages {
                 group.addTask { await deliver(message) }
@@ -95,9 +109,9 @@ struct OutboxDeliverer: Service {
     /// Up to `limit` due deliveries, leased to this process; none when the store fails (logged,
     /// after a pause so a broken store is not polled in a tight loop).
     private func claimDue(limit: Int) async -> [OutboxMessage] {
-        let lease = settings.attemptTimeout + .seconds(5)
+        guard limit > 0 else { return [] }
         do {
-            return try await store.claimDue(owner: owner, lease: lease, limit: limit, now: Date())
+            return try await store.claimDue(owner: owner, lease: settings.lease, limit: limit, now: Date())
         } catch {
             logger.error("outbox: cannot read due deliveries", metadata: ["error": "\(error)"])
             try? await Task.sleep(for: .seconds(1))

@@ -117,6 +117,11 @@ struct PostgresJobStoreTests {
         }
     }
 
+    @Test("a delivery leased at finish is not claimed by any deliverer until its lease expires")
+    func leasedFinish() async throws {
+        try await Self.withStore { store, _ in try await LeasedFinish.check(store) }
+    }
+
     @Test("at start-up only jobs whose lease expired are made claimable again; release gives a job back at once")
     func recoverAndRelease() async throws {
         try await Self.withStore { store, _ in

@@ -155,19 +155,33 @@ final class CurlTransfer: @unchecked Sendable {
         return count
     }
 
+    /// Parses one header line on the engine thread, on its bytes: every transfer's headers pass
+    /// through this one thread, so it builds no string but the name and the value.
     fileprivate func receiveHeaderLine(_ bytes: UnsafeMutablePointer<CChar>, count: Int) -> Int {
-        let line = bytes.withMemoryRebound(to: UInt8.self, capacity: count) {
-            String(decoding: UnsafeBufferPointer(start: $0, count: count), as: UTF8.self)
-        }
-        if line.hasPrefix("HTTP/") {
-            // A new status line (after "100 Continue" or a proxy answer) starts a new header block.
-            headers = HTTPHeaders()
-        } else if let colon = line.firstIndex(of: ":") {
-            let name = line[..<colon].trimmingCharacters(in: .whitespaces)
-            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
-            headers.add(name: name, value: value)
+        bytes.withMemoryRebound(to: UInt8.self, capacity: count) { start in
+            let line = UnsafeBufferPointer(start: start, count: count)
+            if line.starts(with: Self.statusLinePrefix) {
+                // A new status line (after "100 Continue" or a proxy answer) starts a new header block.
+                headers = HTTPHeaders()
+            } else if let colon = line.firstIndex(of: UInt8(ascii: ":")) {
+                let name = Self.trimmed(line[..<colon])
+                let value = Self.trimmed(line[(colon + 1)...])
+                headers.add(name: String(decoding: name, as: UTF8.self), value: String(decoding: value, as: UTF8.self))
+            }
         }
         return count
+    }
+
+    private static let statusLinePrefix = Array("HTTP/".utf8)
+
+    /// `bytes` without leading and trailing spaces, tabs, CR and LF.
+    private static func trimmed(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Slice<UnsafeBufferPointer<UInt8>> {
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A }
+        var lower = bytes.startIndex
+        var upper = bytes.endIndex
+        while lower < upper, isSpace(bytes[lower]) { lower += 1 }
+        while upper > lower, isSpace(bytes[upper - 1]) { upper -= 1 }
+        return bytes[lower..<upper]
     }
 
     /// Frees libcurl's resources; the handle must already be out of the multi handle.

@@ -71,7 +71,8 @@ final class BenchProviders: Sendable {
                 return Data(#"{"id":"bench","results":[\#(results.joined(separator: ","))]}"#.utf8)
             }
         case "/webhook":
-            if let jobID = (try? JSONDecoder().decode(Delivery.self, from: body))?.job_id {
+            // Every `bench-job-<n>` in a delivery is its own job's (its id, its title): no JSON decoding needed.
+            if let jobID = Self.jobID(in: body) {
                 arrived(jobID, at: received)
             }
             return Answer(delay: .zero, status: 200) { Data() }
@@ -118,23 +119,14 @@ final class BenchProviders: Sendable {
         var encoding_format: String?
     }
     private struct Documents: Decodable { var documents: [String] }
-    private struct Delivery: Decodable { var job_id: String }
 
     /// The first `bench-job-<digits>` in a request body.
     static func jobID(in body: Data) -> String? {
-        let marker = Array("bench-job-".utf8)
-        return body.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) -> String? in
-            guard bytes.count > marker.count else { return nil }
-            var start = 0
-            while start <= bytes.count - marker.count {
-                if bytes[start] == marker[0], (1..<marker.count).allSatisfy({ bytes[start + $0] == marker[$0] }) {
-                    var end = start + marker.count
-                    while end < bytes.count, (0x30...0x39).contains(bytes[end]) { end += 1 }
-                    return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
-                }
-                start += 1
-            }
-            return nil
-        }
+        guard let marker = body.firstRange(of: jobMarker) else { return nil }
+        var end = marker.upperBound
+        while end < body.endIndex, (0x30...0x39).contains(body[end]) { end += 1 }
+        return String(decoding: body[marker.lowerBound..<end], as: UTF8.self)
     }
+
+    private static let jobMarker = Data("bench-job-".utf8)
 }

@@ -61,15 +61,19 @@ final class SQLiteJobStore: JobStore, OutboxStore {
         }
     }
 
+    // Rows are decoded by the caller, not on the connection's queue: decoding a job (its request
+    // validated again, its result and timings parsed) would hold the connection for longer than
+    // the query did.
+
     func job(id: String) async throws -> JobRecord? {
         try await database.read { connection in
-            try connection.queryFirst(Self.selectJob + " WHERE j.id = ?", [id]).map(Self.record(from:))
-        }
+            try connection.queryFirst(Self.selectJob + " WHERE j.id = ?", [id])
+        }.map(Self.record(from:))
     }
 
     func claimNext(owner: String, lease: Duration, now: Date) async throws -> JobRecord? {
         let expires = now.addingTimeInterval(lease.seconds).unixMilliseconds
-        return try await database.write { connection in
+        return try await database.write { connection -> SQLiteRow? in
             try connection.transaction {
                 guard let claimed = try connection.queryFirst(
                     """
@@ -80,9 +84,9 @@ final class SQLiteJobStore: JobStore, OutboxStore {
                     """,
                     [now.unixMilliseconds, owner, expires]
                 ), let id = claimed.string("id") else { return nil }
-                return try connection.queryFirst(Self.selectJob + " WHERE j.id = ?", [id]).map(Self.record(from:))
+                return try connection.queryFirst(Self.selectJob + " WHERE j.id = ?", [id])
             }
-        }
+        }.map(Self.record(from:))
     }
 
     func renewLease(_ id: String, owner: String, lease: Duration, now: Date) async throws -> Bool {

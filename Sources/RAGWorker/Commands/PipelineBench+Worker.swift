@@ -31,6 +31,8 @@ struct WorkerOverheadBench {
         /// Mean milliseconds per stage, in stage order.
         var stageMeans: [(String, Double)] = []
         var seconds: Double
+        /// CPU stolen by the hypervisor during the measured run, in percent (nil when unknown).
+        var stealPercent: Double?
     }
 
     func run(logger: Logger) async throws -> Result {
@@ -71,8 +73,10 @@ struct WorkerOverheadBench {
             // Warm-up (connections, caches), then the measured run.
             _ = try await drive(jobs: inFlight * 2, offset: 0, intake: intake, providers: providers, http: http)
             let started = ContinuousClock.now
+            let steal = CPUStealMeter()
             var result = try await drive(jobs: jobs, offset: inFlight * 2, intake: intake, providers: providers, http: http)
             result.seconds = (ContinuousClock.now - started).seconds
+            result.stealPercent = steal.percentSinceStart
             var perStage: [String: [Double]] = [:]
             for index in (inFlight * 2)..<(inFlight * 2 + jobs) {
                 guard let record = try await runtime.store.job(id: "bench-job-\(index)"), let startedAt = record.startedAt,

@@ -69,12 +69,15 @@ struct PipelineBenchCommand: AsyncParsableCommand {
         print("|---|---|")
         print("| worker overhead per job (POST to webhook arrival, minus provider time) | \(summary(result.overheads)) ms |")
         print("| end to end per job | \(summary(result.endToEnd)) ms |")
-        print("| provider time per job (measured in the handlers) | \(summary(result.providerTimes)) ms |")
+        print("| provider time per job (stand-ins: last byte read to answer written) | \(summary(result.providerTimes)) ms |")
         print("| of the overhead: stages minus provider time | \(summary(result.stageOverheads)) ms |")
         print("| of the overhead: accepted to claimed | \(summary(result.queueWaits)) ms |")
         print("| of the overhead: finished to webhook acknowledged | \(summary(result.deliveryTimes)) ms |")
         print("| mean per stage (provider delays included) | \(result.stageMeans.map { "\($0.0) \(format($0.1))" }.joined(separator: ", ")) ms |")
         print("| throughput | \(format(Double(workerJobs) / result.seconds)) jobs/s |")
+        if let steal = result.stealPercent {
+            print("| CPU stolen by the hypervisor during the run | \(format(steal)) % |")
+        }
     }
 
     private func runStores() async throws {

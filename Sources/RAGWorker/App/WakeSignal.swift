@@ -1,10 +1,19 @@
+import Dispatch
 import Synchronization
 
 /// Wakes idle workers when there is new work, so a job accepted now starts now rather than at
 /// the next poll. Waiters also wake after a timeout, which covers work from other processes.
+///
+/// A wait is one continuation and one dispatch timer, no child tasks: a notification resumes the
+/// waiter directly, the cheapest hand-off there is, and this sits on every job's path.
 final class WakeSignal: Sendable {
+    private struct Waiter {
+        var continuation: CheckedContinuation<Bool, Never>
+        var timer: PendingTimer?
+    }
+
     private struct State {
-        var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
+        var waiters: [Int: Waiter] = [:]
         var nextID = 0
         /// Notifications that found no waiter; consumed by the next `wait`, capped.
         var permits = 0
@@ -12,6 +21,8 @@ final class WakeSignal: Sendable {
 
     private let state = Mutex(State())
     private let maximumPermits: Int
+    /// Where wait timeouts fire: a serial queue of its own, so a busy pool cannot delay them.
+    private static let timerQueue = DispatchQueue(label: "rag-worker.wake-timeouts")
 
     init(maximumPermits: Int = 64) {
         self.maximumPermits = maximumPermits
@@ -19,65 +30,85 @@ final class WakeSignal: Sendable {
 
     /// Wakes one waiter, or leaves a permit for the next one.
     func notify() {
-        let continuation: CheckedContinuation<Void, Never>? = state.withLock { state in
-            if let (id, continuation) = state.waiters.first {
+        let waiter: Waiter? = state.withLock { state in
+            if let (id, waiter) = state.waiters.first {
                 state.waiters.removeValue(forKey: id)
-                return continuation
+                return waiter
             }
             state.permits = min(state.permits + 1, maximumPermits)
             return nil
         }
-        continuation?.resume()
+        waiter?.timer?.cancel()
+        waiter?.continuation.resume(returning: true)
     }
 
     /// Wakes every waiter (shutdown).
     func notifyAll() {
-        let continuations = state.withLock { state in
+        let waiters = state.withLock { state in
             defer { state.waiters.removeAll() }
             return Array(state.waiters.values)
         }
-        continuations.forEach { $0.resume() }
-    }
-
-    /// Returns after a notification, after `timeout`, or on cancellation, whichever comes first.
-    func wait(timeout: Duration) async {
-        let consumed = state.withLock { state in
-            guard state.permits > 0 else { return false }
-            state.permits -= 1
-            return true
-        }
-        if consumed { return }
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.waitForNotification() }
-            group.addTask { try? await Task.sleep(for: timeout) }
-            await group.next()
-            group.cancelAll()
+        for waiter in waiters {
+            waiter.timer?.cancel()
+            waiter.continuation.resume(returning: true)
         }
     }
 
-    private func waitForNotification() async {
-        let id = state.withLock { state in
+    /// Returns after a notification (true), or after `timeout` or on cancellation (false),
+    /// whichever comes first.
+    @discardableResult
+    func wait(timeout: Duration) async -> Bool {
+        let (id, consumed) = state.withLock { state in
             defer { state.nextID += 1 }
-            return state.nextID
+            guard state.permits > 0 else { return (state.nextID, false) }
+            state.permits -= 1
+            return (state.nextID, true)
         }
-        await withTaskCancellationHandler {
+        if consumed { return true }
+        return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                let resumeNow = state.withLock { state in
-                    if Task.isCancelled { return true }
-                    // A notification that came after `wait` looked at the permits but before this
+                let early: Bool? = state.withLock { state in
+                    if Task.isCancelled { return false }
+                    // A notification that came after the permit check above but before this
                     // waiter was registered left a permit: take it rather than sleep to the timeout.
                     if state.permits > 0 {
                         state.permits -= 1
                         return true
                     }
-                    state.waiters[id] = continuation
-                    return false
+                    state.waiters[id] = Waiter(continuation: continuation, timer: nil)
+                    return nil
                 }
-                if resumeNow { continuation.resume() }
+                if let early {
+                    continuation.resume(returning: early)
+                    return
+                }
+                let timer = PendingTimer(DispatchWorkItem { [weak self] in self?.expire(id) })
+                let armed = state.withLock { state in
+                    guard state.waiters[id] != nil else { return false }
+                    state.waiters[id]?.timer = timer
+                    return true
+                }
+                if armed {
+                    Self.timerQueue.asyncAfter(deadline: .now() + .nanoseconds(Int(max(1, timeout.nanoseconds))), execute: timer.item)
+                }
             }
         } onCancel: {
-            let continuation = state.withLock { $0.waiters.removeValue(forKey: id) }
-            continuation?.resume()
+            expire(id)
         }
     }
+
+    /// Ends the wait of waiter `id` without a notification, if it is still waiting.
+    private func expire(_ id: Int) {
+        let waiter = state.withLock { $0.waiters.removeValue(forKey: id) }
+        waiter?.timer?.cancel()
+        waiter?.continuation.resume(returning: false)
+    }
+}
+
+/// A timeout not yet fired, cancelled when its waiter is notified first.
+/// `@unchecked`: `DispatchWorkItem.cancel()` may be called from any thread.
+private struct PendingTimer: @unchecked Sendable {
+    let item: DispatchWorkItem
+    init(_ item: DispatchWorkItem) { self.item = item }
+    func cancel() { item.cancel() }
 }

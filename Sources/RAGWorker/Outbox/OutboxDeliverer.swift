@@ -37,49 +37,72 @@ struct OutboxDeliverer: Service {
     let tracer: any Tracer
     let logger: Logger
 
+    /// How a child task of the delivery loop ended.
+    private enum LoopEvent: Sendable {
+        /// A delivery ended; `retryScheduled` when it failed and was scheduled again.
+        case delivered(retryScheduled: Bool)
+        /// The waiter returned: notified, or its timeout passed.
+        case woke(notified: Bool)
+    }
+
     /// Delivers until shutdown, up to `parallelism` at once: a free slot is filled as soon as a
     /// delivery ends or a new one is due, so one slow receiver answer never holds up the others.
     /// On graceful shutdown it goes on with what is due right now, within the drain deadline, then
     /// returns; the rest stays in the store for the next start.
+    ///
+    /// Handed-over deliveries (``OutboxHandOff``) start without a query. The store is asked for
+    /// due deliveries only when it may hold some: at start, when the waiter's timeout passes
+    /// (it is the next due time, at least 10 ms away, so a delivery left in the store for want of
+    /// a hand-off place is claimed that soon), while the last claim came back full, after a failed
+    /// query, and during a drain. A claim is a round trip to the store's writer, queued behind
+    /// other jobs' commits.
     func run() async throws {
         let stopping = StopFlag()
         await withGracefulShutdownHandler {
-            await withTaskGroup(of: Bool.self) { group in
+            await withTaskGroup(of: LoopEvent.self) { group in
                 var inFlight = 0
                 var waiting = false
+                var storeMayHaveDue = true
                 while !Task.isCancelled {
-                    var claimed = 0
+                    var started = 0
                     if inFlight < settings.parallelism, !(stopping.isSet && drainedOut) {
                         // Handed-over deliveries start first: they need no query.
                         for message in handOff.take(limit: settings.parallelism - inFlight) {
-                            group.addTask { await deliver(message); return true }
-                            claimed += 1
+                            group.addTask { .delivered(retryScheduled: await deliver(message)) }
+                            started += 1
                             inFlight += 1
                         }
-                        if inFlight < settings.parallelism {
-                            for message in await claimDue(limit: settings.parallelism - inFlight) {
-                                group.addTask { await deliver(message); return true }
-                                claimed += 1
+                        if inFlight < settings.parallelism, storeMayHaveDue || stopping.isSet {
+                            let limit = settings.parallelism - inFlight
+                            let due = await claimDue(limit: limit)
+                            for message in due ?? [] {
+                                group.addTask { .delivered(retryScheduled: await deliver(message)) }
+                                started += 1
                                 inFlight += 1
                             }
+                            // A full batch may have left more behind; a failed query is tried again.
+                            storeMayHaveDue = due.map { $0.count == limit } ?? true
                         }
                     }
-                    if stopping.isSet, claimed == 0, inFlight == 0 || drainedOut { break }
+                    if stopping.isSet, started == 0, inFlight == 0 || drainedOut { break }
                     // Full, or nothing due: wait for a delivery to end, a wake-up or the next due time.
-                    if claimed == 0 || inFlight == settings.parallelism {
+                    if started == 0 || inFlight == settings.parallelism {
                         if !waiting {
                             let wait = await idleWait()
-                            group.addTask { await wake.wait(timeout: wait); return false }
+                            group.addTask { .woke(notified: await wake.wait(timeout: wait)) }
                             waiting = true
                         }
-                        guard let ended = await group.next() else { break }
-                        if ended {
+                        switch await group.next() {
+                        case nil:
+                            break
+                        case .delivered(let retryScheduled)?:
                             inFlight -= 1
-                            // The delivery may have scheduled a retry sooner than the waiter's
-                            // timeout: end that wait, the next one is computed afresh.
-                            wake.notify()
-                        } else {
+                            // The retry may be due sooner than the waiter's timeout: end that
+                            // wait, the next one is computed afresh.
+                            if retryScheduled { wake.notify() }
+                        case .woke(let notified)?:
                             waiting = false
+                            if !notified { storeMayHaveDue = true }
                         }
                     }
                 }
@@ -97,7 +120,7 @@ struct OutboxDeliverer: Service {
     @discardableResult
     func deliverDueBatch() async -> Int {
         var messages = handOff.take(limit: settings.parallelism)
-        messages += await claimDue(limit: settings.parallelism - messages.count)
+        messages += await claimDue(limit: settings.parallelism - messages.count) ?? []
         await withTaskGroup(of: Void.self) { group in
             for message in messages {
                 group.addTask { await deliver(message) }
@@ -106,16 +129,16 @@ struct OutboxDeliverer: Service {
         return messages.count
     }
 
-    /// Up to `limit` due deliveries, leased to this process; none when the store fails (logged,
+    /// Up to `limit` due deliveries, leased to this process; nil when the store fails (logged,
     /// after a pause so a broken store is not polled in a tight loop).
-    private func claimDue(limit: Int) async -> [OutboxMessage] {
+    private func claimDue(limit: Int) async -> [OutboxMessage]? {
         guard limit > 0 else { return [] }
         do {
             return try await store.claimDue(owner: owner, lease: settings.lease, limit: limit, now: Date())
         } catch {
             logger.error("outbox: cannot read due deliveries", metadata: ["error": "\(error)"])
             try? await Task.sleep(for: .seconds(1))
-            return []
+            return nil
         }
     }
 
@@ -132,7 +155,8 @@ struct OutboxDeliverer: Service {
         return min(max(wait, .milliseconds(10)), settings.idlePoll)
     }
 
-    private func deliver(_ message: OutboxMessage) async {
+    /// One attempt and its record. Returns true when it failed and a retry was scheduled.
+    private func deliver(_ message: OutboxMessage) async -> Bool {
         let attempt = message.attempts + 1
         var context = ServiceContext.topLevel
         if let traceparent = W3CTraceparent(traceID: message.traceID) {
@@ -150,10 +174,11 @@ struct OutboxDeliverer: Service {
             return result
         }
         metrics.stageLatency(.webhook).recordNanoseconds((ContinuousClock.now - started).nanoseconds)
-        await record(result, for: message, attempt: attempt)
+        return await record(result, for: message, attempt: attempt)
     }
 
-    private func record(_ result: DeliveryResult, for message: OutboxMessage, attempt: Int) async {
+    /// Records the attempt's outcome; true when a retry was scheduled.
+    private func record(_ result: DeliveryResult, for message: OutboxMessage, attempt: Int) async -> Bool {
         var log = logger
         log[metadataKey: LogKeys.jobID] = "\(message.jobID)"
         log[metadataKey: LogKeys.traceID] = "\(message.traceID)"
@@ -169,6 +194,7 @@ struct OutboxDeliverer: Service {
                 try await store.scheduleRetry(message.jobID, attempts: attempt, status: status, error: error, at: Date().addingTimeInterval(delay.seconds))
                 metrics.webhookAttemptFailures.increment()
                 log.warning("webhook attempt failed; will retry", metadata: ["error": "\(error)", "retry.in": "\(delay)"])
+                return true
             case .retryable(let status, let error, _):
                 try await deadLetter(message, attempt: attempt, status: status, error: error, log: log)
             case .rejected(let status, let error):
@@ -177,7 +203,9 @@ struct OutboxDeliverer: Service {
         } catch {
             // The lease expires and the delivery is tried again; nothing is lost.
             log.error("outbox: cannot record delivery result", metadata: ["error": "\(error)"])
+            return true
         }
+        return false
     }
 }
 

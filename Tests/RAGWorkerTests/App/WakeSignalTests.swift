@@ -24,9 +24,36 @@ struct WakeSignalTests {
         }
     }
 
-    @Test("without a notification the wait ends at its timeout")
+    @Test("without a notification the wait ends at its timeout, and says it was not notified")
     func timeout() async {
-        let elapsed = await ContinuousClock().measure { await WakeSignal().wait(timeout: .milliseconds(100)) }
+        var notified = true
+        let elapsed = await ContinuousClock().measure { notified = await WakeSignal().wait(timeout: .milliseconds(100)) }
         #expect(elapsed >= .milliseconds(100))
+        #expect(!notified)
+    }
+
+    @Test("a notified wait says so; a permit left earlier is taken at once")
+    func notifiedResult() async {
+        let signal = WakeSignal()
+        signal.notify()
+        #expect(await signal.wait(timeout: .seconds(30)), "the permit")
+        async let waited = signal.wait(timeout: .seconds(30))
+        try? await Task.sleep(for: .milliseconds(50))
+        signal.notify()
+        #expect(await waited)
+    }
+
+    @Test("cancelling a waiting task ends its wait at once")
+    func cancellation() async {
+        let signal = WakeSignal()
+        let started = ContinuousClock.now
+        let task = Task { await signal.wait(timeout: .seconds(60)) }
+        try? await Task.sleep(for: .milliseconds(50))
+        task.cancel()
+        #expect(await task.value == false)
+        #expect(ContinuousClock.now - started < .seconds(30))
+        // The cancelled waiter is gone: the next notification is kept for the next wait.
+        signal.notify()
+        #expect(await signal.wait(timeout: .seconds(30)))
     }
 }

@@ -1,7 +1,12 @@
+import Curl
 import Foundation
+import Logging
+import Metrics
 import RAGPipeline
+import Synchronization
 import Testing
 import TestSupport
+import Tracing
 
 @testable import RAGWorker
 
@@ -22,6 +27,44 @@ struct OutboxHandOffTests {
         #expect(handOff.reserve(), "a cancelled reservation frees its place")
         #expect(handOff.take(limit: 10).map(\.jobID) == ["b"])
         #expect(handOff.take(limit: 10).isEmpty)
+    }
+
+    @Test("an idle outbox delivers both a handed-over delivery and one left in the store (no free place) at once, not at its next poll")
+    func storedDeliveryIsClaimedWhenNoted() async throws {
+        try await withTemporaryDirectory { directory in
+            let store = try SQLiteJobStore(directory: directory.path)
+            let sender = RecordingSender()
+            let handOff = OutboxHandOff(capacity: 1, lease: .seconds(15))
+            let wake = WakeSignal()
+            let deliverer = OutboxDeliverer(
+                store: store, sender: sender,
+                settings: .init(maxAttempts: 3, backoff: Backoff(base: .milliseconds(10), maximum: .seconds(1)),
+                                attemptTimeout: .seconds(5), idlePoll: .seconds(120)),
+                owner: "w", handOff: handOff, wake: wake, drain: DrainDeadline(grace: .seconds(5)),
+                metrics: WorkerMetrics(factory: NOOPMetricsHandler.instance), tracer: NoOpTracer(), logger: Logger(label: "test"))
+            let running = Task { try await deliverer.run() }
+            defer { running.cancel() }
+            // Started with an empty store, the outbox now waits for up to its 120 s poll.
+            try await Task.sleep(for: .milliseconds(300))
+
+            let now = Date()
+            for id in ["handed", "stored"] {
+                _ = try await store.accept(try LeasedFinish.newJob(id), maxBacklog: 10, now: now)
+                _ = try await store.claimNext(owner: "w", lease: .seconds(60), now: now)
+            }
+            let payload = Data("{}".utf8)
+            #expect(handOff.reserve())
+            #expect(!handOff.reserve(), "the only place is taken: the second job's delivery goes to the store")
+            #expect(try await store.finish("handed", owner: "w", outcome: .succeeded(LeasedFinish.result()), payload: payload,
+                                           now: now, deliveryLeaseUntil: now.addingTimeInterval(15)) == .finished(deliveryLeased: true))
+            handOff.deliver(LeasedFinish.message("handed"))
+            #expect(try await store.finish("stored", owner: "w", outcome: .succeeded(LeasedFinish.result()), payload: payload,
+                                           now: now, deliveryLeaseUntil: nil) == .finished(deliveryLeased: false))
+            wake.notify()
+
+            try await eventually(timeout: .seconds(20)) { sender.jobIDs.sorted() == ["handed", "stored"] }
+            #expect(try await store.job(id: "stored")?.delivery?.state == .delivered)
+        }
     }
 
     @Test("SQLite: a delivery leased at finish is not claimed by any deliverer until its lease expires")
@@ -77,5 +120,18 @@ enum LeasedFinish {
         #expect(after.map(\.jobID) == ["leased"], "the lease expired: the delivery is due again")
         #expect(after.first?.payload == payload && after.first?.attempts == 0)
         #expect(try await store.job(id: "leased")?.delivery?.state == .pending)
+    }
+}
+
+/// Answers every delivery 200 and remembers which jobs it saw.
+private final class RecordingSender: WebhookSender {
+    let destination = "recording sender"
+    private let seen = Mutex<[String]>([])
+
+    var jobIDs: [String] { seen.withLock { $0 } }
+
+    func deliver(_ message: OutboxMessage, attempt: Int) async -> DeliveryResult {
+        seen.withLock { $0.append(message.jobID) }
+        return .delivered(status: 200)
     }
 }

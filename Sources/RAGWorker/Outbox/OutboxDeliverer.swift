@@ -63,7 +63,7 @@ struct OutboxDeliverer: Service {
                 var inFlight = 0
                 var waiting = false
                 var storeMayHaveDue = true
-                while !Task.isCancelled {
+                loop: while !Task.isCancelled {
                     var started = 0
                     if inFlight < settings.parallelism, !(stopping.isSet && drainedOut) {
                         // Handed-over deliveries start first: they need no query.
@@ -94,7 +94,7 @@ struct OutboxDeliverer: Service {
                         }
                         switch await group.next() {
                         case nil:
-                            break
+                            break loop
                         case .delivered(let retryScheduled)?:
                             inFlight -= 1
                             // The retry may be due sooner than the waiter's timeout: end that

@@ -46,11 +46,7 @@ struct SQLiteDatabaseTests {
         try await withTemporaryDirectory { directory in
             let path = directory.file("t.sqlite")
             let database = try SQLiteDatabase(path: path, options: .init(checkpointFrames: 100))
-            try await database.write { try $0.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)") }
-            let row = String(repeating: "x", count: 4_000)
-            for _ in 0..<250 {
-                try await database.write { _ = try $0.run("INSERT INTO t (v) VALUES (?)", [row]) }
-            }
+            try await Self.commitRows(250, to: database)
             // About 1 MB committed: below SQLite's own automatic checkpoint (1,000 pages, and
             // switched off on the writer), so only the background checkpoints can have copied it.
             // What was committed after the last one (under 100 frames) stays in the WAL.
@@ -64,11 +60,7 @@ struct SQLiteDatabaseTests {
         try await withTemporaryDirectory { directory in
             let path = directory.file("t.sqlite")
             let database = try SQLiteDatabase(path: path, options: .init(checkpointFrames: 1_000))
-            try await database.write { try $0.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)") }
-            let row = String(repeating: "x", count: 4_000)
-            for _ in 0..<100 {
-                try await database.write { _ = try $0.run("INSERT INTO t (v) VALUES (?)", [row]) }
-            }
+            try await Self.commitRows(100, to: database)
             // ~200 frames: the rows are in the WAL only; a checkpoint would have grown the file past 400 kB.
             try await Task.sleep(for: .milliseconds(300))
             let size = try await fileSize(path, reaching: 400_000, within: .zero)
@@ -136,6 +128,16 @@ struct SQLiteDatabaseTests {
             let answer = try await database.read(timeout: .seconds(5)) { try $0.queryFirst("SELECT 6 * 7 AS answer")?.int("answer") }
             #expect(answer == 42)
             #expect(ContinuousClock.now - started < .seconds(10))
+        }
+    }
+
+    /// Creates table `t` and commits `count` rows of 4,000 bytes, one transaction each (about
+    /// two WAL frames per commit).
+    private static func commitRows(_ count: Int, to database: SQLiteDatabase) async throws {
+        try await database.write { try $0.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)") }
+        let row = String(repeating: "x", count: 4_000)
+        for _ in 0..<count {
+            try await database.write { _ = try $0.run("INSERT INTO t (v) VALUES (?)", [row]) }
         }
     }
 

@@ -67,12 +67,13 @@ private final class BenchProviderHandler: ChannelInboundHandler {
             guard let head else { return }
             let received = ContinuousClock.now
             let requestBody = Data(body.readableBytesView)
+            let jobID = BenchProviders.jobID(in: requestBody)
             let path = String(head.uri.prefix { $0 != "?" })
-            let answer = providers.answer(path: path, body: requestBody, received: received)
+            let answer = providers.answer(path: path, body: requestBody, jobID: jobID, received: received)
             let respond = { [providers] in
-                let responseBody = answer.body()
-                providers.spent(ContinuousClock.now - received, on: requestBody)
-                Self.write(answer.status, body: responseBody, version: head.version, keepAlive: head.isKeepAlive, context: context)
+                Self.write(answer.status, body: answer.body(), version: head.version, keepAlive: head.isKeepAlive, context: context)
+                // On the loop, the write above has reached the socket by now.
+                if let jobID { providers.spent(ContinuousClock.now - received, by: jobID, path: path) }
             }
             if answer.delay <= .zero {
                 respond()

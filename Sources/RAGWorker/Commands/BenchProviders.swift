@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import Telemetry
 
 /// Loopback stand-ins for OpenAI (embeddings, chat completions), Cohere (rerank v2) and the
 /// n8n webhook, for the worker overhead benchmark: each provider answers after a fixed delay
@@ -16,7 +17,8 @@ final class BenchProviders: Sendable {
     }
 
     let delays: Delays
-    private let providerTime = Mutex<[String: Duration]>([:])
+    /// Per job id, per request path.
+    private let providerTime = Mutex<[String: [String: Duration]]>([:])
     private let waiters = Mutex<[String: CheckedContinuation<ContinuousClock.Instant, Never>]>([:])
     private let arrivals = Mutex<[String: ContinuousClock.Instant]>([:])
     /// The JSON text of one embedding vector, as numbers and in the `base64` encoding.
@@ -51,9 +53,9 @@ final class BenchProviders: Sendable {
         var body: () -> Data
     }
 
-    /// The answer to `body` posted at `path`, or a 404 for any other route. A webhook delivery
-    /// is recorded as arrived (at `received`) here.
-    func answer(path: String, body: Data, received: ContinuousClock.Instant) -> Answer {
+    /// The answer to `body` posted at `path` for job `jobID` (``jobID(in:)``), or a 404 for any
+    /// other route. A webhook delivery is recorded as arrived (at `received`) here.
+    func answer(path: String, body: Data, jobID: String?, received: ContinuousClock.Instant) -> Answer {
         switch path {
         case "/v1/embeddings":
             return Answer(delay: delays.embed, status: 200) {
@@ -72,7 +74,7 @@ final class BenchProviders: Sendable {
             }
         case "/webhook":
             // Every `bench-job-<n>` in a delivery is its own job's (its id, its title): no JSON decoding needed.
-            if let jobID = Self.jobID(in: body) {
+            if let jobID {
                 arrived(jobID, at: received)
             }
             return Answer(delay: .zero, status: 200) { Data() }
@@ -81,11 +83,10 @@ final class BenchProviders: Sendable {
         }
     }
 
-    /// Adds the time a provider spent on a request (from its last byte read to its answer
-    /// written) to the job the request names.
-    func spent(_ duration: Duration, on requestBody: Data) {
-        guard let jobID = Self.jobID(in: requestBody) else { return }
-        providerTime.withLock { $0[jobID, default: .zero] += duration }
+    /// Adds the time a provider spent on a request to `path` (from its last byte read to its
+    /// answer written) to the job the request names.
+    func spent(_ duration: Duration, by jobID: String, path: String) {
+        providerTime.withLock { $0[jobID, default: [:]][path, default: .zero] += duration }
     }
 
     /// Waits until the webhook delivery of `jobID` arrives and returns when it did.
@@ -100,9 +101,23 @@ final class BenchProviders: Sendable {
         }
     }
 
-    /// Time the providers spent on `jobID`'s requests.
-    func providerTime(of jobID: String) -> Duration {
-        providerTime.withLock { $0[jobID] ?? .zero }
+    /// Time the providers spent on `jobID`'s requests, to one path or to all.
+    func providerTime(of jobID: String, path: String? = nil) -> Duration {
+        providerTime.withLock { times in
+            guard let paths = times[jobID] else { return .zero }
+            if let path { return paths[path] ?? .zero }
+            return paths.values.reduce(.zero, +)
+        }
+    }
+
+    /// The request path of the provider a pipeline stage calls, if it calls one.
+    static func path(of stage: PipelineStage) -> String? {
+        switch stage {
+        case .embed: "/v1/embeddings"
+        case .rerank: "/v2/rerank"
+        case .generate: "/v1/chat/completions"
+        default: nil
+        }
     }
 
     private func arrived(_ jobID: String, at instant: ContinuousClock.Instant) {
@@ -121,12 +136,26 @@ final class BenchProviders: Sendable {
     private struct Documents: Decodable { var documents: [String] }
 
     /// The first `bench-job-<digits>` in a request body.
+    ///
+    /// A plain scan of the bytes: a chat request is tens of kilobytes, and the stand-ins' CPU time
+    /// is taken from the same cores as the worker's, so the generic `firstRange(of:)` (several
+    /// times slower) would show up as worker overhead.
     static func jobID(in body: Data) -> String? {
-        guard let marker = body.firstRange(of: jobMarker) else { return nil }
-        var end = marker.upperBound
-        while end < body.endIndex, (0x30...0x39).contains(body[end]) { end += 1 }
-        return String(decoding: body[marker.lowerBound..<end], as: UTF8.self)
+        body.withUnsafeBytes { bytes -> String? in
+            let marker = jobMarker
+            guard bytes.count >= marker.count else { return nil }
+            var start = 0
+            while start <= bytes.count - marker.count {
+                if bytes[start] == marker[0], (1..<marker.count).allSatisfy({ bytes[start + $0] == marker[$0] }) {
+                    var end = start + marker.count
+                    while end < bytes.count, (0x30...0x39).contains(bytes[end]) { end += 1 }
+                    return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+                }
+                start += 1
+            }
+            return nil
+        }
     }
 
-    private static let jobMarker = Data("bench-job-".utf8)
+    private static let jobMarker = Array("bench-job-".utf8)
 }

@@ -30,6 +30,8 @@ struct WorkerOverheadBench {
         var deliveryTimes: [Double] = []
         /// Mean milliseconds per stage, in stage order.
         var stageMeans: [(String, Double)] = []
+        /// Per stage, in stage order: each job's stage time minus its provider's time (ms).
+        var stageOverheadsByStage: [(String, [Double])] = []
         var seconds: Double
         /// CPU stolen by the hypervisor during the measured run, in percent (nil when unknown).
         var stealPercent: Double?
@@ -78,11 +80,16 @@ struct WorkerOverheadBench {
             result.seconds = (ContinuousClock.now - started).seconds
             result.stealPercent = steal.percentSinceStart
             var perStage: [String: [Double]] = [:]
+            var perStageOverhead: [String: [Double]] = [:]
             for index in (inFlight * 2)..<(inFlight * 2 + jobs) {
                 guard let record = try await runtime.store.job(id: "bench-job-\(index)"), let startedAt = record.startedAt,
                       let finishedAt = record.finishedAt, let deliveredAt = record.delivery?.deliveredAt else { continue }
                 let stages = record.stageTimings.reduce(0) { $0 + $1.milliseconds }
-                for timing in record.stageTimings { perStage[timing.stage.rawValue, default: []].append(timing.milliseconds) }
+                for timing in record.stageTimings {
+                    perStage[timing.stage.rawValue, default: []].append(timing.milliseconds)
+                    let provider = BenchProviders.path(of: timing.stage).map { providers.providerTime(of: record.id, path: $0).seconds * 1000 } ?? 0
+                    perStageOverhead[timing.stage.rawValue, default: []].append(timing.milliseconds - provider)
+                }
                 result.stageOverheads.append(stages - providers.providerTime(of: record.id).seconds * 1000)
                 result.queueWaits.append(startedAt.timeIntervalSince(record.acceptedAt) * 1000)
                 result.deliveryTimes.append(deliveredAt.timeIntervalSince(finishedAt) * 1000)
@@ -90,6 +97,9 @@ struct WorkerOverheadBench {
             result.stageMeans = StageTimeouts.pipelineStages.map { stage in
                 let values = perStage[stage.rawValue] ?? []
                 return (stage.rawValue, values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count))
+            }
+            result.stageOverheadsByStage = StageTimeouts.pipelineStages.compactMap { stage in
+                perStageOverhead[stage.rawValue].map { (stage.rawValue, $0) }
             }
             await worker.triggerGracefulShutdown()
             await providerGroup.triggerGracefulShutdown()

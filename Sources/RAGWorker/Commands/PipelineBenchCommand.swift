@@ -71,6 +71,9 @@ struct PipelineBenchCommand: AsyncParsableCommand {
         print("| end to end per job | \(summary(result.endToEnd)) ms |")
         print("| provider time per job (stand-ins: last byte read to answer written) | \(summary(result.providerTimes)) ms |")
         print("| of the overhead: stages minus provider time | \(summary(result.stageOverheads)) ms |")
+        for (stage, values) in result.stageOverheadsByStage {
+            print("| of the overhead: \(stage) (stage time minus its provider's) | \(summary(values)) ms |")
+        }
         print("| of the overhead: accepted to claimed | \(summary(result.queueWaits)) ms |")
         print("| of the overhead: finished to webhook acknowledged | \(summary(result.deliveryTimes)) ms |")
         print("| mean per stage (provider delays included) | \(result.stageMeans.map { "\($0.0) \(format($0.1))" }.joined(separator: ", ")) ms |")

@@ -123,7 +123,7 @@ struct OutboxDeliverer: Service {
         messages += await claimDue(limit: settings.parallelism - messages.count) ?? []
         await withTaskGroup(of: Void.self) { group in
             for message in messages {
-                group.addTask { await deliver(message) }
+                group.addTask { _ = await deliver(message) }
             }
         }
         return messages.count

@@ -21,8 +21,16 @@ struct WebhookSignature: Sendable {
         var message = Data("\(timestamp).".utf8)
         message.append(body)
         let mac = HMAC<SHA256>.authenticationCode(for: message, using: key)
-        return "v1=" + mac.map { String(format: "%02x", $0) }.joined()
+        var hex = Array("v1=".utf8)
+        hex.reserveCapacity(3 + 64)
+        for byte in mac {
+            hex.append(Self.hexDigits[Int(byte >> 4)])
+            hex.append(Self.hexDigits[Int(byte & 0x0F)])
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// Checks a received signature in constant time; `tolerance` bounds the timestamp's age.
     func isValid(signature: String, body: Data, timestamp: Int64, now: Date = Date(), tolerance: TimeInterval = 300) -> Bool {

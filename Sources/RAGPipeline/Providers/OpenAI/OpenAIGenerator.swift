@@ -17,6 +17,8 @@ public struct OpenAIGenerator: Generator {
     private let temperature: Double?
     private let maxOutputTokens: Int?
     private let http: ProviderHTTP
+    /// Nil only if the schema could not be encoded, which fails every request with `.rejected`.
+    private let requestEncoder: OpenAIWire.ChatRequestEncoder?
 
     /// - Parameters:
     ///   - baseURL: e.g. `https://api.openai.com/v1` (`OPENAI_BASE_URL`).
@@ -35,6 +37,8 @@ public struct OpenAIGenerator: Generator {
         self.temperature = temperature
         self.maxOutputTokens = maxOutputTokens
         self.http = ProviderHTTP(client: client, provider: identity, key: apiKey, placement: .bearer)
+        self.requestEncoder = try? OpenAIWire.ChatRequestEncoder(responseFormat: .init(
+            json_schema: .init(name: "proposal_draft", strict: true, schema: prompts.schema)))
     }
 
     public func generate(_ request: GenerationRequest, call: ProviderCall) async throws -> GeneratedDraft {
@@ -68,13 +72,13 @@ public struct OpenAIGenerator: Generator {
     }
 
     private func complete(_ messages: [OpenAIWire.ChatMessage], call: ProviderCall) async throws -> Completion {
-        let body = OpenAIWire.ChatRequest(
-            model: model, messages: messages,
-            response_format: .init(json_schema: .init(name: "proposal_draft", strict: true, schema: prompts.schema)),
-            temperature: temperature, max_completion_tokens: maxOutputTokens
-        )
+        let request = OpenAIWire.ChatRequest(
+            model: model, messages: messages, temperature: temperature, max_completion_tokens: maxOutputTokens)
+        guard let body = try? requestEncoder?.encode(request) else {
+            throw ProviderError(kind: .rejected, provider: identity.name, message: "the request could not be encoded as JSON")
+        }
         return try await call.run(timeLimit: .byOperation) { [http, baseURL] timeout in
-            let response = try await http.send(.post, url: baseURL + "/chat/completions", json: body, timeout: timeout)
+            let response = try await http.send(.post, url: baseURL + "/chat/completions", body: body, timeout: timeout)
             let decoded = try http.decode(OpenAIWire.ChatResponse.self, from: response)
             guard let choice = decoded.choices.first else {
                 throw ProviderError(kind: .malformedResponse, provider: http.provider.name, status: response.status, message: "no choices in the reply")

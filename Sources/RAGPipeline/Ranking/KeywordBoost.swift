@@ -10,16 +10,20 @@ public struct KeywordBoost: Sendable {
     public var weight: Double
     /// Matched term weight at which the boost reaches ``weight`` (skills weigh 1, keywords 0.5).
     public var saturation: Double
+    /// Shared by copies of this value: one cache per pipeline.
+    let tokenCache: DocumentTokenCache
 
     public init(weight: Double = 0.15, saturation: Double = 3) {
         self.weight = min(max(weight, 0), 1)
         self.saturation = max(saturation, 0.1)
+        self.tokenCache = DocumentTokenCache()
     }
 
     /// The documents with their boost and matched terms, best first.
     public func apply(to documents: [RetrievedDocument], terms: [KeyTerm]) -> [RankedDocument] {
         let ranked = documents.map { document -> RankedDocument in
-            let matched = matches(in: document.title + "\n" + document.content, terms: terms)
+            let tokens = tokenCache.tokens(of: document.title + "\n" + document.content, id: document.id)
+            let matched = matches(tokens.sequence, tokenSet: tokens.set, terms: terms)
             let total = matched.reduce(0) { $0 + $1.weight }
             let boost = weight * min(1, total / saturation)
             return RankedDocument(document: document, keywordBoost: boost, matchedTerms: matched.map(\.term))
@@ -30,8 +34,11 @@ public struct KeywordBoost: Sendable {
     /// The terms `text` mentions, in the order of `terms`.
     public func matches(in text: String, terms: [KeyTerm]) -> [KeyTerm] {
         let tokens = TextTokenizer.tokens(text)
-        let tokenSet = Set(tokens)
-        return terms.filter { term in
+        return matches(tokens, tokenSet: Set(tokens), terms: terms)
+    }
+
+    private func matches(_ tokens: [String], tokenSet: Set<String>, terms: [KeyTerm]) -> [KeyTerm] {
+        terms.filter { term in
             if term.tokens.count == 1 { return tokenSet.contains(term.tokens[0]) }
             return tokenSet.contains(term.joined) || Self.contains(tokens, run: term.tokens)
         }

@@ -1,5 +1,6 @@
-import RAGPipeline
 import Testing
+
+@testable import RAGPipeline
 
 @Suite("KeywordBoost and key terms")
 struct KeywordBoostTests {
@@ -37,6 +38,27 @@ struct KeywordBoostTests {
         #expect(byID["all"]?.keywordBoost == 0.2, "four skills saturate at the weight")
         #expect(byID["all"]?.matchedTerms == ["Swift", "SwiftUI", "HealthKit", "StoreKit", "app"])
         #expect(byID["all"]?.reference.keywordBoost == 0.2)
+    }
+
+    @Test("a document's tokens are reused across jobs, but an edited document under the same id is matched on its new text")
+    func tokenCache() {
+        let terms = KeyTermExtractor().extract(from: JobRequest(jobID: "1", title: "t", description: "d", skills: ["Kafka"]))
+        let boost = KeywordBoost(weight: 0.15)
+        let before = boost.apply(to: [Self.document("doc", "Event pipelines on Kafka.", similarity: 0.5)], terms: terms)
+        _ = boost.apply(to: [Self.document("doc", "Event pipelines on Kafka.", similarity: 0.5)], terms: terms)
+        #expect(boost.tokenCache.count == 1)
+        let edited = boost.apply(to: [Self.document("doc", "Event pipelines on RabbitMQ.", similarity: 0.5)], terms: terms)
+        #expect(before.first?.matchedTerms == ["Kafka"])
+        #expect(edited.first?.matchedTerms == [])
+    }
+
+    @Test("the token cache stays within its capacity")
+    func tokenCacheBounded() {
+        let cache = DocumentTokenCache(capacity: 3)
+        for index in 0..<10 {
+            #expect(cache.tokens(of: "Doc \(index) text", id: "\(index)").sequence == ["doc", "\(index)", "text"])
+            #expect(cache.count <= 3)
+        }
     }
 
     @Test("a boost can lift a less similar document above a more similar one, never by more than the weight")

@@ -49,6 +49,11 @@ public struct StageTiming: Sendable, Equatable, Codable {
     public var attempts: Int
     public var outcome: String
 
+    /// Named here because stores that build this JSON themselves (SQLite's `json_object`) use them.
+    public enum CodingKeys: String, CodingKey {
+        case stage, milliseconds, provider, attempts, outcome
+    }
+
     public init(stage: PipelineStage, milliseconds: Double, provider: String? = nil, attempts: Int = 1, outcome: String = "ok") {
         self.stage = stage
         self.milliseconds = milliseconds

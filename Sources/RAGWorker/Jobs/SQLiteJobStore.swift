@@ -16,6 +16,9 @@ final class SQLiteJobStore: JobStore, OutboxStore {
     /// Jobs queued or running, kept in step with the table by the write queue so that the
     /// accept path checks the backlog in O(1) instead of counting rows.
     private let backlog: Mutex<Int>
+    /// Stage timings waiting for the one queued write that records them all; nil when no such
+    /// write is queued.
+    private let pendingStageTimings = Mutex<[(jobID: String, timing: StageTiming)]?>(nil)
 
     /// Opens (creating and migrating) `jobs.sqlite` in `directory`.
     init(directory: String, durability: SQLiteDatabase.Durability = .normal) throws {
@@ -101,17 +104,35 @@ final class SQLiteJobStore: JobStore, OutboxStore {
 
     /// Queued on the writer without waiting: the stage's update lands before the job's next write
     /// (its `finish`), and the pipeline goes on to the next stage meanwhile. A failure is logged.
+    ///
+    /// Timings recorded while an earlier one still waits for the writer join its write: when
+    /// jobs end stages together, one transaction records them all instead of each waking the
+    /// writer and holding up the accepts, claims and finishes queued behind it. SQLite builds
+    /// the JSON itself (with ``StageTiming``'s coding keys), so the writer holds no encoder.
     func recordStage(_ id: String, timing: StageTiming) async throws {
-        // Encoded on the writer's queue too: nothing of this is on the job's path.
-        database.enqueueWrite({ connection in
-            let encoded = String(decoding: try JSONEncoder().encode(timing), as: UTF8.self)
-            try connection.run(
-                "UPDATE jobs SET stage_timings = json_insert(stage_timings, '$[#]', json(?)) WHERE id = ?",
-                [encoded, id]
-            )
+        let startsWrite = pendingStageTimings.withLock { pending in
+            guard pending != nil else {
+                pending = [(id, timing)]
+                return true
+            }
+            pending?.append((id, timing))
+            return false
+        }
+        guard startsWrite else { return }
+        database.enqueueWrite({ [self] connection in
+            let batch = pendingStageTimings.withLock { pending in
+                defer { pending = nil }
+                return pending ?? []
+            }
+            try connection.transaction {
+                for (id, timing) in batch {
+                    try connection.run(Self.appendStageTiming, [
+                        timing.stage.rawValue, timing.milliseconds, timing.provider, timing.attempts, timing.outcome, id,
+                    ])
+                }
+            }
         }, onError: { error in
-            Logger(label: "rag-worker.jobs").warning(
-                "cannot record a stage timing", metadata: ["job.id": "\(id)", "stage": "\(timing.stage.rawValue)", "error": "\(error)"])
+            Logger(label: "rag-worker.jobs").warning("cannot record stage timings", metadata: ["error": "\(error)"])
         })
     }
 
@@ -168,6 +189,12 @@ final class SQLiteJobStore: JobStore, OutboxStore {
             try connection.run("UPDATE jobs SET state = 'queued', lease_owner = NULL, lease_expires_at = NULL WHERE state = 'running'")
         }
     }
+
+    private static let appendStageTiming: String = {
+        typealias Key = StageTiming.CodingKeys
+        let members = [Key.stage, .milliseconds, .provider, .attempts, .outcome].map { "'\($0.stringValue)', ?" }
+        return "UPDATE jobs SET stage_timings = json_insert(stage_timings, '$[#]', json_object(\(members.joined(separator: ", ")))) WHERE id = ?"
+    }()
 
     func backlogDepth() async throws -> Int {
         backlog.withLock { $0 }

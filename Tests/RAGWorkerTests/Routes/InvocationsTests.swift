@@ -137,6 +137,11 @@ struct InvocationsTests {
             #expect(job["status"] as? String == "succeeded")
             let stages = (job["stages"] as? [[String: Any]] ?? []).compactMap { $0["stage"] as? String }
             #expect(stages == ["embed", "retrieve", "keyword-boost", "rerank", "generate", "persist"])
+            for stage in job["stages"] as? [[String: Any]] ?? [] {
+                #expect((stage["milliseconds"] as? Double ?? -1) >= 0 && stage["attempts"] as? Int == 1)
+                #expect(["ok", "skipped"].contains(stage["outcome"] as? String ?? "-"))
+                #expect(stage["provider"] is String)
+            }
             let answers = value(job, at: ["result", "proposal", "answers"]) as? [[String: Any]]
             #expect(answers?.first?["question"] as? String == "When can you start?")
         }

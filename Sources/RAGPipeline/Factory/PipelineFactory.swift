@@ -7,7 +7,8 @@ import Telemetry
 import Tracing
 
 /// Builds the pipeline from ``PipelineSettings``: the real provider of a stage when its
-/// key or URL is configured, the embedded default otherwise.
+/// key or URL is configured, the embedded default otherwise, as decided by
+/// ``ProviderSelection``.
 ///
 /// | stage | configured | embedded default |
 /// |---|---|---|
@@ -33,45 +34,62 @@ public enum PipelineFactory {
         logger: Logger
     ) async throws -> PipelineComponents {
         try validate(settings)
+        let selection = ProviderSelection(settings: settings)
         let postgresClient = try settings.postgres.map { postgres in
             PostgresClient(configuration: try PostgresURL(postgres.url).clientConfiguration, backgroundLogger: logger)
         }
-        let needsSQLite = settings.supabase == nil && postgresClient == nil
-        let database = needsSQLite ? try SQLiteDatabase(path: settings.sqlitePath) : nil
 
         let embedder: any Embedder
-        let generator: any Generator
-        if let openAI = settings.openAI {
+        switch selection.embedder {
+        case .openAI(let model, let baseURL):
+            let openAI = try section(settings.openAI, "OpenAI")
             embedder = OpenAIEmbedder(
-                baseURL: openAI.baseURL, model: openAI.embeddingModel, dimensions: settings.embeddingDimensions,
+                baseURL: baseURL, model: model, dimensions: settings.embeddingDimensions,
                 batchSize: openAI.embeddingBatchSize, apiKey: openAI.apiKey, client: httpClient
             )
+        case .lexical:
+            embedder = LexicalEmbedder(dimensions: settings.embeddingDimensions)
+        }
+
+        let generator: any Generator
+        switch selection.generator {
+        case .openAI(let model, let baseURL):
+            let openAI = try section(settings.openAI, "OpenAI")
             generator = OpenAIGenerator(
-                baseURL: openAI.baseURL, model: openAI.model, apiKey: openAI.apiKey, client: httpClient,
+                baseURL: baseURL, model: model, apiKey: openAI.apiKey, client: httpClient,
                 prompts: try PromptLibrary.load(), temperature: openAI.temperature, maxOutputTokens: openAI.maxOutputTokens
             )
-        } else {
-            embedder = LexicalEmbedder(dimensions: settings.embeddingDimensions)
+        case .extractive:
             generator = ExtractiveDrafter()
         }
-        let reranker: any Reranker = settings.cohere.map {
-            CohereReranker(baseURL: $0.baseURL, model: $0.model, apiKey: $0.apiKey, client: httpClient)
-        } ?? LexicalReranker()
+
+        let reranker: any Reranker
+        switch selection.reranker {
+        case .cohere(let model, let baseURL):
+            let cohere = try section(settings.cohere, "Cohere")
+            reranker = CohereReranker(baseURL: baseURL, model: model, apiKey: cohere.apiKey, client: httpClient)
+        case .lexical:
+            reranker = LexicalReranker()
+        }
 
         let store: any VectorStore
         let sink: any ResultSink
-        if let supabase = settings.supabase {
-            store = SupabaseVectorStore(projectURL: supabase.url, apiKey: supabase.apiKey, client: httpClient,
-                                        table: supabase.documentsTable, function: supabase.matchFunction)
-            sink = SupabaseResultSink(projectURL: supabase.url, apiKey: supabase.apiKey, client: httpClient, table: supabase.resultsTable)
-        } else if let postgresClient {
-            store = PostgresVectorStore(client: postgresClient, logger: logger)
-            sink = PostgresResultSink(client: postgresClient, logger: logger)
-        } else if let database {
-            store = try await SQLiteVectorStore(database: database)
-            sink = try await SQLiteResultSink(database: database)
-        } else {
-            throw PipelineSettingsError(problems: ["no store could be selected"])
+        var database: SQLiteDatabase?
+        switch selection.store {
+        case .supabase(let url, let matchFunction, let resultsTable):
+            let supabase = try section(settings.supabase, "Supabase")
+            store = SupabaseVectorStore(projectURL: url, apiKey: supabase.apiKey, client: httpClient,
+                                        table: supabase.documentsTable, function: matchFunction)
+            sink = SupabaseResultSink(projectURL: url, apiKey: supabase.apiKey, client: httpClient, table: resultsTable)
+        case .postgres:
+            let client = try section(postgresClient, "Postgres")
+            store = PostgresVectorStore(client: client, logger: logger)
+            sink = PostgresResultSink(client: client, logger: logger)
+        case .sqlite(let path):
+            let opened = try SQLiteDatabase(path: path)
+            database = opened
+            store = try await SQLiteVectorStore(database: opened)
+            sink = try await SQLiteResultSink(database: opened)
         }
 
         let providers = ProposalPipeline.Providers(
@@ -83,7 +101,7 @@ public enum PipelineFactory {
         )
         return PipelineComponents(
             pipeline: pipeline, postgresClient: postgresClient, sqliteDatabase: database,
-            stageProviders: stageProviders(providers, settings: settings)
+            stageProviders: stageProviders(providers, selection: selection)
         )
     }
 
@@ -107,22 +125,30 @@ public enum PipelineFactory {
         }
     }
 
-    static func stageProviders(_ providers: ProposalPipeline.Providers, settings: PipelineSettings) -> [StageProvider] {
-        [
+    static func stageProviders(_ providers: ProposalPipeline.Providers, selection: ProviderSelection) -> [StageProvider] {
+        let storeIsEmbedded = if case .sqlite = selection.store { true } else { false }
+        return [
             StageProvider(stage: .embed, provider: providers.embedder.identity.name,
-                          isEmbeddedDefault: settings.openAI == nil, hint: "set OPENAI_API_KEY for OpenAI embeddings"),
+                          isEmbeddedDefault: selection.embedder == .lexical, hint: "set OPENAI_API_KEY for OpenAI embeddings"),
             StageProvider(stage: .retrieve, provider: providers.vectorStore.identity.name,
-                          isEmbeddedDefault: providers.vectorStore.identity.system == "sqlite",
+                          isEmbeddedDefault: storeIsEmbedded,
                           hint: "set SUPABASE_URL and SUPABASE_KEY, or DATABASE_URL, for pgvector"),
             StageProvider(stage: .keywordBoost, provider: "keyword-boost", isEmbeddedDefault: false),
             StageProvider(stage: .rerank, provider: providers.reranker.identity.name,
-                          isEmbeddedDefault: settings.cohere == nil, hint: "set COHERE_API_KEY for Cohere rerank"),
+                          isEmbeddedDefault: selection.reranker == .lexical, hint: "set COHERE_API_KEY for Cohere rerank"),
             StageProvider(stage: .generate, provider: providers.generator.identity.name,
-                          isEmbeddedDefault: settings.openAI == nil, hint: "set OPENAI_API_KEY for OpenAI chat completions"),
+                          isEmbeddedDefault: selection.generator == .extractive, hint: "set OPENAI_API_KEY for OpenAI chat completions"),
             StageProvider(stage: .persist, provider: providers.resultSink.identity.name,
-                          isEmbeddedDefault: providers.resultSink.identity.system == "sqlite",
+                          isEmbeddedDefault: storeIsEmbedded,
                           hint: "set SUPABASE_URL and SUPABASE_KEY, or DATABASE_URL"),
         ]
+    }
+
+    /// The settings section a selected provider needs; ``ProviderSelection`` selects a provider
+    /// only when its section is present, so this throws only if the two fall out of step.
+    private static func section<Section>(_ value: Section?, _ name: String) throws -> Section {
+        guard let value else { throw PipelineSettingsError(problems: ["\(name) was selected but is not configured"]) }
+        return value
     }
 
     static func validate(_ settings: PipelineSettings) throws {

@@ -1,4 +1,5 @@
 import Foundation
+import RAGPipeline
 import SQLite
 import Telemetry
 
@@ -26,17 +27,10 @@ extension Config {
         return lines.joined(separator: "\n")
     }
 
-    /// Which implementation serves each stage: real when configured, embedded default otherwise.
+    /// Which implementation serves each stage: the factory's own ``ProviderSelection`` for
+    /// these settings, then the webhook.
     var stageProviders: [(String, String)] {
-        [
-            ("embed", openAI.map { "openai \($0.embeddingModel) at \($0.baseURL)" } ?? "local lexical embedder (embedded default)"),
-            ("retrieve", supabase.map { "supabase rpc match_documents at \($0.url)" }
-                ?? (usesPostgres ? "postgres pgvector (DATABASE_URL)" : "sqlite exact cosine (embedded default)")),
-            ("keyword-boost", "keyword boost (always on)"),
-            ("rerank", cohere.map { "cohere \($0.model) at \($0.baseURL)" } ?? "lexical BM25 reranker (embedded default)"),
-            ("generate", openAI.map { "openai \($0.model) at \($0.baseURL)" } ?? "extractive drafter (embedded default)"),
-            ("persist", supabase.map { "supabase table insert at \($0.url)" }
-                ?? (usesPostgres ? "postgres table proposals (DATABASE_URL)" : "sqlite (embedded default)")),
+        ProviderSelection(settings: pipelineSettings()).summaryLines + [
             ("webhook", webhook.url.map { "POST \(Config.redactedURL($0)), signed" } ?? "local sink: \(dataDirectory)/deliveries (embedded default)"),
         ]
     }

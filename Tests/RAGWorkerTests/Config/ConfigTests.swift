@@ -1,5 +1,11 @@
+import Curl
 import Foundation
+import Logging
+import Metrics
+import RAGPipeline
+import Telemetry
 import Testing
+import Tracing
 
 @testable import RAGWorker
 
@@ -64,6 +70,35 @@ struct ConfigTests {
         #expect(summary.contains("postgres pgvector (DATABASE_URL)"))
         #expect(summary.contains("postgres table proposals (DATABASE_URL)"))
         #expect(!summary.contains("pw-secret-9"))
+    }
+
+    @Test("the summary names the providers the factory builds, and never the DATABASE_URL password", arguments: [
+        ["DATABASE_URL": "postgres://rag:pw-secret-9@db.example:5432/rag"],
+        ["DATABASE_URL": "postgres://rag:pw-secret-9@db.example:5432/rag", "SUPABASE_URL": "https://abc.supabase.co",
+         "SUPABASE_KEY": "sb-secret", "OPENAI_API_KEY": "sk-secret-openai", "COHERE_API_KEY": "co-secret-cohere"],
+    ])
+    func summaryFollowsFactory(environment: [String: String]) async throws {
+        let config = try Config.load(environment: environment)
+        let settings = config.pipelineSettings()
+        var logger = Logger(label: "config-tests")
+        logger.logLevel = .critical
+        let components = try await PipelineFactory.make(
+            settings: settings, httpClient: CurlHTTPClient(), tracer: NoOpTracer(),
+            metrics: NOOPMetricsHandler.instance, logger: logger)
+        #expect(components.sqliteDatabase == nil)
+        let summary = Dictionary(config.stageProviders, uniquingKeysWith: { first, _ in first })
+        for provider in components.stageProviders where provider.stage != .keywordBoost {
+            let line = try #require(summary[provider.stage.rawValue])
+            let system = try #require(provider.provider.split(separator: ":").first.map(String.init))
+            if provider.isEmbeddedDefault || !provider.provider.contains(":") {
+                #expect(line.hasSuffix("(embedded default)"), "\(provider.stage): \(line)")
+            } else {
+                #expect(line.hasPrefix(system), "\(provider.stage): \(line) vs \(provider.provider)")
+            }
+        }
+        for secret in ["pw-secret-9", "sb-secret", "sk-secret-openai", "co-secret-cohere"] {
+            #expect(!config.summary.contains(secret))
+        }
     }
 
     @Test("rotated secret values replace the old ones and report which keys changed")

@@ -9,7 +9,10 @@ import TestSupport
 /// The worker's runtime wired to a ``TelemetrySystem`` as `rag-worker serve` should be: the same
 /// tracer, metrics factory and loggers, and the telemetry services first in the service group
 /// (shut down last, so they record the others' final spans and flush them).
-struct TelemetryWorker: Sendable {
+///
+/// RAGWorkerTests' `InProcessWorker` is its counterpart without telemetry; what both need lives
+/// in TestSupport (``WorkerAPIClient``, `withListeningServiceGroup`).
+struct TelemetryWorker: WorkerAPIClient {
     let baseURL: String
     let system: TelemetrySystem
     let http: CurlHTTPClient
@@ -21,8 +24,7 @@ struct TelemetryWorker: Sendable {
         dataDirectory: String, environment: [String: String], destinations: CloudWatchDestinations?,
         _ body: @Sendable (TelemetryWorker) async throws -> Value
     ) async throws -> Value {
-        var merged = ["RAG_DATA_DIR": dataDirectory, "HOST": "127.0.0.1", "PORT": "0", "RAG_SHUTDOWN_GRACE_SECONDS": "5"]
-        merged.merge(environment) { _, new in new }
+        let merged = inProcessWorkerEnvironment(dataDirectory: dataDirectory, environment)
         let config = try Config.load(environment: merged)
         let system = try TelemetrySystem(configuration: try TelemetryConfiguration(environment: merged), logLevel: .info,
                                          destinations: destinations, logOutput: nil)
@@ -32,58 +34,30 @@ struct TelemetryWorker: Sendable {
         let runtime = try WorkerRuntime(
             config: config, pipeline: ScriptedPipeline(tracer: system.tracer), httpClient: http,
             metricsFactory: system.metricsFactory, tracer: system.tracer, logger: logger)
-        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        let services = runtime.services(telemetry: system.services, onListening: { portContinuation.yield($0) })
         var quiet = Logger(label: "test.group")
         quiet.logLevel = .critical
-        let group = ServiceGroup(configuration: .init(services: services, logger: quiet))
-        return try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            var port = 0
-            for await value in ports {
-                port = value
-                break
-            }
-            let worker = TelemetryWorker(baseURL: "http://127.0.0.1:\(port)", system: system, http: http, group: group)
-            do {
-                let value = try await body(worker)
-                await group.triggerGracefulShutdown()
-                try await tasks.waitForAll()
-                return value
-            } catch {
-                await group.triggerGracefulShutdown()
-                try? await tasks.waitForAll()
-                throw error
-            }
+        return try await withListeningServiceGroup(
+            logger: quiet, services: { runtime.services(telemetry: system.services, onListening: $0) }
+        ) { group, baseURL in
+            try await body(TelemetryWorker(baseURL: baseURL, system: system, http: http, group: group))
         }
     }
 
     /// Posts a job; returns the 202 answer's trace id.
     func accept(_ id: String) async throws -> String {
-        let body = #"{"job_id": "\#(id)", "title": "Build a Swift service", "description": "We need a server in Swift."}"#
-        let response = try await http.execute(HTTPClientRequest(
-            method: .post, url: baseURL + "/invocations", headers: ["Content-Type": "application/json"], body: Data(body.utf8), timeout: .seconds(10)))
-        guard response.status == 202, let object = (try? JSONSerialization.jsonObject(with: response.body)) as? [String: Any],
-              let traceID = object["trace_id"] as? String
+        let response = try await postJob(sampleJob(id: id))
+        guard response.status == 202, let traceID = response.json["trace_id"] as? String
         else { throw WorkerProcessError(message: "job \(id) was not accepted: \(response.status)") }
         return traceID
     }
 
     func status(_ path: String) async throws -> Int {
-        try await http.execute(HTTPClientRequest(method: .get, url: baseURL + path, timeout: .seconds(10))).status
+        try await get(path).status
     }
 
     /// Polls `GET /jobs/{id}` until the job succeeded or failed; returns which.
     func waitUntilFinished(_ id: String, timeout: Duration = .seconds(30)) async throws -> String {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            let response = try await http.execute(HTTPClientRequest(method: .get, url: baseURL + "/jobs/\(id)", timeout: .seconds(10)))
-            if let object = (try? JSONSerialization.jsonObject(with: response.body)) as? [String: Any],
-               let status = object["status"] as? String, status == "succeeded" || status == "failed" {
-                return status
-            }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        throw WorkerProcessError(message: "job \(id) did not finish")
+        let job = try await waitForJob(id, timeout: timeout) { ["succeeded", "failed"].contains($0["status"] as? String) }
+        return job["status"] as? String ?? ""
     }
 }

@@ -1,0 +1,6 @@
+/// The environment of a worker started in the test process: data in `dataDirectory`, loopback,
+/// a port chosen by the OS, a 5 s shutdown grace; `overrides` win.
+public func inProcessWorkerEnvironment(dataDirectory: String, _ overrides: [String: String]) -> [String: String] {
+    ["RAG_DATA_DIR": dataDirectory, "HOST": "127.0.0.1", "PORT": "0", "RAG_SHUTDOWN_GRACE_SECONDS": "5"]
+        .merging(overrides) { _, new in new }
+}

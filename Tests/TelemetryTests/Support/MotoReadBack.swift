@@ -19,6 +19,11 @@ struct MotoReadBack: Sendable {
 
     /// Every event of the stream, oldest first, as JSON objects.
     func events(group: String, stream: String) async throws -> [[String: Any]] {
+        try await messages(group: group, stream: stream).compactMap(jsonObject)
+    }
+
+    /// Every event's message text, oldest first.
+    func messages(group: String, stream: String) async throws -> [String] {
         var messages: [String] = []
         var token: String?
         while true {
@@ -27,7 +32,7 @@ struct MotoReadBack: Sendable {
             if page.events.isEmpty || page.nextForwardToken == nil || page.nextForwardToken == token { break }
             token = page.nextForwardToken
         }
-        return messages.compactMap(jsonObject)
+        return messages
     }
 
     /// The metric's statistics over the last two hours, summed (counts, sums) or combined (min, max) over periods.

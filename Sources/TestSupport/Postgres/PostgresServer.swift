@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -30,7 +31,7 @@ public final class PostgresServer: Sendable {
 
     /// Initializes a cluster in a new temporary directory and starts it (about 1–2 s).
     public static func start() async throws -> PostgresServer {
-        let bin = try binDirectory()
+        var bin = try binDirectory()
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("pgserver-\(UUID().uuidString.prefix(8))")
         let data = root.appendingPathComponent("data").path
         try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true,
@@ -43,6 +44,7 @@ public final class PostgresServer: Sendable {
                 _ = try await run("/usr/sbin/useradd", ["--system", "--shell", "/bin/sh", "pgserver"])
             }
             _ = try await run("/bin/chown", ["pgserver", data])
+            bin = try await binDirectory(bin, reachableBy: "pgserver")
         }
         let port = try freeLoopbackPort()
         let server = PostgresServer(port: port, root: root, dataDirectory: data, binDirectory: bin, runAs: runAs)
@@ -102,6 +104,37 @@ public final class PostgresServer: Sendable {
             }
         }
         throw PostgresServerError(message: "the pgserver wheel is not installed in .venv: run scripts/bootstrap python")
+    }
+
+    /// `bin` if `user` can run its tools; otherwise the wheel's `pginstall` and libraries copied
+    /// once per test process to a temporary directory open to every user, removed at exit.
+    /// A checkout inside a directory only its owner may enter (`mktemp -d` makes them 0700)
+    /// keeps `user` out of the `.venv` below it.
+    private static func binDirectory(_ bin: String, reachableBy user: String) async throws -> String {
+        let probe = "test -x " + shellQuoted(bin + "/initdb")
+        if try await run("/bin/su", [user, "-s", "/bin/sh", "-c", probe]).status == 0 { return bin }
+        let copy = sharedInstallCopy.withLock { copy in
+            if let copy { return copy }
+            let task = Task { () throws -> String in
+                // site-packages/pgserver/pginstall/bin: the tools find their libraries through
+                // the RPATH `$ORIGIN/../../../pgserver.libs`, so the copy keeps that layout.
+                let sitePackages = URL(fileURLWithPath: bin).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+                let root = FileManager.default.temporaryDirectory.appendingPathComponent("rag-pgserver-\(getpid())")
+                try FileManager.default.createDirectory(at: root.appendingPathComponent("pgserver"), withIntermediateDirectories: true,
+                                                        attributes: [.posixPermissions: 0o755])
+                try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: root.path)
+                installCopyRoot.withLock { $0 = root.path }
+                atexit { installCopyRoot.withLock { $0 }.map { try? FileManager.default.removeItem(atPath: $0) } }
+                for item in ["pgserver/pginstall", "pgserver.libs"] {
+                    let copied = try await run("/bin/cp", ["-a", sitePackages.appendingPathComponent(item).path, root.appendingPathComponent(item).path])
+                    guard copied.status == 0 else { throw PostgresServerError(message: "copying \(item) failed: \(copied.output)") }
+                }
+                return root.path + "/pgserver/pginstall/bin"
+            }
+            copy = task
+            return task
+        }
+        return try await copy.value
     }
 
     /// Runs a tool and returns its exit status and output.
@@ -172,3 +205,8 @@ public struct PostgresServerError: Error, CustomStringConvertible {
     public let message: String
     public var description: String { message }
 }
+
+/// The one copy of `pginstall` this process makes for the `pgserver` user, if it needs one,
+/// and where it is (deleted by an `atexit` handler).
+private let sharedInstallCopy = Mutex<Task<String, any Error>?>(nil)
+private let installCopyRoot = Mutex<String?>(nil)

@@ -44,14 +44,10 @@ public final class CloudWatchLogsExporter<C: Clock>: TelemetryExporter where C.D
     let queue: BoundedQueue<TelemetryRecord>
     private let stop = StopSignal()
     private let serial = AsyncSerialLock()
-    private let state = Mutex(State())
-
+    private let destinationReady = Atomic<Bool>(false)
     private let counters = ExporterStatisticsBox()
-
-    private struct State {
-        var destinationReady = false
-        var consecutiveFailures = 0
-    }
+    private let health: ExportHealth
+    private let attempts: ExportAttempts<C>
 
     /// - Parameters:
     ///   - emf: when set, metric records become EMF documents in the same stream.
@@ -70,6 +66,12 @@ public final class CloudWatchLogsExporter<C: Clock>: TelemetryExporter where C.D
             onDrop(count)
         }
         self.queue = BoundedQueue(capacity: configuration.queueCapacity, onDrop: self.onDrop)
+        let health = ExportHealth(name: "CloudWatch Logs", keptItems: "records", logger: logger)
+        self.health = health
+        self.attempts = ExportAttempts(
+            name: "CloudWatch Logs", items: "events", maxAttempts: configuration.maxAttempts, backoff: configuration.backoff,
+            clock: clock, logger: logger, counters: counters, health: health, classify: Self.classify
+        )
     }
 
     /// Records wait in the queue; nothing else happens on the caller's task.
@@ -81,10 +83,11 @@ public final class CloudWatchLogsExporter<C: Clock>: TelemetryExporter where C.D
     public var statistics: ExporterStatistics { counters.current }
 
     public func run() async throws {
+        let health = health
         await ExportLoop(
             name: "CloudWatch Logs", clock: clock, queue: queue, flushInterval: configuration.flushInterval,
             threshold: configuration.batchThreshold, backoff: configuration.backoff, shutdownTimeout: configuration.shutdownTimeout,
-            stop: stop, logger: logger, consecutiveFailures: { self.state.withLock { $0.consecutiveFailures } }, onDrop: onDrop
+            stop: stop, logger: logger, consecutiveFailures: { health.consecutiveFailures }, onDrop: onDrop
         ).run { await self.forceFlush() }
     }
 
@@ -130,73 +133,30 @@ public final class CloudWatchLogsExporter<C: Clock>: TelemetryExporter where C.D
         return true
     }
 
-    private enum SendOutcome {
-        case sent(rejected: Int)
-        case dropped
-        case unreachable
-    }
-
-    private func send(_ batch: [CloudWatchLogEvent]) async -> SendOutcome {
-        var attempt = 0
-        while true {
-            attempt += 1
-            do {
-                try await ensureDestination()
-                counters.update { $0.calls += 1 }
-                let rejections = try await sink.putLogEvents(group: configuration.logGroup, stream: configuration.logStream, events: batch)
-                recordSuccess(sent: batch.count - rejections.rejectedCount)
-                return .sent(rejected: rejections.rejectedCount)
-            } catch {
-                let failure = Self.classify(error)
-                counters.update { $0.failedCalls += 1 }
-                if failure.kind == .resourceNotFound {
-                    state.withLock { $0.destinationReady = false }
-                } else if !failure.isRetryable {
-                    logger.warning("CloudWatch Logs: batch rejected, dropped", metadata: ["error": "\(failure)", "events": "\(batch.count)"])
-                    return .dropped
-                }
-                if attempt >= configuration.maxAttempts {
-                    recordFailure(failure)
-                    return .unreachable
-                }
-                do {
-                    try await clock.sleep(for: configuration.backoff.delay(beforeRetry: attempt), tolerance: nil)
-                } catch {
-                    recordFailure(failure)
-                    return .unreachable
-                }
-            }
+    private func send(_ batch: [CloudWatchLogEvent]) async -> ExportCallOutcome<Int> {
+        let outcome = await attempts.send(count: batch.count, retryAnyway: { failure in
+            guard failure.kind == .resourceNotFound else { return false }
+            destinationReady.store(false, ordering: .relaxed)
+            return true
+        }) {
+            try await ensureDestination()
+            return try await sink.putLogEvents(group: configuration.logGroup, stream: configuration.logStream, events: batch).rejectedCount
         }
+        if case .sent(let rejected) = outcome {
+            counters.update { $0.itemsSent += batch.count - rejected }
+        }
+        return outcome
     }
 
     private func ensureDestination() async throws {
-        guard !state.withLock({ $0.destinationReady }) else { return }
+        guard !destinationReady.load(ordering: .relaxed) else { return }
         do {
             try await sink.createLogGroup(name: configuration.logGroup)
         } catch let error as TelemetryExportError where error.kind == .resourceAlreadyExists {}
         do {
             try await sink.createLogStream(group: configuration.logGroup, stream: configuration.logStream)
         } catch let error as TelemetryExportError where error.kind == .resourceAlreadyExists {}
-        state.withLock { $0.destinationReady = true }
-    }
-
-    private func recordSuccess(sent: Int) {
-        counters.update { $0.itemsSent += sent }
-        let recovered = state.withLock { state -> Bool in
-            defer { state.consecutiveFailures = 0 }
-            return state.consecutiveFailures > 0
-        }
-        if recovered { logger.info("CloudWatch Logs: export resumed") }
-    }
-
-    private func recordFailure(_ failure: TelemetryExportError) {
-        let first = state.withLock { state -> Bool in
-            state.consecutiveFailures += 1
-            return state.consecutiveFailures == 1
-        }
-        if first {
-            logger.warning("CloudWatch Logs: export failing, records kept in the bounded queue", metadata: ["error": "\(failure)"])
-        }
+        destinationReady.store(true, ordering: .relaxed)
     }
 
     static func classify(_ error: any Error) -> TelemetryExportError {

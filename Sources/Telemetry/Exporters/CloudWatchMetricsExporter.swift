@@ -48,7 +48,8 @@ public final class CloudWatchMetricsExporter<C: Clock>: TelemetryExporter where 
     private let onDrop: @Sendable (Int) -> Void
     private let stop = StopSignal()
     private let serial = AsyncSerialLock()
-    private let consecutiveFailures = Atomic<Int>(0)
+    private let health: ExportHealth
+    private let attempts: ExportAttempts<C>
 
     init(configuration: Configuration, sink: any MetricDataSink, clock: C, logger: Logger,
          onDrop: @escaping @Sendable (Int) -> Void) {
@@ -64,6 +65,12 @@ public final class CloudWatchMetricsExporter<C: Clock>: TelemetryExporter where 
             onDrop(count)
         }
         self.queue = BoundedQueue(capacity: configuration.queueCapacity, onDrop: self.onDrop)
+        let health = ExportHealth(name: "PutMetricData", keptItems: "aggregates", logger: logger)
+        self.health = health
+        self.attempts = ExportAttempts(
+            name: "PutMetricData", items: "datums", maxAttempts: configuration.maxAttempts, backoff: configuration.backoff,
+            clock: clock, logger: logger, counters: counters, health: health, classify: Self.classify
+        )
     }
 
     public var statistics: ExporterStatistics { counters.current }
@@ -76,10 +83,11 @@ public final class CloudWatchMetricsExporter<C: Clock>: TelemetryExporter where 
     }
 
     public func run() async throws {
+        let health = health
         await ExportLoop(
             name: "PutMetricData", clock: clock, queue: queue, flushInterval: configuration.flushInterval,
             threshold: 1, backoff: configuration.backoff, shutdownTimeout: configuration.shutdownTimeout,
-            stop: stop, logger: logger, consecutiveFailures: { self.consecutiveFailures.load(ordering: .relaxed) }, onDrop: onDrop
+            stop: stop, logger: logger, consecutiveFailures: { health.consecutiveFailures }, onDrop: onDrop
         ).run { await self.forceFlush() }
     }
 
@@ -118,49 +126,18 @@ public final class CloudWatchMetricsExporter<C: Clock>: TelemetryExporter where 
         return true
     }
 
-    private enum SendOutcome {
-        case sent
-        case dropped
-        case unreachable
+    private func send(_ request: [CloudWatchDatum]) async -> ExportCallOutcome<Void> {
+        let outcome = await attempts.send(count: request.count) {
+            try await sink.putMetricData(namespace: configuration.namespace, datums: request)
+        }
+        if case .sent = outcome {
+            counters.update { $0.itemsSent += request.count }
+        }
+        return outcome
     }
 
-    private func send(_ request: [CloudWatchDatum]) async -> SendOutcome {
-        var attempt = 0
-        while true {
-            attempt += 1
-            counters.update { $0.calls += 1 }
-            do {
-                try await sink.putMetricData(namespace: configuration.namespace, datums: request)
-                counters.update { $0.itemsSent += request.count }
-                if consecutiveFailures.exchange(0, ordering: .relaxed) > 0 {
-                    logger.info("PutMetricData: export resumed")
-                }
-                return .sent
-            } catch {
-                counters.update { $0.failedCalls += 1 }
-                let failure = error as? TelemetryExportError
-                    ?? TelemetryExportError(kind: .unavailable, service: "monitoring", operation: "PutMetricData", message: "\(error)")
-                if !failure.isRetryable {
-                    logger.warning("PutMetricData: request rejected, dropped", metadata: ["error": "\(failure)", "datums": "\(request.count)"])
-                    return .dropped
-                }
-                if attempt >= configuration.maxAttempts {
-                    recordFailure(failure)
-                    return .unreachable
-                }
-                do {
-                    try await clock.sleep(for: configuration.backoff.delay(beforeRetry: attempt), tolerance: nil)
-                } catch {
-                    recordFailure(failure)
-                    return .unreachable
-                }
-            }
-        }
-    }
-
-    private func recordFailure(_ failure: TelemetryExportError) {
-        if consecutiveFailures.add(1, ordering: .relaxed).newValue == 1 {
-            logger.warning("PutMetricData: export failing, aggregates kept in the bounded queue", metadata: ["error": "\(failure)"])
-        }
+    static func classify(_ error: any Error) -> TelemetryExportError {
+        if let error = error as? TelemetryExportError { return error }
+        return TelemetryExportError(kind: .unavailable, service: "monitoring", operation: "PutMetricData", message: "\(error)")
     }
 }

@@ -27,7 +27,7 @@ public struct JobRequest: Sendable, Equatable, Codable {
     /// What the posting says about the client.
     public struct Client: Sendable, Equatable, Codable {
         public var country: String?
-        /// 0–5 stars.
+        /// 0–5 stars; 0 when nobody has reviewed the client yet.
         public var rating: Double?
         public var totalSpent: Double?
         public var hires: Int?

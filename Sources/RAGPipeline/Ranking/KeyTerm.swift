@@ -14,14 +14,17 @@ public struct KeyTerm: Sendable, Equatable, Hashable {
     public var kind: Kind
     /// How much a match counts (skills 1, keywords 0.5 by default).
     public var weight: Double
+    /// Other spellings that count as a mention (e.g. `["postgres"]` for `PostgreSQL`), as tokens.
+    public var alternatives: [[String]]
 
-    public init(term: String, tokens: [String], kind: Kind, weight: Double) {
+    public init(term: String, tokens: [String], kind: Kind, weight: Double, alternatives: [[String]] = []) {
         self.term = term
         self.tokens = tokens
         self.kind = kind
         self.weight = weight
+        self.alternatives = alternatives
     }
 
-    /// The tokens run together (`node js` → `nodejs`), so punctuation and spacing never decide a match.
-    var joined: String { tokens.joined() }
+    /// The term's own tokens, then its alternatives: every token run that counts as a mention.
+    var spellings: [[String]] { [tokens] + alternatives }
 }

@@ -1,7 +1,8 @@
 import Foundation
 
 /// Finds what a job is about: its listed skills, then the most frequent meaningful words of
-/// the title (counted twice) and description.
+/// the title (counted twice) and description. Each term carries its other spellings
+/// (``SkillAliases``), and a word that only respells a listed skill is not a keyword of its own.
 public struct KeyTermExtractor: Sendable {
     /// How many keywords beyond the skills.
     public var maxKeywords: Int
@@ -21,8 +22,12 @@ public struct KeyTermExtractor: Sendable {
             let tokens = TextTokenizer.tokens(skill)
             let key = tokens.joined()
             guard !tokens.isEmpty, seen.insert(key).inserted else { continue }
-            terms.append(KeyTerm(term: skill.trimmingCharacters(in: .whitespaces), tokens: tokens, kind: .skill, weight: skillWeight))
+            let alternatives = SkillAliases.alternatives(for: tokens)
+            terms.append(KeyTerm(
+                term: skill.trimmingCharacters(in: .whitespaces), tokens: tokens, kind: .skill, weight: skillWeight, alternatives: alternatives
+            ))
             for token in tokens where tokens.count > 1 { seen.insert(token) }
+            for run in alternatives { seen.insert(run.joined()) }
         }
 
         var counts: [String: (count: Int, first: Int)] = [:]
@@ -36,7 +41,8 @@ public struct KeyTermExtractor: Sendable {
             .sorted { $0.value.count != $1.value.count ? $0.value.count > $1.value.count : $0.value.first < $1.value.first }
             .prefix(maxKeywords)
         for (token, _) in ranked {
-            terms.append(KeyTerm(term: token, tokens: [token], kind: .keyword, weight: keywordWeight))
+            terms.append(KeyTerm(term: token, tokens: [token], kind: .keyword, weight: keywordWeight,
+                                 alternatives: SkillAliases.alternatives(for: [token])))
         }
         return terms
     }

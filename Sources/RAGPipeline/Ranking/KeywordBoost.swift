@@ -1,8 +1,9 @@
 /// Raises retrieved documents that mention the job's skills and key terms: the
 /// `keyword-boost` stage, which always runs.
 ///
-/// Matching ignores case and punctuation: a term matches when its tokens appear in a row
-/// (`node js` in "Node.js") or run together as one token (`nodejs`). The boost is bounded:
+/// Matching ignores case and punctuation: a term matches when its tokens, or those of one of its
+/// ``KeyTerm/alternatives`` (`postgres` for `PostgreSQL`), appear in a row (`node js` in
+/// "Node.js") or run together as one token (`nodejs`). The boost is bounded:
 /// `weight × min(1, matched weight / saturation)`, so it never exceeds ``weight`` however
 /// many terms match.
 public struct KeywordBoost: Sendable {
@@ -39,8 +40,10 @@ public struct KeywordBoost: Sendable {
 
     private func matches(_ tokens: [String], tokenSet: Set<String>, terms: [KeyTerm]) -> [KeyTerm] {
         terms.filter { term in
-            if term.tokens.count == 1 { return tokenSet.contains(term.tokens[0]) }
-            return tokenSet.contains(term.joined) || Self.contains(tokens, run: term.tokens)
+            term.spellings.contains { run in
+                if run.count == 1 { return tokenSet.contains(run[0]) }
+                return tokenSet.contains(run.joined()) || Self.contains(tokens, run: run)
+            }
         }
     }
 

@@ -20,6 +20,37 @@ struct KeywordBoostTests {
         #expect(boost.matches(in: "nodes and jsons", terms: terms).isEmpty)
     }
 
+    @Test("a skill matches its common other names and its plural, but not an everyday word")
+    func aliases() {
+        let job = JobRequest(jobID: "1", title: "Chatbot", description: "x",
+                             skills: ["PostgreSQL", "LLM", "OpenAI API", "Vector database", "REST API", "Kubernetes"])
+        let terms = KeyTermExtractor().extract(from: job)
+        let boost = KeywordBoost()
+        let cases: [(text: String, skill: String)] = [
+            ("stored in Postgres with pgvector", "PostgreSQL"),
+            ("answers drafted by large language models", "LLM"),
+            ("two LLMs behind one router", "LLM"),
+            ("embedded with OpenAI text-embedding-3-small", "OpenAI API"),
+            ("compared three vector databases", "Vector database"),
+            ("deployed on k8s with Helm", "Kubernetes"),
+        ]
+        for (text, skill) in cases {
+            #expect(boost.matches(in: text, terms: terms).map(\.term).contains(skill), "\(skill) not matched in \(text)")
+        }
+        #expect(boost.matches(in: "the rest of the app calls an internal api", terms: terms).map(\.term) == [])
+        #expect(boost.matches(in: "a relational database and a vector of numbers", terms: terms).map(\.term) == [])
+    }
+
+    @Test("a description word that only respells a listed skill is not a keyword of its own")
+    func aliasIsNotAKeyword() {
+        let job = JobRequest(jobID: "1", title: "Postgres tuning", description: "Tune our Postgres and Postgres replicas. Postgres!",
+                             skills: ["PostgreSQL"])
+        let terms = KeyTermExtractor().extract(from: job)
+        #expect(terms.filter { $0.kind == .skill }.map(\.term) == ["PostgreSQL"])
+        #expect(!terms.contains { $0.kind == .keyword && $0.term == "postgres" })
+        #expect(terms.contains { $0.kind == .keyword && $0.term == "tuning" })
+    }
+
     @Test("the boost grows with matched weight, is bounded by the weight, and is recorded per document")
     func boundedAndRecorded() {
         let job = JobRequest(jobID: "1", title: "Swift app", description: "An app.", skills: ["Swift", "SwiftUI", "HealthKit", "StoreKit"])

@@ -4,7 +4,8 @@ import Foundation
 /// past work, without a language model. `generatedBy` is `extractive-drafter`, so a reader
 /// can tell it from a model's draft.
 ///
-/// The text names the posting, lists the closest past work with its first sentences, and
+/// The text names the posting, lists the closest past work (one line per past project, however
+/// many of its chunks were retrieved) with its first sentences, and
 /// outlines an approach from the key requirements; each screening question is answered with
 /// the past-work sentence that matches it best (BM25). The fit score weighs skill coverage
 /// (60 %) and the best reference's relevance (40 %); risks come from uncovered skills, the
@@ -26,7 +27,7 @@ public struct ExtractiveDrafter: Generator {
     /// The draft, synchronously.
     public func draft(_ request: GenerationRequest) -> GeneratedDraft {
         let job = request.job
-        let references = Array(request.references.prefix(quotedReferences))
+        let references = Array(Self.onePerDocument(request.references).prefix(quotedReferences))
         let skills = request.keyTerms.filter { $0.kind == .skill }
         let covered = Set(request.references.flatMap(\.matchedTerms))
         let coveredSkills = skills.filter { covered.contains($0.term) }
@@ -61,6 +62,13 @@ public struct ExtractiveDrafter: Generator {
         return GeneratedDraft(proposal: Proposal(text: text, answers: answers, generatedBy: identity.name), analysis: analysis)
     }
 
+    /// The best-ranked chunk of each past project, in rank order; chunks of one document share
+    /// its source (or, without one, its title).
+    static func onePerDocument(_ references: [RankedDocument]) -> [RankedDocument] {
+        var seen: Set<String> = []
+        return references.filter { seen.insert($0.document.source ?? $0.document.title).inserted }
+    }
+
     static func keyRequirements(_ terms: [KeyTerm]) -> [String] {
         let skills = terms.filter { $0.kind == .skill }.map(\.term)
         let keywords = terms.filter { $0.kind == .keyword }.map(\.term)
@@ -88,7 +96,7 @@ public struct ExtractiveDrafter: Generator {
 
         var risks: [String] = []
         let missing = skills.filter { skill in !coveredSkills.contains(skill) }.map(\.term)
-        if !missing.isEmpty { risks.append("No past work mentions \(list(missing)).") }
+        if !missing.isEmpty { risks.append("None of the closest past work mentions \(list(missing)).") }
         if let budget = job.budget {
             if budget.type == .hourly, let maxRate = budget.max, maxRate < 25 { risks.append("Low hourly budget (up to \(Int(maxRate))).") }
             if budget.type == .fixed, let maxPrice = budget.max ?? budget.min, maxPrice < 250 { risks.append("Small fixed budget (\(Int(maxPrice))).") }
@@ -96,7 +104,8 @@ public struct ExtractiveDrafter: Generator {
             risks.append("No budget stated.")
         }
         if let client = job.client {
-            if let rating = client.rating, rating < 4 { risks.append("Client rating \(String(format: "%.1f", rating)) of 5.") }
+            // Upwork shows 0 for a client nobody has reviewed yet: that is no rating, not a bad one.
+            if let rating = client.rating, rating > 0, rating < 4 { risks.append("Client rating \(String(format: "%.1f", rating)) of 5.") }
             if client.hires == 0 { risks.append("The client has not hired on the platform before.") }
         }
         if job.description.count < 200 { risks.append("Brief description: the scope may be unclear.") }

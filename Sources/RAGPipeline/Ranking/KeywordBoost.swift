@@ -22,9 +22,10 @@ public struct KeywordBoost: Sendable {
 
     /// The documents with their boost and matched terms, best first.
     public func apply(to documents: [RetrievedDocument], terms: [KeyTerm]) -> [RankedDocument] {
+        let spellings = terms.map(Spelling.all)
         let ranked = documents.map { document -> RankedDocument in
             let tokens = tokenCache.tokens(of: document.title + "\n" + document.content, id: document.id)
-            let matched = matches(tokens.sequence, tokenSet: tokens.set, terms: terms)
+            let matched = Self.matches(tokens.sequence, tokenSet: tokens.set, terms: terms, spellings: spellings)
             let total = matched.reduce(0) { $0 + $1.weight }
             let boost = weight * min(1, total / saturation)
             return RankedDocument(document: document, keywordBoost: boost, matchedTerms: matched.map(\.term))
@@ -35,16 +36,26 @@ public struct KeywordBoost: Sendable {
     /// The terms `text` mentions, in the order of `terms`.
     public func matches(in text: String, terms: [KeyTerm]) -> [KeyTerm] {
         let tokens = TextTokenizer.tokens(text)
-        return matches(tokens, tokenSet: Set(tokens), terms: terms)
+        return Self.matches(tokens, tokenSet: Set(tokens), terms: terms, spellings: terms.map(Spelling.all))
     }
 
-    private func matches(_ tokens: [String], tokenSet: Set<String>, terms: [KeyTerm]) -> [KeyTerm] {
-        terms.filter { term in
-            term.spellings.contains { run in
-                if run.count == 1 { return tokenSet.contains(run[0]) }
-                return tokenSet.contains(run.joined()) || Self.contains(tokens, run: run)
-            }
+    /// One token run that counts as a mention of a term, with its tokens run together.
+    private struct Spelling {
+        var run: [String]
+        var joined: String
+
+        static func all(of term: KeyTerm) -> [Spelling] {
+            term.spellings.map { Spelling(run: $0, joined: $0.joined()) }
         }
+    }
+
+    private static func matches(_ tokens: [String], tokenSet: Set<String>, terms: [KeyTerm], spellings: [[Spelling]]) -> [KeyTerm] {
+        zip(terms, spellings).filter { _, spellings in
+            spellings.contains { spelling in
+                if spelling.run.count == 1 { return tokenSet.contains(spelling.joined) }
+                return tokenSet.contains(spelling.joined) || contains(tokens, run: spelling.run)
+            }
+        }.map(\.0)
     }
 
     /// Best first: by score, then similarity, then id, so equal scores keep a stable order.

@@ -32,9 +32,9 @@ extension JobRunner {
         let deadline = ContinuousClock.now + settings.jobDeadline
         let context = JobContext(
             jobID: job.id, traceID: job.traceID, deadline: deadline, logger: logger,
-            recordStage: { [store, metrics] timing in
+            // `StageLatency` is the pipeline's to record (docs/pipeline.md); this keeps the job's own record.
+            recordStage: { [store] timing in
                 await timings.append(timing)
-                metrics.stageLatency(timing.stage).recordNanoseconds(Int64(timing.milliseconds * 1_000_000))
                 do {
                     try await store.recordStage(job.id, timing: timing)
                 } catch {

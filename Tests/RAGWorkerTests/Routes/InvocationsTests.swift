@@ -1,6 +1,7 @@
 import Curl
 import Foundation
 import MetricsTestKit
+import RAGPipeline
 import Telemetry
 import Testing
 import TestSupport
@@ -37,6 +38,24 @@ struct InvocationsTests {
             let job = try await worker.waitForJob("same") { _ in true }
             #expect(job["attempts"] as? Int == 1)
             #expect(try worker.metrics.expectCounter(MetricCatalogue.jobsAccepted.name).totalValue == 1)
+        }
+    }
+
+    @Test("with the real pipeline, every stage's latency is recorded once per job: StageLatency counts what ran")
+    func stageLatencyOncePerJob() async throws {
+        try await InProcessWorker.with { worker in
+            let ids = ["latency-1", "latency-2", "latency-3"]
+            for id in ids {
+                #expect(try await worker.postJob(sampleJob(id: id)).status == 202)
+            }
+            for id in ids {
+                _ = try await worker.waitForJob(id) { value($0, at: ["delivery", "status"]) as? String == "delivered" }
+            }
+            for stage in StageTimeouts.pipelineStages {
+                let timer = try worker.metrics.expectTimer(MetricCatalogue.stageLatency.name, [(MetricDimension.stage.rawValue, stage.rawValue)])
+                #expect(timer.values.count == ids.count, "StageLatency values for \(stage.rawValue)")
+            }
+            #expect(try worker.metrics.expectTimer(MetricCatalogue.stageLatency.name, [(MetricDimension.stage.rawValue, "validate")]).values.count == ids.count)
         }
     }
 

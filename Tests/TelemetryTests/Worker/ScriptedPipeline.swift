@@ -1,4 +1,5 @@
 import Curl
+import CoreMetrics
 import Foundation
 import RAGPipeline
 import Telemetry
@@ -7,9 +8,11 @@ import Tracing
 
 /// A pipeline shaped like the real one for telemetry: one span per stage (children of the
 /// runner's `rag.job` span through the task-local context), provider and attempts attributes,
-/// and a provider failure at `generate` for jobs whose id starts with `fail-`.
+/// `StageLatency` recorded by the pipeline itself, and a provider failure at `generate` for
+/// jobs whose id starts with `fail-`.
 struct ScriptedPipeline: JobPipeline {
     let tracer: TelemetryTracer
+    let metrics: any MetricsFactory
 
     func run(_ job: JobRequest, context: JobContext) async throws -> ProposalResult {
         for stage in [PipelineStage.embed, .retrieve, .keywordBoost, .rerank, .generate] {
@@ -28,6 +31,9 @@ struct ScriptedPipeline: JobPipeline {
                 span.attributes[SpanAttributes.attempts] = 1
                 span.attributes[SpanAttributes.outcome] = "ok"
             }
+            let elapsed = ContinuousClock.now - started
+            Timer(label: MetricCatalogue.stageLatency.name, dimensions: [(MetricDimension.stage.rawValue, stage.rawValue)], factory: metrics)
+                .recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
             await context.recordStage(StageTiming(stage: stage, milliseconds: (ContinuousClock.now - started).seconds * 1000,
                                                   provider: stage == .generate ? "openai" : "embedded"))
         }

@@ -32,7 +32,7 @@ struct TelemetryWorker: WorkerAPIClient {
         let http = CurlHTTPClient()
         defer { http.shutdown() }
         let runtime = try WorkerRuntime(
-            config: config, pipeline: ScriptedPipeline(tracer: system.tracer), httpClient: http,
+            config: config, pipeline: ScriptedPipeline(tracer: system.tracer, metrics: system.metricsFactory), httpClient: http,
             metricsFactory: system.metricsFactory, tracer: system.tracer, logger: logger)
         var quiet = Logger(label: "test.group")
         quiet.logLevel = .critical

@@ -23,7 +23,7 @@ public enum MetricCatalogue {
         summary: "Jobs whose pipeline failed; a failure result is still delivered.")
     public static let jobsRejected = MetricDefinition(
         name: "JobsRejected", kind: .counter, unit: .count,
-        summary: "Jobs refused with 429 because the backlog was full, or 503 while draining.")
+        summary: "Jobs refused with 429 because the backlog was full, or 503 while starting or draining.")
     public static let queueDepth = MetricDefinition(
         name: "QueueDepth", kind: .gauge, unit: .count,
         summary: "Jobs accepted and not yet finished (queued plus running).")

@@ -27,10 +27,9 @@ struct ObservabilityDocTests {
     func names() {
         let attributes = [
             SpanAttributes.jobID, SpanAttributes.stage, SpanAttributes.provider, SpanAttributes.attempts, SpanAttributes.outcome,
-            SpanAttributes.errorCode, SpanAttributes.itemCount, SpanAttributes.degraded, SpanAttributes.genAISystem,
-            SpanAttributes.genAIOperation, SpanAttributes.genAIRequestModel, SpanAttributes.genAIInputTokens,
-            SpanAttributes.genAIOutputTokens, SpanAttributes.httpMethod, SpanAttributes.httpStatusCode, SpanAttributes.httpRoute,
-            SpanAttributes.serverAddress, SpanAttributes.dbSystem, SpanAttributes.dbOperation, SpanAttributes.errorType,
+            SpanAttributes.errorCode, SpanAttributes.itemCount, SpanAttributes.genAISystem,
+            SpanAttributes.genAIRequestModel, SpanAttributes.genAIInputTokens,
+            SpanAttributes.genAIOutputTokens, SpanAttributes.httpStatusCode, SpanAttributes.errorType,
             LogKeys.jobID, LogKeys.traceID, LogKeys.spanID, LogKeys.stage, LogKeys.provider,
         ]
         for name in attributes {

@@ -27,18 +27,27 @@ public struct HTTPClientResponse: Sendable {
     /// `true` for 2xx.
     public var isSuccess: Bool { (200..<300).contains(status) }
 
-    /// The delay a `Retry-After` header asks for, in seconds form or HTTP-date form.
+    /// The longest delay ``retryAfter(now:)`` reports. The server chooses the header, so any
+    /// number may come; callers cap it far lower still.
+    public static let maximumRetryAfter: Duration = .seconds(86_400)
+
+    /// The delay a `Retry-After` header asks for, in seconds form or HTTP-date form, at most
+    /// ``maximumRetryAfter``.
     public func retryAfter(now: Date = Date()) -> Duration? {
         guard let raw = headers["Retry-After"]?.trimmingCharacters(in: .whitespaces) else { return nil }
         if let seconds = Double(raw), seconds >= 0, seconds.isFinite {
-            return .milliseconds(Int64(seconds * 1000))
+            return Self.clampedDelay(seconds: seconds)
         }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "GMT")
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
         guard let date = formatter.date(from: raw) else { return nil }
-        let seconds = max(0, date.timeIntervalSince(now))
-        return .milliseconds(Int64(seconds * 1000))
+        return Self.clampedDelay(seconds: max(0, date.timeIntervalSince(now)))
+    }
+
+    private static func clampedDelay(seconds: Double) -> Duration {
+        let limit = Double(maximumRetryAfter.components.seconds)
+        return seconds >= limit ? maximumRetryAfter : .milliseconds(Int64(seconds * 1000))
     }
 }

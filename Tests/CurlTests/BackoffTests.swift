@@ -29,4 +29,14 @@ struct BackoffTests {
         #expect(backoff.delay(beforeRetry: 1, retryAfter: .seconds(300), ceiling: .seconds(10)) == .seconds(10))
         #expect(backoff.delay(beforeRetry: 2, retryAfter: nil, ceiling: .seconds(10)) == .milliseconds(200))
     }
+
+    @Test("a Retry-After of any size (digits past Int64, a date in year 9999) is read as at most a day, never a crash")
+    func hugeRetryAfter() {
+        for value in ["99999999999999999999", "1e300", "9223372036854775807", "Fri, 31 Dec 9999 23:59:59 GMT"] {
+            let response = HTTPClientResponse(status: 429, headers: ["Retry-After": value])
+            #expect(response.retryAfter() == HTTPClientResponse.maximumRetryAfter, "Retry-After: \(value)")
+        }
+        #expect(HTTPClientResponse(status: 429, headers: ["Retry-After": "2.5"]).retryAfter() == .milliseconds(2_500))
+        #expect(HTTPClientResponse(status: 429, headers: ["Retry-After": "soon"]).retryAfter() == nil)
+    }
 }

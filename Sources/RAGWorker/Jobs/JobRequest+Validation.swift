@@ -19,6 +19,8 @@ extension JobRequest {
     /// Limits on the request's fields. The body limit (`RAG_MAX_BODY_BYTES`) bounds the rest.
     enum Limits {
         static let jobID = 1...128
+        /// The job id travels as a URL path segment and the webhook's `Idempotency-Key` header.
+        static let jobIDBytes = 256
         static let title = 1...1_000
         static let description = 1...100_000
         static let skills = 100
@@ -93,9 +95,16 @@ private struct FieldValidator {
     }
 
     mutating func jobRequest() -> JobRequest? {
+        // Postgres refuses U+0000 in text and jsonb: a job holding one could be accepted by one
+        // store and fail in another, or only at the persist stage after the model was paid for.
+        for member in object.keys.sorted() {
+            reportNULs(in: object[member] ?? .null, path: member)
+        }
         let jobID = requiredString("job_id", in: object, path: "job_id", length: JobRequest.Limits.jobID)
         if let jobID, jobID.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0 == "/" }) {
             report("job_id", "must not contain control characters or '/'")
+        } else if let jobID, jobID.utf8.count > JobRequest.Limits.jobIDBytes {
+            report("job_id", "must be at most \(JobRequest.Limits.jobIDBytes) bytes of UTF-8, got \(jobID.utf8.count)")
         }
         let title = requiredString("title", in: object, path: "title", length: JobRequest.Limits.title)
         let description = requiredString("description", in: object, path: "description", length: JobRequest.Limits.description)
@@ -246,6 +255,23 @@ private struct FieldValidator {
         case let other?:
             report(key, "must be an array of strings, got \(other.typeName)")
             return nil
+        }
+    }
+
+    /// Reports every string or member name under `value` that contains U+0000.
+    private mutating func reportNULs(in value: JSONValue, path: String) {
+        switch value {
+        case .string(let text):
+            if text.utf8.contains(0) { report(path, "must not contain the NUL character (U+0000)") }
+        case .array(let items):
+            for (index, item) in items.enumerated() { reportNULs(in: item, path: "\(path)[\(index)]") }
+        case .object(let members):
+            for (name, member) in members.sorted(by: { $0.key < $1.key }) {
+                if name.utf8.contains(0) { report(path, "must not contain a member name with the NUL character (U+0000)") }
+                reportNULs(in: member, path: "\(path).\(name)")
+            }
+        case .number, .bool, .null:
+            break
         }
     }
 

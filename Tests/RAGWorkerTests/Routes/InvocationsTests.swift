@@ -59,6 +59,28 @@ struct InvocationsTests {
         }
     }
 
+    @Test("a NUL character in any string, metadata included, and a job_id short in characters but long in bytes get 422 naming the field")
+    func nulAndJobIDBytes() async throws {
+        try await InProcessWorker.with { worker in
+            let nul = try await worker.postJob(#"""
+                {"job_id": "nul-1", "title": "t", "description": "a\u0000b", "skills": ["ok", "x\u0000"],
+                 "metadata": {"n8n": {"note": "z\u0000"}}}
+                """#)
+            #expect(nul.status == 422)
+            #expect(nul.errorFields["description"]?.contains("NUL") == true)
+            #expect(nul.errorFields["skills[1]"]?.contains("NUL") == true)
+            #expect(nul.errorFields["metadata.n8n.note"]?.contains("NUL") == true)
+
+            let combining = "a" + String(repeating: "\u{301}", count: 200)
+            #expect(combining.count == 1)
+            let long = try await worker.postJob(#"{"job_id": "\#(combining)", "title": "t", "description": "d"}"#)
+            #expect(long.status == 422)
+            #expect(long.errorFields["job_id"]?.contains("bytes") == true)
+            let stored = try await worker.get("/jobs/nul-1")
+            #expect(stored.status == 404, "a refused job is not stored")
+        }
+    }
+
     @Test("malformed, truncated or non-UTF-8 JSON gets 400 with code malformed_json")
     func malformed() async throws {
         try await InProcessWorker.with { worker in

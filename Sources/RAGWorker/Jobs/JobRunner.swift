@@ -152,7 +152,8 @@ struct JobRunner: Service {
             }
         } catch {
             if handingOff { outboxHandOff.cancelReservation() }
-            // The job stays `running` under our lease; it runs again after a restart (or lease expiry).
+            // The job stays `running` under our lease; once the lease expires a claim takes it
+            // again (either store), or a restart does.
             logger.error("cannot record a finished job", metadata: ["error": "\(error)"])
             return
         }

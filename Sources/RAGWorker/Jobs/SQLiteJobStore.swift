@@ -74,6 +74,8 @@ final class SQLiteJobStore: JobStore, OutboxStore {
         }.map(Self.record(from:))
     }
 
+    /// The oldest queued job, or a running one whose lease expired: its runner could not record
+    /// the finish (a failed write) or stopped renewing, so it runs again, as on Postgres.
     func claimNext(owner: String, lease: Duration, now: Date) async throws -> JobRecord? {
         let expires = now.addingTimeInterval(lease.seconds).unixMilliseconds
         return try await database.write { connection -> SQLiteRow? in
@@ -82,10 +84,13 @@ final class SQLiteJobStore: JobStore, OutboxStore {
                     """
                     UPDATE jobs SET state = 'running', attempts = attempts + 1, stage_timings = '[]',
                         started_at = ?, lease_owner = ?, lease_expires_at = ?
-                    WHERE id = (SELECT id FROM jobs WHERE state = 'queued' ORDER BY accepted_at, rowid LIMIT 1)
+                    WHERE id = (
+                        SELECT id FROM jobs
+                        WHERE state = 'queued' OR (state = 'running' AND lease_expires_at < ?)
+                        ORDER BY accepted_at, rowid LIMIT 1)
                     RETURNING id
                     """,
-                    [now.unixMilliseconds, owner, expires]
+                    [now.unixMilliseconds, owner, expires, now.unixMilliseconds]
                 ), let id = claimed.string("id") else { return nil }
                 return try connection.queryFirst(Self.selectJob + " WHERE j.id = ?", [id])
             }

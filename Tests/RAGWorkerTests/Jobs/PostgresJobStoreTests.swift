@@ -117,6 +117,11 @@ struct PostgresJobStoreTests {
         }
     }
 
+    @Test("a running job whose lease expired is claimed again; the old run's finish is refused")
+    func expiredJobLease() async throws {
+        try await Self.withStore { store, _ in try await LeasedFinish.checkExpiredJobLease(store) }
+    }
+
     @Test("a delivery leased at finish is not claimed by any deliverer until its lease expires")
     func leasedFinish() async throws {
         try await Self.withStore { store, _ in try await LeasedFinish.check(store) }

@@ -67,6 +67,13 @@ struct OutboxHandOffTests {
         }
     }
 
+    @Test("SQLite: a running job whose lease expired (its finish could not be recorded) is claimed again; the old run's finish is refused")
+    func sqliteExpiredJobLease() async throws {
+        try await withTemporaryDirectory { directory in
+            try await LeasedFinish.checkExpiredJobLease(try SQLiteJobStore(directory: directory.path))
+        }
+    }
+
     @Test("SQLite: a delivery leased at finish is not claimed by any deliverer until its lease expires")
     func sqliteLeasedFinish() async throws {
         try await withTemporaryDirectory { directory in
@@ -93,6 +100,26 @@ enum LeasedFinish {
             proposal: Proposal(text: "Draft", answers: [], generatedBy: "extractive-drafter"),
             analysis: Analysis(fitScore: 60, fitReasons: ["r"], keyRequirements: [], risks: []),
             references: [], providers: ["generate": "extractive-drafter"])
+    }
+
+    /// A job whose runner never recorded its finish stays `running` under that runner's lease;
+    /// while the lease holds nobody takes it, afterwards the next claim does (one more attempt),
+    /// and the first run's late finish is refused.
+    static func checkExpiredJobLease(_ store: some JobStore) async throws {
+        let now = Date()
+        _ = try await store.accept(try newJob("stranded"), maxBacklog: 10, now: now)
+        let first = try await store.claimNext(owner: "a", lease: .seconds(30), now: now)
+        #expect(first?.id == "stranded")
+        #expect(try await store.claimNext(owner: "b", lease: .seconds(30), now: now.addingTimeInterval(29)) == nil)
+        let again = try await store.claimNext(owner: "b", lease: .seconds(30), now: now.addingTimeInterval(31))
+        #expect(again?.id == "stranded")
+        #expect(again?.attempts == 2)
+        let late = try await store.finish("stranded", owner: "a", outcome: .succeeded(result()), payload: Data("{}".utf8),
+                                          now: now.addingTimeInterval(32), deliveryLeaseUntil: nil)
+        #expect(late == .leaseLost)
+        let current = try await store.finish("stranded", owner: "b", outcome: .succeeded(result()), payload: Data("{}".utf8),
+                                             now: now.addingTimeInterval(33), deliveryLeaseUntil: nil)
+        #expect(current == .finished(deliveryLeased: false))
     }
 
     /// The leased delivery is in the store (survives a crash) but invisible to claims, this

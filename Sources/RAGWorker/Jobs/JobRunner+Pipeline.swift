@@ -53,7 +53,7 @@ extension JobRunner {
                     )
                 }
                 group.addTask {
-                    try await renewLease(job.id)
+                    try await renewLease(job.id, logger: logger)
                     return nil
                 }
                 while let next = try await group.next() {
@@ -80,12 +80,24 @@ extension JobRunner {
     }
 
     /// Keeps the job's lease alive; throws ``LeaseLost`` when another runner took the job.
-    private func renewLease(_ id: String) async throws {
+    /// Renews the job's lease every third of its length while the pipeline runs. A failed
+    /// renewal (the store briefly unreachable) is retried sooner and does not stop the job: only
+    /// a lease another runner has taken does (``LeaseLost``).
+    private func renewLease(_ id: String, logger: Logger) async throws {
+        var wait = settings.lease / 3
         while true {
-            try await Task.sleep(for: settings.lease / 3)
-            guard try await store.renewLease(id, owner: owner, lease: settings.lease, now: Date()) else {
-                throw LeaseLost()
+            try await Task.sleep(for: wait)
+            let renewed: Bool
+            do {
+                renewed = try await store.renewLease(id, owner: owner, lease: settings.lease, now: Date())
+            } catch {
+                try Task.checkCancellation()
+                logger.warning("cannot renew the job's lease; trying again", metadata: ["error": "\(error)"])
+                wait = settings.lease / 10
+                continue
             }
+            guard renewed else { throw LeaseLost() }
+            wait = settings.lease / 3
         }
     }
 }

@@ -44,6 +44,12 @@ struct ServeCommand: AsyncParsableCommand {
             "pipeline": "\(components.summary.joined(separator: "; "))",
             "cloudwatch": "\(config.telemetry.cloudWatchEnabled ? config.telemetry.logGroupName : "off")",
         ])
+        if config.profile == .production && !config.usesPostgres {
+            logger.warning("""
+                jobs and undelivered results are kept on this instance's disk (no DATABASE_URL): \
+                an instance that is replaced takes them with it; set DATABASE_URL to keep them in Postgres
+                """)
+        }
         // Services stop in reverse order: the server and runner first, then the secret refresh and
         // the Postgres client, telemetry last (it records the others' final spans and flushes them).
         let database: [any Service] = components.postgresClient.map { [$0] } ?? []

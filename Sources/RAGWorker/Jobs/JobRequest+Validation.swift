@@ -29,12 +29,15 @@ extension JobRequest {
         static let questionLength = 1...5_000
         static let url = 2_048
         static let nesting = 32
+        /// Values in the whole document (about 1 per `[`, `{` or `,`). A posting has a few
+        /// hundred; decoding costs per value, so a body of a million tiny ones is refused unread.
+        static let values = 20_000
     }
 
     /// Parses and validates a request body, reporting every field problem at once.
     static func decode(from body: some Collection<UInt8>) -> Result<JobRequest, JobRequestDecodingError> {
-        if let depthProblem = nestingProblem(body, limit: Limits.nesting) {
-            return .failure(.malformed(depthProblem))
+        if let structureProblem = structureProblem(body, nesting: Limits.nesting, values: Limits.values) {
+            return .failure(.malformed(structureProblem))
         }
         let data = Data(body)
         let object: [String: JSONValue]
@@ -63,8 +66,10 @@ extension JobRequest {
     }
 
     /// Rejects documents nested deeper than `limit` before a recursive parser sees them.
-    private static func nestingProblem(_ bytes: some Collection<UInt8>, limit: Int) -> String? {
+    /// Checks nesting depth and the number of values on the raw bytes, before any parsing.
+    private static func structureProblem(_ bytes: some Collection<UInt8>, nesting limit: Int, values: Int) -> String? {
         var depth = 0
+        var separators = 0
         var inString = false
         var escaped = false
         for byte in bytes {
@@ -76,7 +81,12 @@ extension JobRequest {
             case UInt8(ascii: "\""): inString = true
             case UInt8(ascii: "["), UInt8(ascii: "{"):
                 depth += 1
+                separators += 1
                 if depth > limit { return "the JSON is nested deeper than \(limit) levels" }
+                if separators > values { return "the JSON has more than \(values) values" }
+            case UInt8(ascii: ","):
+                separators += 1
+                if separators > values { return "the JSON has more than \(values) values" }
             case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
             default: break
             }

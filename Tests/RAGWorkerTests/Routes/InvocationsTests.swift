@@ -81,6 +81,22 @@ struct InvocationsTests {
         }
     }
 
+    @Test("metadata of 50,000 tiny values is refused with 400 before parsing; 1,000 are accepted")
+    func tooManyValues() async throws {
+        try await InProcessWorker.with { worker in
+            func body(_ id: String, values: Int) -> String {
+                let many = Array(repeating: "{}", count: values).joined(separator: ",")
+                return #"{"job_id": "\#(id)", "title": "t", "description": "d", "metadata": {"items": [\#(many)]}}"#
+            }
+            let refused = try await worker.postJob(body("many-values", values: 50_000))
+            #expect(refused.status == 400)
+            #expect(refused.errorCode == "malformed_json")
+            #expect((value(refused.json, at: ["error", "message"]) as? String)?.contains("more than 20000 values") == true)
+            #expect(try await worker.get("/jobs/many-values").status == 404)
+            #expect(try await worker.postJob(body("some-values", values: 1_000)).status == 202)
+        }
+    }
+
     @Test("malformed, truncated or non-UTF-8 JSON gets 400 with code malformed_json")
     func malformed() async throws {
         try await InProcessWorker.with { worker in

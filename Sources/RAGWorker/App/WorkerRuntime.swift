@@ -109,6 +109,6 @@ struct WorkerRuntime: Sendable {
     /// telemetry outlives everything and records the final spans.
     func services(telemetry: [any Service] = [], onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> [any Service] {
         let app = buildApplication(router: router, host: config.host, port: config.port, logger: logger, onListening: onListening)
-        return telemetry + [app, outbox, runner]
+        return telemetry + [JobRetention(store: store, retention: config.jobRetention, logger: logger), app, outbox, runner]
     }
 }

@@ -94,6 +94,7 @@ extension Config {
             sqliteDurability: reader.choice(ConfigKey.sqliteSync, default: SQLiteDatabase.Durability.normal),
             usesPostgres: databaseURL != nil,
             leaseDuration: reader.seconds(ConfigKey.leaseSeconds, default: 30, range: 1...3600),
+            jobRetention: .seconds(86_400 * reader.int(ConfigKey.jobRetentionDays, default: 14, range: 1...3650)),
             webhook: webhook,
             openAI: openAI,
             cohere: cohere,

@@ -81,6 +81,9 @@ struct Config: Sendable {
     var usesPostgres: Bool
     /// `RAG_LEASE_SECONDS`, default 30: how long a claimed job stays owned without a heartbeat.
     var leaseDuration: Duration
+    /// `RAG_JOB_RETENTION_DAYS`, default 14: how long a delivered job's record is kept (and its
+    /// `job_id` recognised as a repeat).
+    var jobRetention: Duration
     var webhook: Webhook
     /// Set when `OPENAI_API_KEY` is configured.
     var openAI: OpenAI?

@@ -18,6 +18,7 @@ enum ConfigKey {
     static let sqliteSync = "RAG_SQLITE_SYNC"
     static let databaseURL = "DATABASE_URL"
     static let leaseSeconds = "RAG_LEASE_SECONDS"
+    static let jobRetentionDays = "RAG_JOB_RETENTION_DAYS"
 
     // Webhook
     static let webhookURL = "WEBHOOK_URL"

@@ -43,6 +43,10 @@ protocol JobStore: Sendable {
 
     /// Jobs queued or running.
     func backlogDepth() async throws -> Int
+
+    /// Deletes at most `limit` jobs, with their outbox rows, whose webhook delivery succeeded
+    /// before `cutoff`. Jobs not yet delivered and dead letters are kept. Returns how many went.
+    func purgeDelivered(before cutoff: Date, limit: Int) async throws -> Int
 }
 
 /// What ``JobStore/finish(_:owner:outcome:payload:now:deliveryLeaseUntil:)`` recorded.

@@ -16,7 +16,7 @@ import Synchronization
 final class PostgresJobStore: JobStore, OutboxStore {
     let client: PostgresClient
     let logger: Logger
-    private let schema: SchemaGate
+    let schema: SchemaGate
 
     /// - Parameter client: a `PostgresClient` whose `run()` is active (a service of the group).
     init(client: PostgresClient, logger: Logger) {

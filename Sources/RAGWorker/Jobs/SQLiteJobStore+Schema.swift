@@ -39,6 +39,9 @@ extension SQLiteJobStore {
         CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE state = 'pending';
         CREATE INDEX outbox_dead ON outbox (created_at) WHERE state = 'dead';
         """,
+        """
+        CREATE INDEX outbox_delivered ON outbox (delivered_at) WHERE state = 'delivered';
+        """,
     ]
 
     /// Applies the migrations this file has not seen yet, each in its own transaction.

@@ -117,6 +117,11 @@ struct PostgresJobStoreTests {
         }
     }
 
+    @Test("retention deletes jobs delivered before the cutoff and keeps undelivered jobs and dead letters")
+    func retention() async throws {
+        try await Self.withStore { store, _ in try await LeasedFinish.checkRetention(store) }
+    }
+
     @Test("a running job whose lease expired is claimed again; the old run's finish is refused")
     func expiredJobLease() async throws {
         try await Self.withStore { store, _ in try await LeasedFinish.checkExpiredJobLease(store) }

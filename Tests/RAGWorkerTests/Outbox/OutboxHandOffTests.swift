@@ -74,6 +74,13 @@ struct OutboxHandOffTests {
         }
     }
 
+    @Test("SQLite: retention deletes jobs delivered before the cutoff, in batches, and keeps undelivered jobs and dead letters")
+    func sqliteRetention() async throws {
+        try await withTemporaryDirectory { directory in
+            try await LeasedFinish.checkRetention(try SQLiteJobStore(directory: directory.path))
+        }
+    }
+
     @Test("SQLite: a delivery leased at finish is not claimed by any deliverer until its lease expires")
     func sqliteLeasedFinish() async throws {
         try await withTemporaryDirectory { directory in
@@ -100,6 +107,40 @@ enum LeasedFinish {
             proposal: Proposal(text: "Draft", answers: [], generatedBy: "extractive-drafter"),
             analysis: Analysis(fitScore: 60, fitReasons: ["r"], keyRequirements: [], risks: []),
             references: [], providers: ["generate": "extractive-drafter"])
+    }
+
+    /// Jobs delivered 20 and 10 days ago go (the sweep takes two batches of one), the one
+    /// delivered today, the pending one and the dead letter stay; a purged id is unknown after.
+    static func checkRetention(_ store: some JobStore & OutboxStore) async throws {
+        let now = Date()
+        let days = { (count: Double) in now.addingTimeInterval(-count * 86_400) }
+        for (id, finished) in [("old-a", days(20)), ("old-b", days(10)), ("recent", days(1)), ("pending", days(30)), ("dead", days(30))] {
+            _ = try await store.accept(try newJob(id), maxBacklog: 10, now: finished)
+            _ = try await store.claimNext(owner: "w", lease: .seconds(60), now: finished)
+            _ = try await store.finish(id, owner: "w", outcome: .succeeded(result()), payload: Data("{}".utf8), now: finished,
+                                       deliveryLeaseUntil: nil)
+            switch id {
+            case "pending": break
+            case "dead": try await store.deadLetter(id, attempts: 8, status: 500, error: "HTTP 500", now: finished)
+            default: try await store.markDelivered(id, attempts: 1, status: 200, now: finished)
+            }
+        }
+        let sweep = JobRetention(store: store, retention: .seconds(7 * 86_400), batchSize: 1,
+                                 logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        #expect(await sweep.sweep(now: now) == 2)
+        for id in ["old-a", "old-b"] {
+            #expect(try await store.job(id: id) == nil, "\(id) kept")
+        }
+        for id in ["recent", "pending", "dead"] {
+            #expect(try await store.job(id: id) != nil, "\(id) deleted")
+        }
+        #expect(try await store.deadLetters(limit: 10).map(\.jobID) == ["dead"])
+        #expect(await sweep.sweep(now: now) == 0)
+        // The id is free again: a repeat after the retention period is a new job.
+        guard case .accepted = try await store.accept(try newJob("old-a"), maxBacklog: 10, now: now) else {
+            Issue.record("a purged job id was not accepted as a new job")
+            return
+        }
     }
 
     /// A job whose runner never recorded its finish stays `running` under that runner's lease;

@@ -1,4 +1,8 @@
+import Dispatch
+import Foundation
+import Logging
 import Synchronization
+import Tracing
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -11,28 +15,149 @@ public protocol LogLineWriter: Sendable {
     func write(line: [UInt8])
 }
 
-/// Writes lines to the process's standard output (file descriptor 1), under a lock so lines of
-/// concurrent tasks never interleave. SageMaker ships stdout to CloudWatch Logs.
+/// Writes lines to the process's standard output (file descriptor 1). SageMaker ships stdout to
+/// CloudWatch Logs.
+///
+/// A log call never waits for the descriptor: lines go to one process-wide bounded buffer that
+/// a thread of its own writes out in order. A container runtime may block writes to stdout while
+/// its log driver is stalled; then the buffer fills, the oldest lines are dropped, and a warning
+/// says how many once writing resumes. Lines still buffered when the process exits are written
+/// by an `atexit` handler.
 public struct StandardOutputLogWriter: LogLineWriter {
-    private static let lock = Mutex(())
+    static let shared: BufferedLineWriter = {
+        let writer = BufferedLineWriter(capacityBytes: 8 << 20, output: StandardOutputLogWriter.writeAll)
+        atexit { StandardOutputLogWriter.shared.drainOnExit() }
+        return writer
+    }()
 
     public init() {}
 
     public func write(line: [UInt8]) {
-        var bytes = line
-        bytes.append(0x0A)
-        Self.lock.withLock { _ in
-            bytes.withUnsafeBytes { buffer in
-                var offset = 0
-                while offset < buffer.count {
-                    let written = Glibc.write(1, buffer.baseAddress! + offset, buffer.count - offset)
-                    if written < 0 {
-                        if errno == EINTR { continue }
-                        return  // stdout closed: nothing sensible to do from a log call
-                    }
-                    offset += written
+        Self.shared.write(line: line)
+    }
+
+    /// Writes `bytes` to file descriptor 1, retrying short writes and interruptions.
+    static func writeAll(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { buffer in
+            guard let base = buffer.baseAddress else { return }
+            var offset = 0
+            while offset < buffer.count {
+                let written = Glibc.write(1, base + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return  // stdout closed: nothing sensible to do from a log call
                 }
+                offset += written
             }
         }
+    }
+}
+
+/// Lines queued in memory (at most `capacityBytes`) and written in order by a dedicated thread,
+/// each followed by a newline. When the queue is full the oldest lines are dropped and counted.
+final class BufferedLineWriter: LogLineWriter, Sendable {
+    private struct State {
+        var lines: [[UInt8]] = []
+        var head = 0
+        var bytes = 0
+        var dropped = 0
+        /// Of `dropped`, how many a notice has reported.
+        var reported = 0
+        var idle = false
+        var started = false
+    }
+
+    private let capacityBytes: Int
+    private let output: @Sendable ([UInt8]) -> Void
+    private let state = Mutex(State())
+    /// Held while lines are being written, so the exit drain never interleaves with the thread.
+    private let writing = Mutex(())
+    private let wake = DispatchSemaphore(value: 0)
+
+    /// - Parameter output: receives each batch of newline-terminated lines, in order; may block.
+    init(capacityBytes: Int, output: @escaping @Sendable ([UInt8]) -> Void) {
+        self.capacityBytes = capacityBytes
+        self.output = output
+    }
+
+    func write(line: [UInt8]) {
+        let (start, signal) = state.withLock { state -> (Bool, Bool) in
+            state.lines.append(line)
+            state.bytes += line.count + 1
+            while state.bytes > capacityBytes, state.head < state.lines.count - 1 {
+                state.bytes -= state.lines[state.head].count + 1
+                state.lines[state.head] = []
+                state.head += 1
+                state.dropped += 1
+            }
+            let start = !state.started
+            state.started = true
+            let signal = state.idle
+            state.idle = false
+            return (start, signal)
+        }
+        if start {
+            let thread = Thread { [self] in run() }
+            thread.name = "rag-worker.stdout"
+            thread.start()
+        }
+        if signal { wake.signal() }
+    }
+
+    /// Lines dropped because the queue was full, since the start.
+    var droppedLines: Int { state.withLock { $0.dropped } }
+
+    private func run() {
+        while true {
+            if !writeQueued() { wake.wait() }
+        }
+    }
+
+    /// Writes what is queued; false (and marked idle) when nothing was.
+    private func writeQueued() -> Bool {
+        writing.withLock { _ in
+            let taken = state.withLock { state -> (lines: ArraySlice<[UInt8]>, newlyDropped: Int)? in
+                guard state.head < state.lines.count else {
+                    state.idle = true
+                    return nil
+                }
+                let lines = state.lines[state.head...]
+                let newlyDropped = state.dropped - state.reported
+                state.reported = state.dropped
+                state.lines = []
+                state.head = 0
+                state.bytes = 0
+                return (lines, newlyDropped)
+            }
+            guard let taken else { return false }
+            var batch: [UInt8] = []
+            if taken.newlyDropped > 0 {
+                // The dropped lines were older than any in this batch: say so first.
+                batch += Self.dropNotice(taken.newlyDropped)
+                batch.append(0x0A)
+            }
+            for line in taken.lines {
+                batch += line
+                batch.append(0x0A)
+            }
+            output(batch)
+            return true
+        }
+    }
+
+    /// At process exit: writes what is still queued on the calling thread, after any batch the
+    /// writer thread has in hand.
+    func drainOnExit() {
+        while writeQueued() {}
+    }
+
+    private static func dropNotice(_ count: Int) -> [UInt8] {
+        let record = LogRecord(
+            timestampNanoseconds: DefaultTracerClock.now.nanosecondsSinceEpoch, level: .warning, label: "rag-worker.stdout",
+            message: "\(count) log lines dropped: standard output did not keep up", metadata: [:], source: "Telemetry", error: nil
+        )
+        var writer = JSONWriter(capacity: 256)
+        record.writeJSON(into: &writer)
+        return writer.bytes
     }
 }

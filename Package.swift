@@ -192,6 +192,7 @@ let package = Package(
             dependencies: [
                 "RAGWorker",
                 "RAGPipeline",
+                "SQLite",
                 "Telemetry",
                 "TestSupport",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),

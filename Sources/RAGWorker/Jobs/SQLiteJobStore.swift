@@ -81,21 +81,23 @@ final class SQLiteJobStore: JobStore, OutboxStore {
         return try await database.write { connection -> SQLiteRow? in
             try connection.transaction {
                 guard let claimed = try connection.queryFirst(
-                    """
-                    UPDATE jobs SET state = 'running', attempts = attempts + 1, stage_timings = '[]',
-                        started_at = ?, lease_owner = ?, lease_expires_at = ?
-                    WHERE id = (
-                        SELECT id FROM jobs
-                        WHERE state = 'queued' OR (state = 'running' AND lease_expires_at < ?)
-                        ORDER BY accepted_at, rowid LIMIT 1)
-                    RETURNING id
-                    """,
+                    "UPDATE jobs SET state = 'running', attempts = attempts + 1, stage_timings = '[]', "
+                        + "started_at = ?, lease_owner = ?, lease_expires_at = ? WHERE id = (\(Self.nextClaimable)) RETURNING id",
                     [now.unixMilliseconds, owner, expires, now.unixMilliseconds]
                 ), let id = claimed.string("id") else { return nil }
                 return try connection.queryFirst(Self.selectJob + " WHERE j.id = ?", [id])
             }
         }.map(Self.record(from:))
     }
+
+    /// The job a claim takes (one binding: now). The `state IN` term is the backlog index's own
+    /// condition: SQLite uses a partial index only when the query repeats it, and without the
+    /// index every claim would scan every job the retention period keeps.
+    static let nextClaimable = """
+        SELECT id FROM jobs
+        WHERE state IN ('queued', 'running') AND (state = 'queued' OR lease_expires_at < ?)
+        ORDER BY accepted_at, rowid LIMIT 1
+        """
 
     func renewLease(_ id: String, owner: String, lease: Duration, now: Date) async throws -> Bool {
         let expires = now.addingTimeInterval(lease.seconds).unixMilliseconds

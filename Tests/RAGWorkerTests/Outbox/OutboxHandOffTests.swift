@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Metrics
 import RAGPipeline
+import SQLite
 import Synchronization
 import Testing
 import TestSupport
@@ -71,6 +72,18 @@ struct OutboxHandOffTests {
     func sqliteExpiredJobLease() async throws {
         try await withTemporaryDirectory { directory in
             try await LeasedFinish.checkExpiredJobLease(try SQLiteJobStore(directory: directory.path))
+        }
+    }
+
+    @Test("SQLite: a claim finds its job through the backlog index, not by scanning every job kept")
+    func sqliteClaimUsesIndex() async throws {
+        try await withTemporaryDirectory { directory in
+            let store = try SQLiteJobStore(directory: directory.path)
+            let plan = try await store.database.read { connection in
+                try connection.query("EXPLAIN QUERY PLAN " + SQLiteJobStore.nextClaimable, [0]).compactMap { $0.string("detail") }
+            }
+            #expect(plan.contains { $0.contains("USING INDEX jobs_backlog") }, "plan: \(plan)")
+            #expect(!plan.contains { $0.hasPrefix("SCAN jobs") }, "plan: \(plan)")
         }
     }
 

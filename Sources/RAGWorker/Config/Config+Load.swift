@@ -100,7 +100,7 @@ extension Config {
             cohere: cohere,
             supabase: supabase,
             secretID: reader.string(ConfigKey.secretID),
-            secretTTL: reader.seconds(ConfigKey.secretTTL, default: 3600, range: 1...86_400),
+            secretTTL: reader.seconds(ConfigKey.secretTTL, default: defaultSecretTTLSeconds, range: secretTTLRange),
             telemetry: telemetry,
             secrets: SecretValues(merged)
         )

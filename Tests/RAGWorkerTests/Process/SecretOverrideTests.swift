@@ -55,6 +55,36 @@ struct SecretOverrideTests {
         }
     }
 
+    @Test("production with every key only in the secret starts: the rules are checked on the merged configuration")
+    func productionKeysOnlyInSecret() async throws {
+        let moto = try await MotoServer.shared()
+        do {
+            let name = "rag-worker/prod-\(UUID().uuidString.prefix(8))"
+            _ = try await SecretsManagerClient(client: moto.client()).createSecret(name: name, string: """
+                {"OPENAI_API_KEY": "sk-only-in-secret", "COHERE_API_KEY": "co-only-in-secret",
+                 "WEBHOOK_URL": "https://n8n.example.com/webhook/x", "WEBHOOK_SECRET": "wh-only-in-secret-0123456789abcdef",
+                 "SUPABASE_URL": "https://abc.supabase.co", "SUPABASE_KEY": "sb-only-in-secret"}
+                """)
+            let directory = try TemporaryDirectory()
+            defer { directory.remove() }
+            // What the stack gives the container: switches and the secret's id, never a key.
+            var environment = moto.environment
+            environment.merge(["RAG_PROFILE": "production", "RAG_SECRET_ID": name, "RAG_DATA_DIR": directory.path]) { _, new in new }
+            let shown = try await runWorkerCommand(["config"], environment: environment)
+            #expect(shown.status == 0, "\(shown.output)")
+            #expect(!shown.output.contains("required when RAG_PROFILE=production"))
+            #expect(!shown.output.contains("only-in-secret"))
+
+            // And a key missing from both is still refused, once the secret was read.
+            let partial = "rag-worker/partial-\(UUID().uuidString.prefix(8))"
+            _ = try await SecretsManagerClient(client: moto.client()).createSecret(name: partial, string: #"{"OPENAI_API_KEY": "sk-x"}"#)
+            environment["RAG_SECRET_ID"] = partial
+            let refused = try await runWorkerCommand(["config"], environment: environment)
+            #expect(refused.status == 78)
+            #expect(refused.output.contains("COHERE_API_KEY: required when RAG_PROFILE=production"))
+        }
+    }
+
     @Test("a missing secret stops start-up with exit 78, naming the secret")
     func missingSecret() async throws {
         let moto = try await MotoServer.shared()

@@ -88,6 +88,7 @@ struct OutboxRetryCommand: AsyncParsableCommand {
 private func withWorkerRuntime<Value: Sendable>(
     config: Config, httpClient: CurlHTTPClient, _ body: @Sendable (WorkerRuntime) async throws -> Value
 ) async throws -> Value {
+    try requireExistingJobStore(config)
     let logger = bootstrapLogging(level: config.logLevel)
     return try await PipelineFactory.withComponents(settings: config.pipelineSettings(), httpClient: httpClient, logger: logger) { components in
         let runtime = try WorkerRuntime(
@@ -95,5 +96,20 @@ private func withWorkerRuntime<Value: Sendable>(
             metricsFactory: NOOPMetricsHandler.instance, tracer: NoOpTracer(), logger: logger,
             postgresClient: components.postgresClient)
         return try await body(runtime)
+    }
+}
+
+/// Refuses to open (and so create) an empty SQLite job store: an operator command run where no
+/// worker ever ran would otherwise answer "No dead letters" for a fleet whose jobs live in
+/// Postgres, or on an instance the operator is not on.
+func requireExistingJobStore(_ config: Config) throws {
+    guard !config.usesPostgres else { return }
+    let path = (config.dataDirectory as NSString).appendingPathComponent(SQLiteJobStore.fileName)
+    guard FileManager.default.fileExists(atPath: path) else {
+        throw ValidationError("""
+            no job store at \(path): no worker ran with RAG_DATA_DIR=\(config.dataDirectory) here. A deployed \
+            worker keeps its jobs in Postgres: run this with RAG_SECRET_ID=<the stack's secret> (and AWS \
+            credentials that may read it) or DATABASE_URL, or point RAG_DATA_DIR at the worker's data directory
+            """)
     }
 }

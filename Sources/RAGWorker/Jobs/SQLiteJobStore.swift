@@ -21,9 +21,12 @@ final class SQLiteJobStore: JobStore, OutboxStore {
     private let pendingStageTimings = Mutex<[(jobID: String, timing: StageTiming)]?>(nil)
 
     /// Opens (creating and migrating) `jobs.sqlite` in `directory`.
+    /// The store's file in the data directory.
+    static let fileName = "jobs.sqlite"
+
     init(directory: String, durability: SQLiteDatabase.Durability = .normal) throws {
         database = try SQLiteDatabase(
-            path: (directory as NSString).appendingPathComponent("jobs.sqlite"),
+            path: (directory as NSString).appendingPathComponent(Self.fileName),
             options: .init(durability: durability)
         )
         let depth = try database.writeSynchronously { connection in
@@ -205,6 +208,10 @@ final class SQLiteJobStore: JobStore, OutboxStore {
 
     func backlogDepth() async throws -> Int {
         backlog.withLock { $0 }
+    }
+
+    func ping() async throws {
+        _ = try await database.read { try $0.queryFirst("SELECT 1 AS one") }
     }
 
     private static func countBacklog(_ connection: SQLiteConnection) throws -> Int {

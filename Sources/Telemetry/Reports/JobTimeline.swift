@@ -51,7 +51,10 @@ public struct JobTimeline: Sendable, Codable, Equatable {
                   stage: nil, provider: nil, attempts: nil, outcome: nil, errorCode: log.errorCode,
                   detail: [log.message, log.error].compactMap { $0 }.joined(separator: ": "))
         }
-        self.entries = entries.sorted { $0.offsetSeconds < $1.offsetSeconds }
+        // Stable: entries that start in the same instant keep the order they were given in (parents first).
+        self.entries = entries.enumerated()
+            .sorted { ($0.element.offsetSeconds, $0.offset) < ($1.element.offsetSeconds, $1.offset) }
+            .map(\.element)
     }
 }
 

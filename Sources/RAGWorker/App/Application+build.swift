@@ -3,14 +3,24 @@ import Logging
 
 /// The HTTP routes: `GET /ping` (open), `POST /invocations` and `GET /jobs/{id}` (Basic auth
 /// when configured). docs/openapi.yaml describes them.
-func buildRouter(intake: IntakeController, readiness: Readiness, basicAuth: (user: String, password: @Sendable () -> String?)?) -> Router<BasicRequestContext> {
+func buildRouter(
+    intake: IntakeController, readiness: Readiness, storeHealth: StoreHealth,
+    basicAuth: (user: String, password: @Sendable () -> String?)?
+) -> Router<BasicRequestContext> {
     let router = Router()
     router.get("/ping") { _, _ -> Response in
-        // No I/O here: SageMaker pings every few seconds with a 2 s limit, also under load.
+        // No I/O here: SageMaker pings every few seconds with a 2 s limit, also under load. The
+        // store's reachability is the probe's cached answer (StoreHealthProbe).
+        func answer(_ status: HTTPResponse.Status, _ body: String, retryAfter: String? = nil) -> Response {
+            var headers: HTTPFields = [.contentType: "application/json"]
+            if let retryAfter { headers[.retryAfter] = retryAfter }
+            return Response(status: status, headers: headers, body: .init(byteBuffer: .init(string: #"{"status":"\#(body)"}"#)))
+        }
         switch readiness.current {
-        case .ready: Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: .init(string: #"{"status":"ok"}"#)))
-        case .starting: Response(status: .serviceUnavailable, headers: [.contentType: "application/json", .retryAfter: "1"], body: .init(byteBuffer: .init(string: #"{"status":"starting"}"#)))
-        case .draining: Response(status: .serviceUnavailable, headers: [.contentType: "application/json"], body: .init(byteBuffer: .init(string: #"{"status":"draining"}"#)))
+        case .ready where storeHealth.isReachable: return answer(.ok, "ok")
+        case .ready: return answer(.serviceUnavailable, "store_unreachable", retryAfter: "5")
+        case .starting: return answer(.serviceUnavailable, "starting", retryAfter: "1")
+        case .draining: return answer(.serviceUnavailable, "draining")
         }
     }
     let api = router.group()

@@ -15,6 +15,7 @@ struct WorkerRuntime: Sendable {
     /// Postgres when `DATABASE_URL` is set (shared by instances), the SQLite file otherwise.
     let store: any JobStore & OutboxStore
     let readiness = Readiness()
+    let storeHealth = StoreHealth()
     let drain: DrainDeadline
     let jobWake = WakeSignal()
     let outboxWake = WakeSignal()
@@ -65,7 +66,8 @@ struct WorkerRuntime: Sendable {
 
     var intake: IntakeController {
         IntakeController(
-            store: store, readiness: readiness, jobWake: jobWake, metrics: metrics, tracer: tracer,
+            store: store, readiness: readiness, storeHealth: storeHealth, acceptTimeLimit: config.acceptTimeLimit,
+            jobWake: jobWake, metrics: metrics, tracer: tracer,
             maxBodyBytes: config.maxBodyBytes, maxBacklog: config.maxBacklog, backlogRetryAfterSeconds: 10
         )
     }
@@ -97,7 +99,7 @@ struct WorkerRuntime: Sendable {
     var router: Router<BasicRequestContext> {
         let secrets = config.secrets
         return buildRouter(
-            intake: intake, readiness: readiness,
+            intake: intake, readiness: readiness, storeHealth: storeHealth,
             basicAuth: config.basicAuthUser.map { ($0, { secrets.value(ConfigKey.basicAuthPass) }) }
         )
     }
@@ -109,6 +111,7 @@ struct WorkerRuntime: Sendable {
     /// telemetry outlives everything and records the final spans.
     func services(telemetry: [any Service] = [], onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> [any Service] {
         let app = buildApplication(router: router, host: config.host, port: config.port, logger: logger, onListening: onListening)
-        return telemetry + [JobRetention(store: store, retention: config.jobRetention, logger: logger), app, outbox, runner]
+        let probe = StoreHealthProbe(store: store, health: storeHealth, logger: logger)
+        return telemetry + [JobRetention(store: store, retention: config.jobRetention, logger: logger), probe, app, outbox, runner]
     }
 }

@@ -57,7 +57,7 @@ struct ServeCommand: AsyncParsableCommand {
         var groupConfiguration = ServiceGroupConfiguration(
             services: runtime.services(telemetry: telemetry.services + database + refresh, onListening: { port in
                 logger.info("listening", metadata: ["host": "\(config.host)", "port": "\(port)"])
-            }),
+            }) + [RetrievalStoreCheck(components: components, logger: logger)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         )

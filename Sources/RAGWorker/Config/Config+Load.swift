@@ -86,6 +86,7 @@ extension Config {
             logLevel: logLevel,
             basicAuthUser: basicAuthUser,
             maxBodyBytes: reader.int(ConfigKey.maxBodyBytes, default: 1 << 20, range: 1024...(64 << 20)),
+            acceptTimeLimit: reader.seconds(ConfigKey.acceptTimeout, default: 1.5, range: 0.1...50),
             dataDirectory: dataDirectory,
             concurrency: reader.int(ConfigKey.concurrency, default: 4, range: 1...256),
             maxBacklog: reader.int(ConfigKey.maxBacklog, default: 256, range: 1...1_000_000),

@@ -12,7 +12,7 @@ extension Config {
         lines.append("listen             \(host):\(port)")
         lines.append("data directory     \(dataDirectory)")
         lines.append("basic auth         \(basicAuthUser.map { "user \($0), password \(secret(ConfigKey.basicAuthPass))" } ?? "off")")
-        lines.append("body limit         \(maxBodyBytes) bytes")
+        lines.append("body limit         \(maxBodyBytes) bytes, accept time limit \(acceptTimeLimit)")
         lines.append("concurrency        \(concurrency) jobs, backlog limit \(maxBacklog)")
         lines.append("job deadline       \(jobDeadline)")
         lines.append("shutdown grace     \(shutdownGrace)")

@@ -65,6 +65,9 @@ struct Config: Sendable {
     var basicAuthUser: String?
     /// `RAG_MAX_BODY_BYTES`, default 1 MiB: larger request bodies get 413.
     var maxBodyBytes: Int
+    /// `RAG_ACCEPT_TIMEOUT_SECONDS`, default 1.5: the longest `/invocations` waits for the job store
+    /// to commit a job before it answers 503 (a store that is down never makes a caller wait longer).
+    var acceptTimeLimit: Duration
     /// `RAG_DATA_DIR`, default `./data`: SQLite files (jobs, outbox, documents, telemetry).
     var dataDirectory: String
     /// `RAG_CONCURRENCY`, default 4: jobs run at once.

@@ -8,6 +8,7 @@ enum ConfigKey {
     static let basicAuthUser = "BASIC_AUTH_USER"
     static let basicAuthPass = "BASIC_AUTH_PASS"
     static let maxBodyBytes = "RAG_MAX_BODY_BYTES"
+    static let acceptTimeout = "RAG_ACCEPT_TIMEOUT_SECONDS"
 
     // Jobs
     static let dataDirectory = "RAG_DATA_DIR"

@@ -16,6 +16,10 @@ import Tracing
 struct IntakeController: Sendable {
     let store: any JobStore
     let readiness: Readiness
+    /// Refuses at once while the store is known to be unreachable.
+    let storeHealth: StoreHealth
+    /// The longest wait for the store to commit an accept; past it the caller gets 503.
+    let acceptTimeLimit: Duration
     let jobWake: WakeSignal
     let metrics: WorkerMetrics
     let tracer: any Tracer
@@ -44,12 +48,25 @@ struct IntakeController: Sendable {
             throw APIError.tooLarge(limit: maxBodyBytes)
         }
         let newJob = try validate(body, traceparent: request.headers[.traceparent])
+        guard storeHealth.isReachable else {
+            metrics.jobsRejected.increment()
+            throw APIError.unavailable("the job store is unreachable; the job was not accepted")
+        }
 
         let outcome: AcceptOutcome
         do {
-            outcome = try await store.accept(newJob, maxBacklog: maxBacklog, now: Date())
+            // The accept may wait on a store that went down since the last probe: answer within
+            // the limit anyway. An accept abandoned here that still commits is found by the
+            // caller's retry (the same job_id answers 200 with the job).
+            outcome = try await withAbandoningTimeLimit(acceptTimeLimit) { [store, maxBacklog] in
+                try await store.accept(newJob, maxBacklog: maxBacklog, now: Date())
+            }
         } catch {
+            if storeHealth.markUnreachable("\(error)") {
+                context.logger.error("the job store does not answer; refusing jobs until it does", metadata: ["error": "\(error)"])
+            }
             context.logger.error("cannot store an accepted job", metadata: ["job.id": "\(newJob.request.jobID)", "error": "\(error)"])
+            metrics.jobsRejected.increment()
             throw APIError.unavailable("the job store is unavailable; the job was not accepted")
         }
         switch outcome {

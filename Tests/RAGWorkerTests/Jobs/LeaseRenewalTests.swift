@@ -45,6 +45,7 @@ private final class FlakyRenewalStore: JobStore, Sendable {
     func release(_ id: String, owner: String) async throws { try await base.release(id, owner: owner) }
     func recoverInterrupted(now: Date) async throws -> Int { try await base.recoverInterrupted(now: now) }
     func backlogDepth() async throws -> Int { try await base.backlogDepth() }
+    func ping() async throws { try await base.ping() }
     func purgeDelivered(before cutoff: Date, limit: Int) async throws -> Int {
         try await base.purgeDelivered(before: cutoff, limit: limit)
     }

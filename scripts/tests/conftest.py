@@ -78,7 +78,8 @@ def moto(tmp_path_factory) -> Moto:
     log = tmp_path_factory.mktemp("moto") / "moto.log"
     environment = {**clean_aws_environment(), "INITIAL_NO_AUTH_ACTION_COUNT": "3"}
     with open(log, "w") as output:
-        process = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        process = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "testing" / "moto_server.py"),
+                                    "-H", "127.0.0.1", "-p", str(port)],
                                    stdout=output, stderr=subprocess.STDOUT, env=environment)
     try:
         _wait_for_port(port, process)

@@ -32,7 +32,10 @@ COPY --from=build /staging/ /opt/rag-worker/
 RUN mkdir -p /opt/rag-worker/data && chown rag:rag /opt/rag-worker/data
 ENV PORT=8080 \
     RAG_DATA_DIR=/opt/rag-worker/data
-USER 10001:10001
+# No USER: SageMaker's guide for custom inference containers says it expects them to run as root
+# and that other users can meet permission problems, so the image runs as root there. Outside
+# SageMaker run it as the unprivileged `rag` user: `docker run --user 10001:10001 IMAGE serve`
+# (it owns the data directory). docs/aws.md, "The container's user".
 EXPOSE 8080
 # Exec form: the worker is PID 1 and receives SIGTERM itself, so it can drain before SIGKILL.
 ENTRYPOINT ["/opt/rag-worker/rag-worker"]

@@ -32,15 +32,19 @@ struct HTTPWebhookSender: WebhookSender {
         var request = HTTPClientRequest(method: .post, url: url, headers: headers, body: message.payload, timeout: timeout)
         // Only the status matters: a 2xx with a large body is accepted, its body read and dropped.
         request.keepBodyBytes = 0
-        let secrets = SecretDetector(secrets: [secret()].compactMap { $0 })
         do {
             let response = try await httpClient.execute(request)
             return Self.classify(response)
         } catch let error as HTTPClientError {
-            return .retryable(status: nil, error: "\(error.kind): \(UntrustedText.message(error.message, maxLength: 200, secrets: secrets))", retryAfter: nil)
+            return .retryable(status: nil, error: "\(error.kind): \(sanitized(error.message))", retryAfter: nil)
         } catch {
-            return .retryable(status: nil, error: UntrustedText.message("\(error)", maxLength: 200, secrets: secrets), retryAfter: nil)
+            return .retryable(status: nil, error: sanitized("\(error)"), retryAfter: nil)
         }
+    }
+
+    /// A failure's text as it may be stored and logged (``UntrustedText``, checked against the secret).
+    private func sanitized(_ message: String) -> String {
+        UntrustedText.message(message, maxLength: 200, secrets: SecretDetector(secrets: [secret()].compactMap { $0 }))
     }
 
     /// 2xx delivered; 408, 429 and 5xx retried (honouring Retry-After); other statuses rejected.

@@ -45,7 +45,7 @@ extension Config {
                     """)
             }
         case .direct where !authenticated:
-            let exposure = "whoever reaches \(facts.host) can submit jobs and read their results at GET /jobs/{id}"
+            let exposure = "anyone who can connect to the port can submit jobs and read their results at GET /jobs/{id}"
             if production && !facts.allowUnauthenticated {
                 reader.report(ConfigKey.basicAuthUser, """
                     BASIC_AUTH_USER and BASIC_AUTH_PASS are required when RAG_PROFILE=production on RAG_PLATFORM=direct \

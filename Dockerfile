@@ -30,7 +30,10 @@ RUN apt-get update \
 WORKDIR /opt/rag-worker
 COPY --from=build /staging/ /opt/rag-worker/
 RUN mkdir -p /opt/rag-worker/data && chown rag:rag /opt/rag-worker/data
+# HOST: inside a container the port is reachable only where it is published; the worker's own
+# default (loopback, outside SageMaker) would make it unreachable from the host.
 ENV PORT=8080 \
+    HOST=0.0.0.0 \
     RAG_DATA_DIR=/opt/rag-worker/data
 # No USER: SageMaker's guide for custom inference containers says it expects them to run as root
 # and that other users can meet permission problems, so the image runs as root there. Outside

@@ -75,13 +75,26 @@ def test_webhook_check_accepts_once_then_drops_the_repeat():
     assert second["status"] == "duplicate"
 
 
+def test_webhook_check_takes_a_non_ascii_job_id_percent_encoded_in_the_header_and_dedupes_on_the_body():
+    """The worker sends Idempotency-Key as the job_id's UTF-8 percent-encoded (Sources/RAGWorker/
+    Outbox/WebhookSignature.swift); the signed body's job_id is what is remembered."""
+    verify = _code("Verify signature and de-duplicate")
+    cafe = {**PROPOSAL, "job_id": "caf\u00e9 42"}
+    (first,), memory = _run(verify, [_delivery(cafe, key="caf%C3%A9%2042")], {"RAG_WEBHOOK_SECRET": SECRET})
+    assert first["status"] == "accepted" and first["job_id"] == "caf\u00e9 42"
+    assert list(memory["ragDeliveries"]) == ["caf\u00e9 42"]
+    (again,), _ = _run(verify, [_delivery(cafe, key="caf%C3%A9%2042")], {"RAG_WEBHOOK_SECRET": SECRET}, memory)
+    assert again["status"] == "duplicate"
+
+
 @pytest.mark.parametrize("make_delivery, reason", [
     (lambda: _delivery(PROPOSAL, tamper=True), "X-RAG-Signature does not match"),
     (lambda: _delivery(PROPOSAL, secret="another-secret"), "X-RAG-Signature does not match"),
     (lambda: _delivery(PROPOSAL, timestamp=int(time.time()) - 301), "more than 5 minutes"),
     (lambda: _delivery(PROPOSAL, key="job-43"), "Idempotency-Key missing or not the job_id"),
+    (lambda: _delivery(PROPOSAL, key="%E0%A4%A"), "Idempotency-Key missing or not the job_id"),
     (lambda: {"json": {"headers": {}, "body": PROPOSAL}}, 'turn on the Webhook node option "Raw Body"'),
-], ids=["tampered body", "wrong secret", "old timestamp", "key is not the job", "no raw body"])
+], ids=["tampered body", "wrong secret", "old timestamp", "key is not the job", "malformed key", "no raw body"])
 def test_webhook_check_rejects_what_the_worker_did_not_sign(make_delivery, reason):
     (verdict,), memory = _run(_code("Verify signature and de-duplicate"), [make_delivery()],
                               {"RAG_WEBHOOK_SECRET": SECRET})

@@ -92,10 +92,11 @@ struct DashboardBuilder: Sendable {
         }
         let rows: [MetricRow] = [
             .metric(.worker(MetricCatalogue.jobsRejected, target: target), stat: .sum, label: "rejected (429/503)"),
+            .metric(.worker(MetricCatalogue.authFailures, target: target), stat: .sum, label: "failed logins (401/429)"),
             .metric(.worker(MetricCatalogue.queueDepth, target: target), stat: .maximum, label: "queue depth (max)"),
             wait,
         ]
-        var widget = graph("Rejections, queue depth and wait", rows: rows, unit: .count, width: 8)
+        var widget = graph("Rejections, failed logins, queue depth and wait", rows: rows, unit: .count, width: 8)
         widget.properties["yAxis"] = [
             "left": ["label": .string(MetricCatalogue.queueDepth.unit.rawValue), "min": 0, "showUnits": false],
             "right": ["label": .string(MetricCatalogue.queueWait.unit.rawValue), "min": 0, "showUnits": false],

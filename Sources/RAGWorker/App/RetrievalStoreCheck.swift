@@ -4,9 +4,12 @@ import ServiceLifecycle
 
 /// Once at start-up: says how much past work retrieval can find, and warns, naming the command
 /// that fills the store, when it is nothing (every draft would then cite no past work).
-struct RetrievalStoreCheck: Service {
+struct RetrievalStoreCheck: Service, CustomStringConvertible {
     let components: PipelineComponents
     let logger: Logger
+
+    /// ServiceLifecycle names services in its log lines: keep it short.
+    var description: String { "RetrievalStoreCheck" }
 
     func run() async throws {
         do {

@@ -27,6 +27,8 @@ struct WorkerRuntime: Sendable {
     let logger: Logger
     /// Identifies this process as the holder of job and delivery leases.
     let owner: String
+    /// Failed logins per client, shared by every request.
+    let loginThrottle: LoginThrottle
 
     init(
         config: Config,
@@ -35,9 +37,11 @@ struct WorkerRuntime: Sendable {
         metricsFactory: any MetricsFactory,
         tracer: any Tracer,
         logger: Logger,
-        postgresClient: PostgresClient? = nil
+        postgresClient: PostgresClient? = nil,
+        loginThrottle: LoginThrottle = LoginThrottle()
     ) throws {
         self.config = config
+        self.loginThrottle = loginThrottle
         if let postgresClient {
             self.store = PostgresJobStore(client: postgresClient, logger: logger)
         } else {
@@ -96,11 +100,14 @@ struct WorkerRuntime: Sendable {
         )
     }
 
-    var router: Router<BasicRequestContext> {
+    var router: Router<WorkerRequestContext> {
         let secrets = config.secrets
         return buildRouter(
             intake: intake, readiness: readiness, storeHealth: storeHealth,
-            basicAuth: config.basicAuthUser.map { ($0, { secrets.value(ConfigKey.basicAuthPass) }) }
+            basicAuth: config.basicAuthUser.map {
+                BasicAuthSettings(user: $0, password: { secrets.value(ConfigKey.basicAuthPass) },
+                                  throttle: loginThrottle, failures: metrics.authFailures)
+            }
         )
     }
 
@@ -110,7 +117,8 @@ struct WorkerRuntime: Sendable {
     /// telemetry services followed by those the job store needs (its Postgres client), so
     /// telemetry outlives everything and records the final spans.
     func services(telemetry: [any Service] = [], onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> [any Service] {
-        let app = buildApplication(router: router, host: config.host, port: config.port, logger: logger, onListening: onListening)
+        let app = buildApplication(
+            router: router, host: config.host, port: config.port, limits: config.httpServer, logger: logger, onListening: onListening)
         let probe = StoreHealthProbe(store: store, health: storeHealth, logger: logger)
         return telemetry + [JobRetention(store: store, retention: config.jobRetention, logger: logger), probe, app, outbox, runner]
     }

@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import Metrics
 import RAGPipeline
+import Telemetry
 import Tracing
 
 /// `rag-worker outbox`: inspect and redeliver webhook deliveries.
@@ -36,7 +37,8 @@ struct OutboxListCommand: AsyncParsableCommand {
         print("job id\tattempts\tlast status\tlast error\tfinished at")
         for letter in letters {
             let status = letter.lastStatus.map(String.init) ?? "-"
-            print("\(letter.jobID)\t\(letter.attempts)\t\(status)\t\(letter.lastError ?? "-")\t\(letter.createdAt.ISO8601Format())")
+            // Job ids and receiver errors are other people's text: escaped, they cannot act on the terminal.
+            print("\(TerminalText.escaped(letter.jobID))\t\(letter.attempts)\t\(status)\t\(TerminalText.escaped(letter.lastError ?? "-"))\t\(letter.createdAt.ISO8601Format())")
         }
     }
 }
@@ -73,7 +75,7 @@ struct OutboxRetryCommand: AsyncParsableCommand {
         for id in selected {
             guard let delivery = try await runtime.store.job(id: id)?.delivery else { continue }
             let detail = delivery.lastError.map { " (\($0))" } ?? ""
-            print("\(id): \(delivery.state.rawValue) after \(delivery.attempts) attempt\(delivery.attempts == 1 ? "" : "s")\(detail)")
+            print(TerminalText.escaped("\(id): \(delivery.state.rawValue) after \(delivery.attempts) attempt\(delivery.attempts == 1 ? "" : "s")\(detail)"))
             if delivery.state != .delivered { failures += 1 }
         }
         if failures > 0 {

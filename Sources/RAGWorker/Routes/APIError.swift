@@ -54,6 +54,14 @@ extension APIError {
         )
     }
 
+    static func tooManyFailedLogins(retryAfterSeconds: Int) -> APIError {
+        APIError(
+            status: .tooManyRequests, code: "too_many_failed_logins",
+            message: "too many failed logins from this address; retry later",
+            headers: [.retryAfter: String(retryAfterSeconds)]
+        )
+    }
+
     static func tooLarge(limit: Int) -> APIError {
         APIError(
             status: .contentTooLarge, code: "body_too_large", message: "the request body is larger than \(limit) bytes",
@@ -61,10 +69,11 @@ extension APIError {
         )
     }
 
-    static func unsupportedMediaType(_ contentType: String) -> APIError {
+    static func unsupportedMediaType(_ contentType: String?) -> APIError {
         APIError(
             status: .unsupportedMediaType, code: "unsupported_media_type",
-            message: "the body must be application/json, got \(contentType.prefix(100))"
+            message: "the body must be application/json (Content-Type), got \(contentType.map { "\($0.prefix(100))" } ?? "no Content-Type")",
+            headers: [.accept: "application/json"]
         )
     }
 

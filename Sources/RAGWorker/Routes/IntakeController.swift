@@ -35,8 +35,10 @@ struct IntakeController: Sendable {
                 ? APIError.unavailable("the worker is shutting down; retry on another instance")
                 : APIError.unavailable("the worker is starting")
         }
-        if let contentType = request.headers[.contentType], !Self.isJSON(contentType) {
-            throw APIError.unsupportedMediaType(contentType)
+        // A missing type is refused too: a browser sends a POST without Content-Type (or with
+        // text/plain) cross-site without a preflight, with any Basic credentials it cached.
+        guard let contentType = request.headers[.contentType], Self.isJSON(contentType) else {
+            throw APIError.unsupportedMediaType(request.headers[.contentType])
         }
         if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodyBytes {
             throw APIError.tooLarge(limit: maxBodyBytes)
@@ -90,19 +92,33 @@ struct IntakeController: Sendable {
     }
 
     func job(_ request: Request, context: some RequestContext) async throws -> Response {
-        let id = try context.parameters.require("id")
+        let id = Self.jobID(fromPathSegment: try context.parameters.require("id"))
         guard let job = try await store.job(id: id) else { throw APIError.notFound("job \(id.prefix(128))") }
         return try .json(JobView(job))
     }
 
+    /// The job id a `/jobs/{id}` path segment names: percent-decoded (as the `Location` of a
+    /// 202 encodes it) and NFC-normalised (as intake stores ids). A segment that is not valid
+    /// percent-encoding is taken as it is.
+    static func jobID(fromPathSegment segment: String) -> String {
+        (segment.removingPercentEncoding ?? segment).precomposedStringWithCanonicalMapping
+    }
+
     /// Parses and validates inside the `rag.validate` span, whose trace becomes the job's trace.
+    ///
+    /// Every job gets a trace of its own: a caller's `traceparent` is recorded as a link of the
+    /// `rag.validate` span, never adopted, so two jobs posted with the same header (by mistake or
+    /// on purpose) never share a trace and `postmortem --job <trace id>` shows one job.
     private func validate(_ body: ByteBuffer, traceparent incoming: String?) throws -> NewJob {
-        var context = ServiceContext.topLevel
+        var caller: ServiceContext?
         if let incoming, W3CTraceparent(header: incoming) != nil {
+            var context = ServiceContext.topLevel
             tracer.extract(["traceparent": incoming], into: &context, using: DictionaryExtractor())
+            caller = context
         }
         let started = ContinuousClock.now
-        return try tracer.withSpan(PipelineStage.validate.spanName, context: context, ofKind: .server) { span in
+        return try tracer.withSpan(PipelineStage.validate.spanName, context: .topLevel, ofKind: .server) { span in
+            if let caller { span.addLink(SpanLink(context: caller, attributes: [:])) }
             let request: JobRequest
             switch JobRequest.decode(from: body.readableBytesView) {
             case .success(let decoded):

@@ -45,6 +45,9 @@ public enum MetricCatalogue {
     public static let webhookAttemptFailures = MetricDefinition(
         name: "WebhookAttemptFailures", kind: .counter, unit: .count,
         summary: "Single webhook attempts that failed and were scheduled for retry.")
+    public static let authFailures = MetricDefinition(
+        name: "AuthFailures", kind: .counter, unit: .count,
+        summary: "Requests refused for wrong Basic credentials (401), or because their client failed too often (429).")
     public static let telemetryDropped = MetricDefinition(
         name: "TelemetryDropped", kind: .counter, unit: .count,
         summary: "Telemetry records dropped because an exporter queue was full or its export failed.")
@@ -71,7 +74,7 @@ public enum MetricCatalogue {
     public static let all: [MetricDefinition] = [
         jobLatency, stageLatency, jobsAccepted, jobsSucceeded, jobsFailed, jobsRejected,
         queueDepth, queueWait, providerErrors, tokensUsed,
-        webhookDeliveries, webhookFailures, webhookAttemptFailures, telemetryDropped,
+        webhookDeliveries, webhookFailures, webhookAttemptFailures, authFailures, telemetryDropped,
         heartbeat, telemetryExportCalls, telemetryExportFailures, telemetryExportLag,
     ]
 

@@ -26,6 +26,9 @@ public struct JobTimeline: Sendable, Codable, Equatable {
 
     public var jobID: String?
     public var traceID: String
+    /// Trace ids a caller sent in `traceparent` when it posted the job: linked, never adopted,
+    /// so this trace holds this job only.
+    public var linkedTraces: [String]
     public var run: JobRun?
     public var entries: [Entry]
 
@@ -38,6 +41,12 @@ public struct JobTimeline: Sendable, Codable, Equatable {
     init(jobID: String?, traceID: String, run: JobRun?, spans: [StoredSpan], logs: [StoredLog]) {
         self.jobID = jobID ?? run?.jobID ?? spans.lazy.compactMap(\.jobID).first
         self.traceID = traceID
+        var linked: [String] = []
+        for link in spans.flatMap(\.links) {
+            guard let fields = TraceIDs.parseFields(link), !linked.contains(fields.traceID) else { continue }
+            linked.append(fields.traceID)
+        }
+        self.linkedTraces = linked
         self.run = run
         let origin = (spans.map(\.startNanoseconds) + logs.map(\.timeNanoseconds)).min() ?? 0
         func offset(_ nanoseconds: UInt64) -> Double { Double(nanoseconds &- origin) / 1e9 }

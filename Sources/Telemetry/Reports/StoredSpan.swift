@@ -18,6 +18,8 @@ public struct StoredSpan: Sendable, Codable, Equatable {
     public var events: [String]
     /// Recorded errors as `Type: message`.
     public var errors: [String]
+    /// The `traceparent`s of linked spans (a caller's trace linked to `rag.validate`).
+    public var links: [String] = []
 
     public var durationSeconds: Double { Double(endNanoseconds &- startNanoseconds) / 1e9 }
     public var jobID: String? { attributes[SpanAttributes.jobID] }
@@ -59,6 +61,7 @@ extension StoredSpan {
         self.errors = ((object["errors"] as? [[String: Any]]) ?? []).map {
             "\($0["type"] as? String ?? "Error"): \($0["message"] as? String ?? "")"
         }
+        self.links = (object["links"] as? [String]) ?? []
     }
 
     static func attributeText(_ value: Any) -> String {

@@ -13,6 +13,13 @@ public struct WebhookReceiver: Sendable {
         public let signatureValid: Bool
         public let body: Data
         public let status: Int
+        /// Every header as received, names lower-cased.
+        public let headers: [String: String]
+
+        /// The value of header `name` (any case).
+        public func header(_ name: String) -> String? {
+            headers[name.lowercased()]
+        }
 
         /// The body as a JSON object.
         public var json: [String: Any] {
@@ -53,7 +60,8 @@ public struct WebhookReceiver: Sendable {
             await log.append(Delivery(
                 jobID: jobID, idempotencyKey: recorded.header("Idempotency-Key"),
                 attempt: recorded.header("X-RAG-Delivery-Attempt").flatMap(Int.init),
-                signatureValid: valid, body: body, status: answer.status
+                signatureValid: valid, body: body, status: answer.status,
+                headers: Dictionary(headers.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first })
             ))
             return try await answer.response()
         }

@@ -138,14 +138,6 @@ struct ServeProcessTests {
     }
 }
 
-/// Runs a `rag-worker` subcommand to completion and returns its exit status and output.
-func runWorkerCommand(_ arguments: [String], environment: [String: String]) async throws -> (status: Int32, output: String) {
-    var base = ProcessInfo.processInfo.environment.filter { ["PATH", "HOME", "TMPDIR"].contains($0.key) }
-    base.merge(environment) { _, new in new }
-    let result = try await runChildProcess(PackagePaths.executable("rag-worker"), arguments: arguments, environment: base)
-    return (result.status, result.output)
-}
-
 /// Polls `condition` until it holds or `timeout` passes (then records a failure).
 func eventually(timeout: Duration, _ condition: @Sendable () async throws -> Bool) async throws {
     let deadline = ContinuousClock.now + timeout

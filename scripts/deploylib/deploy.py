@@ -142,7 +142,7 @@ class Deployment:
             self.say(f"promoting {source_uri}:{tag} to {uri}:{tag}")
             registry.require_image(self.ecr, source.repository_name, tag)
             if not registry.image_exists(self.ecr, settings.repository_name, tag):
-                self.runner.run(["docker", "pull", f"{source_uri}:{tag}"], what="docker pull")
+                registry.pull(self.runner, self.ecr, f"{source_uri}:{tag}")
                 registry.push(self.runner, self.ecr, f"{source_uri}:{tag}", uri, tag)
         elif args.skip_build:
             registry.require_image(self.ecr, settings.repository_name, tag)

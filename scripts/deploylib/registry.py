@@ -72,13 +72,26 @@ def image_history(ecr, repository: str) -> list[PushedImage]:
     return [image for _, image in ranked]
 
 
-def push(runner: Runner, ecr, local_image: str, repository_uri: str, tag: str) -> None:
-    """docker login (password on stdin), tag, push."""
+def login(runner: Runner, ecr, repository_uri: str) -> None:
+    """`docker login` to the registry of `repository_uri`, the password on stdin. ECR's token is
+    valid for 12 hours on every registry the caller may use, so each pull or push logs in first
+    rather than relying on an earlier login on this machine."""
     token = ecr.get_authorization_token()["authorizationData"][0]
     user, _, password = base64.b64decode(token["authorizationToken"]).decode().partition(":")
     registry = repository_uri.split("/", 1)[0]
     runner.run(["docker", "login", "--username", user, "--password-stdin", registry], stdin=password,
                capture=True, what="docker login")
+
+
+def pull(runner: Runner, ecr, image: str) -> None:
+    """docker login to the image's registry, then docker pull."""
+    login(runner, ecr, image)
+    runner.run(["docker", "pull", image], what="docker pull")
+
+
+def push(runner: Runner, ecr, local_image: str, repository_uri: str, tag: str) -> None:
+    """docker login, tag, push."""
+    login(runner, ecr, repository_uri)
     remote = f"{repository_uri}:{tag}"
     runner.run(["docker", "tag", local_image, remote], what="docker tag")
     runner.run(["docker", "push", remote], what="docker push")

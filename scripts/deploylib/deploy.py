@@ -10,7 +10,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import endpoint, logs, registry, secrets, smoke
+from . import credentials, endpoint, logs, registry, secrets, smoke
 from .content_tag import content_tag
 from .envfile import SecretsFileError, parse_env_file, secret_payload
 from .errors import DeployError
@@ -70,6 +70,11 @@ class Deployment:
         self.sagemaker = self.session.client("sagemaker")
         self.cloudformation = self.session.client("cloudformation")
 
+    def tool_environment(self) -> dict[str, str]:
+        """The environment for a Swift tool: the deploying identity's credentials resolved by boto3
+        (SSO, role_arn and credential_process profiles included) and the settings' region."""
+        return credentials.tool_environment(self.session, self.runner.environment)
+
     def say(self, message: str) -> None:
         print(f"==> {message}", file=self.out, flush=True)
 
@@ -99,7 +104,7 @@ class Deployment:
         if not args.skip_alarms:
             self.say("alarms and dashboard")
             self.runner.run([resolve_binary(ALARM_SETUP_BIN), "apply", "--endpoint", settings.endpoint_name,
-                             *args.alarm_arg], what="alarm-setup apply")
+                             *args.alarm_arg], what="alarm-setup apply", environment=self.tool_environment())
         job = {} if args.skip_smoke else self.smoke_test(tag)
         self.say("deployed; telemetry:")
         for line in smoke.telemetry_lines(settings, settings.region, job):
@@ -208,7 +213,8 @@ class Deployment:
         with tempfile.TemporaryDirectory() as folder:
             job_file = smoke.smoke_job(self.args.job, settings, tag, Path(folder))
             result = self.runner.run([resolve_binary(RAG_WORKER_BIN), "invoke", "--endpoint", settings.endpoint_name,
-                                      "--job", job_file], capture=True, what="rag-worker invoke")
+                                      "--job", job_file], capture=True, what="rag-worker invoke",
+                                     environment=self.tool_environment())
         # `rag-worker invoke` exits non-zero unless the endpoint accepted the job.
         return smoke.accepted_job(result.stdout or "")
 

@@ -36,11 +36,14 @@ class Runner:
         self.out = out
 
     def run(self, args: Sequence[str], *, cwd: Path | None = None, stdin: str | None = None,
-            capture: bool = False, what: str | None = None) -> subprocess.CompletedProcess:
+            capture: bool = False, what: str | None = None,
+            environment: Mapping[str, str] | None = None) -> subprocess.CompletedProcess:
+        """Runs `args` in this runner's environment, or in `environment` when given (its values are
+        never printed)."""
         print("$ " + " ".join(shlex.quote(str(a)) for a in args), file=self.out, flush=True)
         try:
             result = subprocess.run(
-                [str(a) for a in args], cwd=cwd, env=self.environment, input=stdin, text=True,
+                [str(a) for a in args], cwd=cwd, env=dict(environment if environment is not None else self.environment), input=stdin, text=True,
                 stdout=subprocess.PIPE if capture else None, stderr=subprocess.STDOUT if capture else None,
             )
         except FileNotFoundError as error:

@@ -126,6 +126,25 @@ class Settings:
         }
 
 
+REGION_VARIABLES = ("AWS_REGION", "AWS_DEFAULT_REGION")
+
+
+def check_region(settings: Settings, environment: Mapping[str, str]) -> None:
+    """Refuses an `AWS_REGION` / `AWS_DEFAULT_REGION` that names another region than the settings.
+
+    The region of an environment comes from infra/settings.json only (every client the scripts
+    create is pinned to it); a different region in the shell would otherwise be silently ignored,
+    which hides a mistake about where a deployment goes.
+    """
+    for variable in REGION_VARIABLES:
+        value = (environment.get(variable) or "").strip()
+        if value and value != settings.region:
+            raise SettingsError(
+                f"{variable}={value}, but the settings put {settings.env} in {settings.region}: the region comes "
+                f"from infra/settings.json (region) only. Unset {variable}, set it to {settings.region}, or "
+                f"change the settings")
+
+
 def image_reference(tag: str | None, digest: str | None) -> str:
     """The `:tag` or `@sha256:...` suffix of the image URI; exactly one of the two is given."""
     if digest and tag:

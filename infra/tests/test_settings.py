@@ -10,6 +10,7 @@ from rag_worker_infra.settings import (
     DEFAULT_SETTINGS_FILE,
     VARIANT_NAME,
     SettingsError,
+    check_region,
     image_reference,
     load_settings,
 )
@@ -67,3 +68,10 @@ def test_image_reference_is_a_tag_or_a_digest():
     for tag, digest in ((None, None), ("a", "sha256:" + "0" * 64), ("bad tag", None), (None, "md5:1")):
         with pytest.raises(SettingsError):
             image_reference(tag, digest)
+
+
+def test_region_variables_must_agree_with_the_settings():
+    dev = load_settings("dev")
+    check_region(dev, {"AWS_REGION": dev.region, "AWS_DEFAULT_REGION": "", "HOME": "/root"})
+    with pytest.raises(SettingsError, match="AWS_DEFAULT_REGION=eu-central-1, but the settings put dev in us-east-1"):
+        check_region(dev, {"AWS_DEFAULT_REGION": "eu-central-1"})

@@ -14,7 +14,7 @@ from . import credentials, endpoint, logs, registry, secrets, smoke
 from .content_tag import content_tag
 from .envfile import SecretsFileError, parse_env_file, secret_payload
 from .errors import DeployError
-from .settings_bridge import REPO_ROOT, SettingsError, load_settings
+from .settings_bridge import REPO_ROOT, SettingsError, check_region, load_settings
 from .stack import DEFAULT_CDK, INFRA, cdk_deploy_command, stack_outputs
 from .tools import ALARM_SETUP_BIN, RAG_WORKER_BIN, Runner, resolve_binary
 
@@ -59,6 +59,7 @@ class Deployment:
         self.args = args
         self.out = out
         self.settings = load_settings(args.env, args.settings)
+        check_region(self.settings, os.environ)
         if args.endpoint_url:
             os.environ["AWS_ENDPOINT_URL"] = args.endpoint_url
         environment = {**os.environ, "AWS_REGION": self.settings.region,

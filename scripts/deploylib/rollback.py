@@ -9,7 +9,7 @@ import sys
 
 from . import deploy, endpoint, registry
 from .errors import DeployError
-from .settings_bridge import SettingsError, load_settings
+from .settings_bridge import SettingsError, check_region, load_settings
 
 
 def running_tag(image_uri: str, history: list[registry.PushedImage]) -> str | None:
@@ -51,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         import boto3
 
         settings = load_settings(known.env, known.settings)
+        check_region(settings, os.environ)
         session = boto3.session.Session(region_name=settings.region)
         ecr, sagemaker = session.client("ecr"), session.client("sagemaker")
         history = registry.image_history(ecr, settings.repository_name)

@@ -15,10 +15,11 @@ from rag_worker_infra.settings import (  # noqa: E402
     VARIANT_NAME,
     Settings,
     SettingsError,
+    check_region,
     load_settings,
 )
 
 __all__ = [
     "REPO_ROOT", "SECRET_OPTIONAL_KEYS", "SECRET_REQUIRED_KEYS", "VARIANT_NAME", "Settings",
-    "SettingsError", "load_settings",
+    "SettingsError", "check_region", "load_settings",
 ]

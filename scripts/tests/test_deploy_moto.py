@@ -136,3 +136,25 @@ def test_deploy_without_secrets_file_requires_the_secret_to_have_a_value(environ
                                 environment.create_role(), *NO_BINARIES)
     assert result.returncode == 1
     assert f"secret {environment.settings.secret_name} does not exist: pass --secrets-file" in result.stderr
+
+
+@pytest.mark.parametrize("variable", ("AWS_REGION", "AWS_DEFAULT_REGION"))
+def test_a_region_variable_that_differs_from_the_settings_is_refused_before_any_change(environment, variable):
+    path, _ = environment.secrets_file()
+    result = environment.deploy("--skip-cdk", "--secrets-only", "--secrets-file", str(path),
+                                extra_env={variable: "eu-west-1"})
+    assert result.returncode == 1
+    assert f"{variable}=eu-west-1, but the settings put dev in us-east-1" in result.stderr
+    assert "Traceback" not in result.stderr
+    secretsmanager = environment.moto.client("secretsmanager")
+    with pytest.raises(secretsmanager.exceptions.ResourceNotFoundException):
+        secretsmanager.describe_secret(SecretId=environment.settings.secret_name)
+    rollback = environment.deploy("--dry-run", script="rollback", extra_env={variable: "eu-west-1"})
+    assert rollback.returncode == 1 and f"{variable}=eu-west-1" in rollback.stderr
+
+
+def test_the_same_region_in_the_environment_is_accepted(environment):
+    path, _ = environment.secrets_file()
+    result = environment.deploy("--skip-cdk", "--secrets-only", "--secrets-file", str(path),
+                                extra_env={"AWS_REGION": "us-east-1", "AWS_DEFAULT_REGION": "us-east-1"})
+    assert result.returncode == 0, result.stderr

@@ -31,8 +31,6 @@ SECRET_REQUIRED_KEYS = (
 """Keys the worker's secret must hold: `RAG_PROFILE=production` refuses to start without them."""
 
 SECRET_OPTIONAL_KEYS = (
-    "BASIC_AUTH_USER",
-    "BASIC_AUTH_PASS",
     "OPENAI_MODEL",
     "OPENAI_EMBEDDING_MODEL",
     "OPENAI_BASE_URL",
@@ -40,6 +38,14 @@ SECRET_OPTIONAL_KEYS = (
     "COHERE_RERANK_MODEL",
 )
 """Keys the secret may hold besides the required ones (configuration the worker also reads)."""
+
+SECRET_REFUSED_KEYS = ("BASIC_AUTH_USER", "BASIC_AUTH_PASS")
+"""Keys the worker reads that must not be set on a SageMaker endpoint: SageMaker checks the caller's
+SigV4 `Authorization` at InvokeEndpoint and does not forward it, so with Basic auth on, every
+invocation would reach the container without credentials and be refused with 401."""
+
+PLATFORM = "sagemaker"
+"""`RAG_PLATFORM` in the model's environment: tells the worker it runs behind InvokeEndpoint."""
 
 _ENDPOINT_NAME = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
 _INSTANCE_TYPE = re.compile(r"^ml\.[a-z0-9]+\.[a-z0-9]+$")
@@ -115,6 +121,7 @@ class Settings:
     def model_environment(self, secret_arn: str, region: str) -> dict[str, str]:
         """The SageMaker model's container environment (what the worker reads at start-up)."""
         return {
+            "RAG_PLATFORM": PLATFORM,
             "RAG_PROFILE": "production",
             "RAG_SECRET_ID": secret_arn,
             "AWS_REGION": region,

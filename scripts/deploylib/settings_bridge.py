@@ -11,6 +11,7 @@ if str(REPO_ROOT / "infra") not in sys.path:
 
 from rag_worker_infra.settings import (  # noqa: E402
     SECRET_OPTIONAL_KEYS,
+    SECRET_REFUSED_KEYS,
     SECRET_REQUIRED_KEYS,
     VARIANT_NAME,
     Settings,
@@ -20,6 +21,6 @@ from rag_worker_infra.settings import (  # noqa: E402
 )
 
 __all__ = [
-    "REPO_ROOT", "SECRET_OPTIONAL_KEYS", "SECRET_REQUIRED_KEYS", "VARIANT_NAME", "Settings",
+    "REPO_ROOT", "SECRET_OPTIONAL_KEYS", "SECRET_REFUSED_KEYS", "SECRET_REQUIRED_KEYS", "VARIANT_NAME", "Settings",
     "SettingsError", "check_region", "load_settings",
 ]

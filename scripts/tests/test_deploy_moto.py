@@ -59,6 +59,7 @@ def test_first_deploy_creates_repository_secret_and_endpoint_and_waits_for_in_se
     model = endpoint_api.current_model(sagemaker, settings.endpoint_name)
     assert model["PrimaryContainer"]["Image"] == f"{repository['repositoryUri']}:{TAG}"
     assert model["PrimaryContainer"]["Environment"] == settings.model_environment(stored["ARN"], "us-east-1")
+    assert model["PrimaryContainer"]["Environment"]["RAG_PLATFORM"] == "sagemaker"
     assert model["ExecutionRoleArn"] == role
     config = sagemaker.describe_endpoint_config(EndpointConfigName=sagemaker.describe_endpoint(
         EndpointName=settings.endpoint_name)["EndpointConfigName"])
@@ -101,6 +102,17 @@ def test_invalid_secrets_file_changes_nothing_and_names_keys_not_values(environm
     assert "missing or empty: DATABASE_URL" in result.stderr
     assert "unknown keys (typo?): OPENAI_KEY" in result.stderr
     assert "WEBHOOK_URL must be an https:// URL" in result.stderr
+    _assert_no_value_leaked(result, values)
+    secretsmanager = environment.moto.client("secretsmanager")
+    with pytest.raises(secretsmanager.exceptions.ResourceNotFoundException):
+        secretsmanager.describe_secret(SecretId=environment.settings.secret_name)
+
+
+def test_basic_auth_in_the_secrets_file_is_refused_for_sagemaker(environment):
+    path, values = environment.secrets_file(BASIC_AUTH_USER="ops", BASIC_AUTH_PASS="pw-" + "7" * 20)
+    result = environment.deploy("--skip-cdk", "--secrets-only", "--secrets-file", str(path))
+    assert result.returncode == 1
+    assert "BASIC_AUTH_USER, BASIC_AUTH_PASS: not for a SageMaker endpoint" in result.stderr
     _assert_no_value_leaked(result, values)
     secretsmanager = environment.moto.client("secretsmanager")
     with pytest.raises(secretsmanager.exceptions.ResourceNotFoundException):

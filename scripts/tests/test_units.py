@@ -53,7 +53,9 @@ def test_payload_is_compact_sorted_json_of_the_given_keys():
 
 
 @pytest.mark.parametrize("change, message", [
-    ({"BASIC_AUTH_USER": "admin"}, "BASIC_AUTH_USER and BASIC_AUTH_PASS go together"),
+    ({"BASIC_AUTH_USER": "admin"}, "BASIC_AUTH_USER: not for a SageMaker endpoint"),
+    ({"BASIC_AUTH_USER": "admin", "BASIC_AUTH_PASS": "pw"}, "BASIC_AUTH_USER, BASIC_AUTH_PASS: not for a SageMaker"),
+    ({"BASIC_AUTH_PASS": "pw"}, "every invocation would get 401"),
     ({"DATABASE_URL": "mysql://u:p@h/db"}, "DATABASE_URL must start with postgres"),
     ({"SUPABASE_URL": "http://x.supabase.co"}, "SUPABASE_URL must be an https:// URL"),
 ])

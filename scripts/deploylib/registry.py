@@ -63,11 +63,14 @@ def image_history(ecr, repository: str) -> list[PushedImage]:
     """Tagged images, newest push first (pushes within the same second keep ECR's listing order,
     later listed counting as newer)."""
     images: list[PushedImage] = []
-    for page in ecr.get_paginator("describe_images").paginate(repositoryName=repository,
-                                                               filter={"tagStatus": "TAGGED"}):
-        for detail in page["imageDetails"]:
-            for tag in detail.get("imageTags", []):
-                images.append(PushedImage(tag, detail["imagePushedAt"], detail["imageDigest"]))
+    try:
+        for page in ecr.get_paginator("describe_images").paginate(repositoryName=repository,
+                                                                   filter={"tagStatus": "TAGGED"}):
+            for detail in page["imageDetails"]:
+                for tag in detail.get("imageTags", []):
+                    images.append(PushedImage(tag, detail["imagePushedAt"], detail["imageDigest"]))
+    except ecr.exceptions.RepositoryNotFoundException:
+        raise DeployError(f"repository {repository} does not exist: no image to roll back to") from None
     ranked = sorted(enumerate(images), key=lambda pair: (pair[1].pushed_at, pair[0]), reverse=True)
     return [image for _, image in ranked]
 

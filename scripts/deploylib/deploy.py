@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 
 from . import credentials, endpoint, logs, registry, secrets, smoke
-from .content_tag import content_tag
+from .content_tag import content_tag, source_commit, uncommitted_inputs
 from .envfile import SecretsFileError, parse_env_file, secret_payload
 from .errors import DeployError
 from .settings_bridge import REPO_ROOT, SettingsError, check_region, load_settings
@@ -30,6 +30,8 @@ def build_parser(prog: str = "deploy") -> argparse.ArgumentParser:
                         help="env file (KEY=VALUE) whose keys become the secret's JSON; values are never printed")
     parser.add_argument("--secrets-only", action="store_true", help="only put the secret, then stop")
     parser.add_argument("--image-tag", help="deploy this tag (default: the content tag of the sources)")
+    parser.add_argument("--allow-uncommitted", action="store_true",
+                        help="build from uncommitted changes to the image inputs (the tag is then dirty-<hash>)")
     parser.add_argument("--skip-build", action="store_true",
                         help="do not build or push: the tag must already be in ECR")
     parser.add_argument("--promote-from", metavar="ENV",
@@ -94,8 +96,11 @@ class Deployment:
             self.put_secret(infrastructure, payload)
             return 0
 
+        # The tag before any change: uncommitted image inputs stop the deploy here.
+        tag = args.image_tag or content_tag(REPO_ROOT, allow_uncommitted=args.allow_uncommitted)
+        if tag.startswith("dirty-"):
+            self.say(f"warning: image {tag} is built from uncommitted changes; no commit holds its sources")
         infrastructure = self.infrastructure(create=True)
-        tag = args.image_tag or content_tag(REPO_ROOT)
         image_uri = self.image(infrastructure, tag)
         secret_arn = self.put_secret(infrastructure, payload) if payload else \
             secrets.require_value(self.secretsmanager, infrastructure["SecretArn"])
@@ -160,9 +165,20 @@ class Deployment:
             local = f"rag-worker:{tag}"
             # ml.t2/ml.m5 instances are x86_64: build for it even on an arm64 laptop.
             self.runner.run(["docker", "build", "--pull", "--platform", "linux/amd64", "--tag", local,
-                             "--label", f"rag-worker.content-tag={tag}", str(REPO_ROOT)], what="docker build")
+                             "--label", f"rag-worker.content-tag={tag}",
+                             "--label", f"rag-worker.source-commit={self.source_label()}", str(REPO_ROOT)],
+                            what="docker build")
             registry.push(self.runner, self.ecr, local, uri, tag)
         return f"{uri}:{tag}"
+
+    @staticmethod
+    def source_label() -> str:
+        """HEAD's id, with `+uncommitted` when the image inputs differ from it ("unknown" outside git)."""
+        try:
+            commit = source_commit(REPO_ROOT)
+            return commit + ("+uncommitted" if uncommitted_inputs(REPO_ROOT) else "")
+        except DeployError:
+            return "unknown"
 
     def put_secret(self, infrastructure: dict[str, str], payload: str) -> str:
         settings = self.settings

@@ -57,6 +57,7 @@ def test_build_logs_in_then_pushes_the_image_with_the_documented_policy(environm
     (build,) = [call for call in environment.docker_calls() if call[0] == "build"]
     assert build[build.index("--platform") + 1] == "linux/amd64"
     assert f"rag-worker.content-tag={TAG}" in build
+    assert any(argument.startswith("rag-worker.source-commit=") for argument in build)
     ecr = environment.moto.client("ecr")
     (detail,) = ecr.describe_images(repositoryName=environment.settings.repository_name)["imageDetails"]
     assert detail["imageTags"] == [TAG]

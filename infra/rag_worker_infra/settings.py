@@ -164,7 +164,8 @@ def image_reference(tag: str | None, digest: str | None) -> str:
         if not _TAG.match(tag):
             raise SettingsError(f"image tag {tag!r} is not a valid Docker tag")
         return f":{tag}"
-    raise SettingsError("an image tag (-c imageTag=...) or digest (-c imageDigest=...) is required")
+    raise SettingsError("an image tag (-c imageTag=...) or digest (-c imageDigest=...) is required; commands that "
+                        "deploy no image (cdk destroy) take -c phase=foundation instead (docs/deployment.md)")
 
 
 def load_settings(env: str, path: Path | str | None = None,

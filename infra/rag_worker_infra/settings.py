@@ -50,6 +50,8 @@ PLATFORM = "sagemaker"
 _ENDPOINT_NAME = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
 _INSTANCE_TYPE = re.compile(r"^ml\.[a-z0-9]+\.[a-z0-9]+$")
 _SECRET_ARN = re.compile(r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+-[A-Za-z0-9]{6}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_TOPIC_ARN = re.compile(r"^arn:aws[a-z-]*:sns:(?P<region>[a-z0-9-]+):\d{12}:[A-Za-z0-9_-]{1,256}$")
 _DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
 _TAG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
 _VALID_RETENTION_DAYS = {
@@ -108,6 +110,10 @@ class Settings:
     metrics_namespace: str
     log_level: str
     network: NetworkSettings = field(default_factory=NetworkSettings)
+    notify_emails: tuple[str, ...] = ()
+    """Addresses alarm-setup subscribes to the alarm topic (each confirms by e-mail)."""
+    notify_topic_arn: str | None = None
+    """An existing SNS topic (same region) the alarms notify instead of the one alarm-setup creates."""
 
     @property
     def stack_name(self) -> str:
@@ -187,6 +193,8 @@ def settings_from_mapping(env: str, raw: Mapping[str, Any]) -> Settings:
     """Builds and validates `Settings` from a plain mapping (the merged JSON)."""
     values = {key: (value.format(env=env) if isinstance(value, str) else value)
               for key, value in raw.items() if key != "network"}
+    if isinstance(values.get("notify_emails"), (list, tuple)):
+        values["notify_emails"] = tuple(values["notify_emails"])
     network_raw = dict(raw.get("network", {}))
     try:
         network = NetworkSettings(
@@ -240,6 +248,16 @@ def validate(settings: Settings) -> list[str]:
         problems.append("account must be 12 digits or null")
     if settings.log_level not in {"trace", "debug", "info", "notice", "warning", "error", "critical"}:
         problems.append(f"log_level {settings.log_level!r} is not a swift-log level")
+    for address in settings.notify_emails:
+        if not isinstance(address, str) or not _EMAIL.match(address):
+            problems.append(f"notify_emails: {address!r} is not an e-mail address")
+    if settings.notify_topic_arn:
+        topic = _TOPIC_ARN.match(settings.notify_topic_arn)
+        if not topic:
+            problems.append(f"notify_topic_arn {settings.notify_topic_arn!r} is not an SNS topic ARN")
+        elif topic.group("region") != settings.region:
+            problems.append(f"notify_topic_arn is in {topic.group('region')}, the alarms in {settings.region}: "
+                            "CloudWatch notifies topics of its own region only")
     network = settings.network
     if network.mode == "existing":
         if not network.vpc_id or not network.vpc_id.startswith("vpc-"):

@@ -43,6 +43,9 @@ def test_unknown_environment_names_the_known_ones():
     ({"network": {"max_azs": 1}}, "at least 2"),
     ({"network": {"nat_gateway": 1}}, "unknown network settings: nat_gateway"),
     ({"instance_typ": "ml.m5.large"}, "unexpected keyword argument 'instance_typ'"),
+    ({"notify_emails": ["oncall"]}, "'oncall' is not an e-mail address"),
+    ({"notify_topic_arn": "arn:aws:sqs:us-east-1:123456789012:q"}, "is not an SNS topic ARN"),
+    ({"notify_topic_arn": "arn:aws:sns:eu-west-1:123456789012:t"}, "notifies topics of its own region only"),
 ])
 def test_invalid_settings_are_refused(overrides, message):
     with pytest.raises(SettingsError, match=message):

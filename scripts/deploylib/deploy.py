@@ -19,6 +19,8 @@ from .stack import DEFAULT_CDK, INFRA, cdk_deploy_command, stack_outputs
 from .tools import ALARM_SETUP_BIN, RAG_WORKER_BIN, Runner, resolve_binary
 
 DEFAULT_JOB = REPO_ROOT / "fixtures" / "jobs" / "minimal.json"
+COMPOSITE_REFUSED = 3
+"""`alarm-setup apply`'s exit status when only the composite alarm was refused (emulators lack it)."""
 
 
 def build_parser(prog: str = "deploy") -> argparse.ArgumentParser:
@@ -42,6 +44,11 @@ def build_parser(prog: str = "deploy") -> argparse.ArgumentParser:
     parser.add_argument("--cdk", default=os.environ.get("CDK", DEFAULT_CDK),
                         help=f"command that runs the CDK CLI (default: $CDK or '{DEFAULT_CDK}')")
     parser.add_argument("--skip-alarms", action="store_true", help="do not run `alarm-setup apply`")
+    parser.add_argument("--notify-email", action="append", metavar="ADDR",
+                        help="e-mail address subscribed to the alarm topic (repeatable; replaces the settings' "
+                             "notify_emails)")
+    parser.add_argument("--notify-topic", metavar="ARN",
+                        help="existing SNS topic the alarms notify (replaces the settings' notify_topic_arn)")
     parser.add_argument("--alarm-arg", action="append", default=[], metavar="ARG",
                         help="extra argument for `alarm-setup apply` (repeatable)")
     parser.add_argument("--skip-smoke", action="store_true", help="do not invoke the endpoint afterwards")
@@ -60,7 +67,12 @@ class Deployment:
 
         self.args = args
         self.out = out
-        self.settings = load_settings(args.env, args.settings)
+        overrides = {}
+        if args.notify_email:
+            overrides["notify_emails"] = args.notify_email
+        if args.notify_topic:
+            overrides["notify_topic_arn"] = args.notify_topic
+        self.settings = load_settings(args.env, args.settings, overrides=overrides or None)
         check_region(self.settings, os.environ)
         if args.endpoint_url:
             os.environ["AWS_ENDPOINT_URL"] = args.endpoint_url
@@ -89,6 +101,8 @@ class Deployment:
         self.secret_keys = sorted(values or ())
         account = self.session.client("sts").get_caller_identity()["Account"]
         self.say(f"{settings.env}: endpoint {settings.endpoint_name} in {settings.region}, account {account}")
+        if not args.secrets_only and not args.skip_alarms:
+            self.warn_without_notification_target()
         if args.secrets_only:
             if payload is None:
                 raise DeployError("--secrets-only needs --secrets-file")
@@ -108,13 +122,13 @@ class Deployment:
         endpoint.wait_in_service(self.sagemaker, settings.endpoint_name, timeout=args.timeout, poll=args.poll,
                                  report=self.say)
         if not args.skip_alarms:
-            self.say("alarms and dashboard")
-            self.runner.run([resolve_binary(ALARM_SETUP_BIN), "apply", "--endpoint", settings.endpoint_name,
-                             *args.alarm_arg], what="alarm-setup apply", environment=self.tool_environment())
+            self.apply_alarms(infrastructure)
         job = {} if args.skip_smoke else self.smoke_test(tag)
         self.say("deployed; telemetry:")
         for line in smoke.telemetry_lines(settings, settings.region, job):
             print("    " + line, file=self.out)
+        if not args.skip_alarms:
+            self.warn_without_notification_target()
         return 0
 
     # MARK: steps
@@ -224,6 +238,36 @@ class Deployment:
                 return json.loads(outputs_file.read_text()).get(self.settings.stack_name, {})
         return stack_outputs(self.cloudformation, self.settings.stack_name) or {}
 
+    def alarm_setup_arguments(self, infrastructure: dict[str, str]) -> list[str]:
+        """`alarm-setup apply` for this endpoint: the log group and namespace the worker writes to
+        (the stack's output, else the settings it is built from), and the notification target."""
+        settings = self.settings
+        log_group = infrastructure.get("LogGroupName") or settings.log_group_name
+        arguments = ["apply", "--endpoint", settings.endpoint_name, "--log-group", log_group,
+                     "--namespace", settings.metrics_namespace]
+        if settings.notify_topic_arn:
+            arguments += ["--topic-arn", settings.notify_topic_arn]
+        for address in settings.notify_emails:
+            arguments += ["--notify-email", address]
+        return arguments + list(self.args.alarm_arg)
+
+    def apply_alarms(self, infrastructure: dict[str, str]) -> None:
+        self.say("alarms and dashboard")
+        result = self.runner.run([resolve_binary(ALARM_SETUP_BIN), *self.alarm_setup_arguments(infrastructure)],
+                                 what="alarm-setup apply", environment=self.tool_environment(),
+                                 accept=(0, COMPOSITE_REFUSED))
+        if result.returncode == COMPOSITE_REFUSED:
+            self.say("warning: the API refused the composite alarm (an emulator?); every other alarm is in place")
+
+    def warn_without_notification_target(self) -> None:
+        if self.settings.notify_emails or self.settings.notify_topic_arn:
+            return
+        for line in (f"WARNING: no notification target: the alarms of {self.settings.endpoint_name} will notify "
+                     "NOBODY.",
+                     "WARNING: pass --notify-email ADDR or --notify-topic ARN, or set notify_emails / "
+                     "notify_topic_arn in infra/settings.json."):
+            print(f"{getattr(self.args, 'prog', 'deploy')}: {line}", file=sys.stderr, flush=True)
+
     def smoke_test(self, tag: str) -> dict:
         settings = self.settings
         self.say("smoke test through SageMaker Runtime")
@@ -240,6 +284,7 @@ def main(argv: list[str] | None = None, prog: str = "deploy") -> int:
     import botocore.exceptions
 
     args = build_parser(prog).parse_args(argv)
+    args.prog = prog
     try:
         return Deployment(args).run()
     except (DeployError, SettingsError, SecretsFileError) as error:

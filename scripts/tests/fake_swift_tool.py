@@ -2,7 +2,7 @@
 hands them. Like the Swift tools' credential chain, it takes credentials only from the environment
 keys (no SSO, role_arn or credential_process profiles), proves them with a signed call to moto
 (sts:GetCallerIdentity), and appends what it saw to $FAKE_TOOL_LOG. `invoke --job FILE` prints the
-accepted document the real command prints."""
+accepted document the real command prints; `apply` exits with $FAKE_TOOL_APPLY_STATUS (default 0)."""
 
 from __future__ import annotations
 
@@ -29,6 +29,8 @@ def main(argv: list[str]) -> int:
     if "error" in record:
         print(f"{os.path.basename(sys.argv[0])}: no provider had credentials", file=sys.stderr)
         return 1
+    if argv[:1] == ["apply"]:
+        return int(os.environ.get("FAKE_TOOL_APPLY_STATUS", "0"))
     if argv[:1] == ["invoke"]:
         job = json.loads(open(argv[argv.index("--job") + 1]).read())
         print(json.dumps({"job_id": job["job_id"], "status": "accepted", "trace_id": "0" * 32}))

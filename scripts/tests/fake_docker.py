@@ -77,7 +77,7 @@ def ecr_client(host: str):
     region = REGISTRY.match(host).group("region")
     # The session reads credentials the way the deploy script's environment provides them.
     return boto3.session.Session(region_name=region).client(
-        "ecr", config=Config(retries={"max_attempts": 1, "mode": "standard"}))
+        "ecr", config=Config(retries={"total_max_attempts": 1, "mode": "standard"}))
 
 
 def registry_call(client, operation: str, **parameters) -> dict:

@@ -257,7 +257,8 @@ class Deployment:
                                  what="alarm-setup apply", environment=self.tool_environment(),
                                  accept=(0, COMPOSITE_REFUSED))
         if result.returncode == COMPOSITE_REFUSED:
-            self.say("warning: the API refused the composite alarm (an emulator?); every other alarm is in place")
+            self.say(f"WARNING: the API refused the composite alarm {self.settings.endpoint_name}-page (the one that "
+                     "pages): every other alarm is in place, but check cloudwatch:PutCompositeAlarm for this identity")
 
     def warn_without_notification_target(self) -> None:
         if self.settings.notify_emails or self.settings.notify_topic_arn:

@@ -249,3 +249,17 @@ def test_accepted_job_is_read_from_the_invoke_output():
     output = 'invoking...\n{"job_id":"j-1","status":"accepted","trace_id":"t-1"}\n'
     assert accepted_job(output) == {"job_id": "j-1", "status": "accepted", "trace_id": "t-1"}
     assert accepted_job("no json here") == {}
+
+
+# MARK: prerequisites
+
+def test_a_missing_prerequisite_skips_locally_and_fails_under_ci(monkeypatch):
+    from conftest import require_prerequisite
+
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="no tool"):
+        require_prerequisite(False, "no tool")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="no tool .CI=true"):
+        require_prerequisite(False, "no tool")
+    require_prerequisite(True, "present: nothing happens")

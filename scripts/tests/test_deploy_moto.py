@@ -8,6 +8,7 @@ import json
 import pytest
 
 from deploylib import endpoint as endpoint_api
+from deploylib.settings_bridge import load_settings
 from deploylib.registry import lifecycle_policy
 
 TAG = "c-0123456789ab"
@@ -170,3 +171,21 @@ def test_the_same_region_in_the_environment_is_accepted(environment):
     result = environment.deploy("--skip-cdk", "--secrets-only", "--secrets-file", str(path),
                                 extra_env={"AWS_REGION": "us-east-1", "AWS_DEFAULT_REGION": "us-east-1"})
     assert result.returncode == 0, result.stderr
+
+
+def test_both_environments_instance_types_are_accepted_by_sagemaker_in_moto(environment):
+    """moto checks instance types against its list (ml.g5.xlarge is refused there): the types in
+    infra/settings.json are real-time hosting types it knows."""
+    sagemaker = environment.moto.client("sagemaker")
+    sagemaker.create_model(ModelName=f"{environment.name}-types", ExecutionRoleArn=environment.create_role(),
+                           PrimaryContainer={"Image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/r:t"})
+
+    def config(instance_type: str, suffix: str) -> None:
+        sagemaker.create_endpoint_config(EndpointConfigName=f"{environment.name}-{suffix}", ProductionVariants=[{
+            "VariantName": "AllTraffic", "ModelName": f"{environment.name}-types", "InstanceType": instance_type,
+            "InitialInstanceCount": 1}])
+
+    for env in ("dev", "prod"):
+        config(load_settings(env).instance_type, env)
+    with pytest.raises(sagemaker.exceptions.ClientError, match="ml.q9.nonexistent|InstanceType|instance"):
+        config("ml.q9.nonexistent", "unknown")

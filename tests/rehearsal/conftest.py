@@ -13,6 +13,7 @@ import json
 import os
 import secrets
 import shutil
+import signal
 import socket
 import stat
 import subprocess
@@ -175,9 +176,16 @@ def wait_for_socket(path: str, process: subprocess.Popen, timeout: float = 240) 
     raise RuntimeError("the synthesizer did not get ready")
 
 
+def _interrupted(signum, frame):
+    # `timeout` in the Makefile sends SIGTERM: unwind like Ctrl-C, so the teardown below stops
+    # Postgres (a daemon, not a child) and everything else.
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 @pytest.fixture(scope="session")
 def world(tmp_path_factory):
     prerequisites()
+    signal.signal(signal.SIGTERM, _interrupted)
     folder = tmp_path_factory.mktemp("rehearsal")
     state = folder / "state"
     state.mkdir()

@@ -12,11 +12,12 @@ the rehearsal proves.
 from __future__ import annotations
 
 import re
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
 GUIDE = Path(__file__).resolve().parents[3] / "docs" / "deployment.md"
-_FENCE = re.compile(r"^```(\S*)[ \t]+(rehearsal|expect|rehearsal-file):(\S+)[ \t]*\n(.*?)^```[ \t]*$",
+_FENCE = re.compile(r"^([ \t]*)```(\S*)[ \t]+(rehearsal|expect|rehearsal-file):(\S+)[ \t]*\n(.*?)^\1```[ \t]*$",
                     re.MULTILINE | re.DOTALL)
 _PLACEHOLDER = re.compile(r"<[a-z][a-z0-9 _-]*>")
 
@@ -34,7 +35,8 @@ class Block:
 
 
 def blocks(path: Path = GUIDE) -> list[Block]:
-    return [Block(kind, step, language, text) for language, kind, step, text in _FENCE.findall(path.read_text())]
+    return [Block(kind, step, language, textwrap.dedent(text))
+            for _, language, kind, step, text in _FENCE.findall(path.read_text())]
 
 
 def block(kind: str, step: str, path: Path = GUIDE) -> Block:

@@ -31,6 +31,7 @@ sys.path.insert(0, str(HERE))
 from harness import doubles, processes  # noqa: E402
 from harness.aws import ACCOUNT, REGION, Keys, Moto, for_moto  # noqa: E402
 from harness.postgres import Postgres, wheel_bin  # noqa: E402
+from harness.cloudwatch import CloudWatchProxy  # noqa: E402
 from harness.sagemaker import SageMakerHost  # noqa: E402
 
 PING_TIMEOUT = 60  # SageMaker's start-up window is 300 s (settings.json); a healthy worker needs ~1 s
@@ -90,6 +91,7 @@ class World:
     cohere: doubles.CohereDouble
     webhook: doubles.WebhookReceiver
     sagemaker: SageMakerHost
+    cloudwatch: CloudWatchProxy
     deployer: Keys
     deployer_policy: dict
     synth_socket: str | None
@@ -104,6 +106,7 @@ class World:
             "AWS_REGION": REGION,
             "AWS_ENDPOINT_URL": self.moto.url,
             "AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME": self.sagemaker.url,
+            "AWS_ENDPOINT_URL_CLOUDWATCH": self.cloudwatch.url,
             "HOME": str(self.home),
             "PATH": f"{self.bin}:{os.environ.get('PATH', '/usr/bin:/bin')}",
             "RAG_WORKER_BIN": str(binary("RAG_WORKER_BIN", "rag-worker")),
@@ -120,10 +123,12 @@ class World:
     def run(self, script: str, *, keys: Keys | None = None, timeout: float = 300,
             extra: dict[str, str] | None = None) -> subprocess.CompletedProcess:
         """Runs the guide's commands in bash from the repository root, as the person would."""
+        started = time.monotonic()
         result = subprocess.run(["bash", "-euo", "pipefail", "-c", script], cwd=ROOT, capture_output=True,
                                 text=True, timeout=timeout, env={**self.shell_environment(keys), **(extra or {})})
         with open(self.folder / "guide-commands.log", "a") as log:
-            log.write(f"$ {script}\n[exit {result.returncode}]\n{result.stdout}{result.stderr}\n")
+            log.write(f"$ {script}\n[exit {result.returncode} after {time.monotonic() - started:.1f} s]\n"
+                      f"{result.stdout}{result.stderr}\n")
         return result
 
 
@@ -208,10 +213,12 @@ def world(tmp_path_factory):
         started.append(webhook.server.stop)
         host = SageMakerHost(moto, state, folder, ping_timeout=PING_TIMEOUT)
         started.append(host.stop_all)
+        cloudwatch = CloudWatchProxy(moto)
+        started.append(cloudwatch.stop)
         policy = deployer_policy()
         deployer = moto.create_user("rag-worker-deployer", for_moto(policy))
         world = World(folder=folder, state=state, home=home, bin=_stand_in_bin(folder), moto=moto, postgres=postgres,
-                      openai=openai, cohere=cohere, webhook=webhook, sagemaker=host, deployer=deployer,
+                      openai=openai, cohere=cohere, webhook=webhook, sagemaker=host, cloudwatch=cloudwatch, deployer=deployer,
                       deployer_policy=policy, synth_socket=synth_socket)
         wait_for_socket(synth_socket, synth)
         yield world

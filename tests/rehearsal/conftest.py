@@ -91,7 +91,7 @@ class World:
     cohere: doubles.CohereDouble
     webhook: doubles.WebhookReceiver
     sagemaker: SageMakerHost
-    cloudwatch: CloudWatchProxy
+    cloudwatch: CloudWatchProxy | None
     deployer: Keys
     deployer_policy: dict
     synth_socket: str | None
@@ -106,7 +106,7 @@ class World:
             "AWS_REGION": REGION,
             "AWS_ENDPOINT_URL": self.moto.url,
             "AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME": self.sagemaker.url,
-            "AWS_ENDPOINT_URL_CLOUDWATCH": self.cloudwatch.url,
+            **({"AWS_ENDPOINT_URL_CLOUDWATCH": self.cloudwatch.url} if self.cloudwatch else {}),
             "HOME": str(self.home),
             "PATH": f"{self.bin}:{os.environ.get('PATH', '/usr/bin:/bin')}",
             "RAG_WORKER_BIN": str(binary("RAG_WORKER_BIN", "rag-worker")),
@@ -213,8 +213,9 @@ def world(tmp_path_factory):
         started.append(webhook.server.stop)
         host = SageMakerHost(moto, state, folder, ping_timeout=PING_TIMEOUT)
         started.append(host.stop_all)
-        cloudwatch = CloudWatchProxy(moto)
-        started.append(cloudwatch.stop)
+        cloudwatch = None if moto.extended else CloudWatchProxy(moto)
+        if cloudwatch:
+            started.append(cloudwatch.stop)
         policy = deployer_policy()
         deployer = moto.create_user("rag-worker-deployer", for_moto(policy))
         world = World(folder=folder, state=state, home=home, bin=_stand_in_bin(folder), moto=moto, postgres=postgres,

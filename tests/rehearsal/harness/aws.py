@@ -31,15 +31,21 @@ class Keys:
         return {"AWS_ACCESS_KEY_ID": self.access_key, "AWS_SECRET_ACCESS_KEY": self.secret_key}
 
 
+PROJECT_MOTO_SERVER = Path(__file__).resolve().parents[3] / "scripts" / "testing" / "moto_server.py"
+"""moto_server with the project's extensions (PutCompositeAlarm), where the repository has it."""
+
+
 class Moto:
     """A running moto_server and the account owner's keys."""
 
     def __init__(self, folder: Path) -> None:
+        self.extended = PROJECT_MOTO_SERVER.exists()
         self.port = processes.free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = folder / "moto.log"
         environment = processes.clean_environment({"INITIAL_NO_AUTH_ACTION_COUNT": "3"})
-        self.process = processes.start([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
+        server = [str(PROJECT_MOTO_SERVER)] if self.extended else ["-m", "moto.server"]
+        self.process = processes.start([sys.executable, *server, "-H", "127.0.0.1", "-p", str(self.port)],
                                        log=self.log, env=environment)
         try:
             processes.wait_for_port(self.port, self.process)

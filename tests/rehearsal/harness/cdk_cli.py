@@ -275,9 +275,11 @@ def main(argv: list[str]) -> int:
     if not argv or argv[0] not in commands:
         print(f"cdk (rehearsal stand-in): {argv[:1]} is not emulated", file=sys.stderr)
         return 1
+    from botocore.exceptions import BotoCoreError, ClientError
+
     try:
         commands[argv[0]](argv[1:])
-    except (CdkError, cloudformation.TemplateError, RuntimeError) as error:
+    except (CdkError, cloudformation.TemplateError, RuntimeError, ClientError, BotoCoreError) as error:
         print(f"\n ❌  {error}", file=sys.stderr)
         return 1
     return 0

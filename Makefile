@@ -45,8 +45,9 @@ check-dashboards:
 test-infra:
 	$(VENV)/bin/python -m pytest -q infra/tests
 
-## The deploy script's own AWS calls against moto_server with authentication on.
-test-deploy:
+## The deploy script's own AWS calls against moto_server with authentication on; the Swift tools it
+## runs (alarm-setup, rag-worker invoke) come from the debug build.
+test-deploy: build-tests
 	$(VENV)/bin/python -m pytest -q scripts/tests
 
 ## docs/deployment.md followed as written: the stack synthesized, deployed to moto (authentication on)

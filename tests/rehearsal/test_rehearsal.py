@@ -57,6 +57,7 @@ def values(world) -> dict[str, str]:
     return {
         "<account>": "123456789012",
         "<region>": REGION,
+        "<on-call e-mail>": "oncall@example.com",
         "<past work>": str(ROOT / "Sources" / "RAGPipeline" / "Resources" / "corpus"),
         "<data dir>": str(world.folder / f"{ENDPOINT}-data"),
         "<job_id>": world.outcomes.get("job_id", "unknown-job"),

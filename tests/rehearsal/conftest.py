@@ -77,6 +77,13 @@ def prerequisites() -> None:
     except ImportError as error:
         require(False, f"{error.name} is missing: run scripts/bootstrap python")
     require(shutil.which("node") is not None, "Node.js is missing (aws-cdk-lib runs on it)")
+    # The guide's deploy builds the image of the committed sources and refuses uncommitted ones.
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from deploylib.content_tag import uncommitted_inputs
+
+    changed = uncommitted_inputs(ROOT)
+    require(not changed, "the rehearsal deploys committed sources, as the guide does; uncommitted image "
+                         f"inputs: {', '.join(changed[:5])}{' …' if len(changed) > 5 else ''} (commit or stash them)")
 
 
 @dataclass

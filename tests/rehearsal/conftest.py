@@ -25,13 +25,13 @@ from pathlib import Path
 import pytest
 
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parents[1]
 sys.path.insert(0, str(HERE))
 
 from harness import doubles, processes  # noqa: E402
 from harness.aws import ACCOUNT, REGION, Keys, Moto, for_moto  # noqa: E402
 from harness.postgres import Postgres, wheel_bin  # noqa: E402
 from harness.cloudwatch import CloudWatchProxy  # noqa: E402
+from harness.paths import ROOT, binary  # noqa: E402
 from harness.sagemaker import SageMakerHost  # noqa: E402
 
 PING_TIMEOUT = 60  # SageMaker's start-up window is 300 s (settings.json); a healthy worker needs ~1 s
@@ -51,10 +51,6 @@ def deployer_policy() -> dict:
     if "${" in text:
         raise ValueError(f"{deployer_policy_file()} has a placeholder the rehearsal does not know")
     return json.loads(text)
-
-
-def binary(variable: str, name: str) -> Path:
-    return Path(os.environ.get(variable) or ROOT / ".build" / "release" / name)
 
 
 def require(condition: bool, reason: str) -> None:

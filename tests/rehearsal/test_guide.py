@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from harness.paths import ROOT
 from harness import doubles, guide
 
 HERE = Path(__file__).resolve().parent

@@ -11,12 +11,11 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import time
 import uuid
 
 import pytest
 
-from conftest import ROOT, binary
+from harness.paths import ROOT, binary
 from harness import guide
 from harness.aws import REGION, for_moto
 from harness.cloudformation import Resolver, Resource

@@ -73,8 +73,10 @@ def tail(path: Path, characters: int = 4000) -> str:
 
 
 def clean_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    """This process's environment without AWS configuration (no real account can be reached)."""
-    environment = {key: value for key, value in os.environ.items() if not key.startswith(("AWS_", "RAG_", "CDK_"))}
+    """This process's environment without AWS configuration (no real account can be reached) and
+    without the variables that would swap a stand-in for a real tool (CDK, DOCKER_*)."""
+    environment = {key: value for key, value in os.environ.items()
+                   if not key.startswith(("AWS_", "RAG_", "CDK_", "DOCKER_")) and key not in ("CDK", "ALARM_SETUP_BIN")}
     environment.update(AWS_CONFIG_FILE="/dev/null", AWS_SHARED_CREDENTIALS_FILE="/dev/null",
                        AWS_EC2_METADATA_DISABLED="true")
     environment.update(extra or {})

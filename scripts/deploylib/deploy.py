@@ -68,9 +68,9 @@ class Deployment:
         self.args = args
         self.out = out
         overrides = {}
-        if args.notify_email:
+        if getattr(args, "notify_email", None):
             overrides["notify_emails"] = args.notify_email
-        if args.notify_topic:
+        if getattr(args, "notify_topic", None):
             overrides["notify_topic_arn"] = args.notify_topic
         self.settings = load_settings(args.env, args.settings, overrides=overrides or None)
         check_region(self.settings, os.environ)
@@ -111,7 +111,7 @@ class Deployment:
             return 0
 
         # The tag before any change: uncommitted image inputs stop the deploy here.
-        tag = args.image_tag or content_tag(REPO_ROOT, allow_uncommitted=args.allow_uncommitted)
+        tag = args.image_tag or content_tag(REPO_ROOT, allow_uncommitted=getattr(args, "allow_uncommitted", False))
         if tag.startswith("dirty-"):
             self.say(f"warning: image {tag} is built from uncommitted changes; no commit holds its sources")
         infrastructure = self.infrastructure(create=True)
@@ -249,7 +249,7 @@ class Deployment:
             arguments += ["--topic-arn", settings.notify_topic_arn]
         for address in settings.notify_emails:
             arguments += ["--notify-email", address]
-        return arguments + list(self.args.alarm_arg)
+        return arguments + list(getattr(self.args, "alarm_arg", []))
 
     def apply_alarms(self, infrastructure: dict[str, str]) -> None:
         self.say("alarms and dashboard")

@@ -37,19 +37,14 @@ from harness.sagemaker import SageMakerHost  # noqa: E402
 PING_TIMEOUT = 60  # SageMaker's start-up window is 300 s (settings.json); a healthy worker needs ~1 s
 
 
-def deployer_policy_file() -> Path:
-    """The documented deployer policy: docs/iam/ once it moved there, else where the tests kept it."""
-    for candidate in (ROOT / "docs" / "iam" / "deployer-policy.json", ROOT / "scripts" / "tests" / "deployer-policy.json"):
-        if candidate.exists():
-            return candidate
-    raise FileNotFoundError("no deployer policy: docs/iam/deployer-policy.json")
+DEPLOYER_POLICY = ROOT / "docs" / "iam" / "deployer-policy.json"
 
 
 def deployer_policy() -> dict:
     """The documented policy with its `${Account}` and `${Region}` filled in for moto's account."""
-    text = deployer_policy_file().read_text().replace("${Account}", ACCOUNT).replace("${Region}", REGION)
+    text = DEPLOYER_POLICY.read_text().replace("${Account}", ACCOUNT).replace("${Region}", REGION)
     if "${" in text:
-        raise ValueError(f"{deployer_policy_file()} has a placeholder the rehearsal does not know")
+        raise ValueError(f"{DEPLOYER_POLICY} has a placeholder the rehearsal does not know")
     return json.loads(text)
 
 

@@ -22,15 +22,17 @@ VARIANT_NAME = "AllTraffic"
 SECRET_REQUIRED_KEYS = (
     "OPENAI_API_KEY",
     "COHERE_API_KEY",
-    "SUPABASE_URL",
-    "SUPABASE_KEY",
     "WEBHOOK_URL",
     "WEBHOOK_SECRET",
     "DATABASE_URL",
 )
-"""Keys the worker's secret must hold: `RAG_PROFILE=production` refuses to start without them."""
+"""Keys the worker's secret must hold: `RAG_PROFILE=production` refuses to start without the
+providers and the webhook, and `DATABASE_URL` keeps jobs off the instance's disk (SageMaker does not
+keep it) and serves pgvector retrieval."""
 
 SECRET_OPTIONAL_KEYS = (
+    "SUPABASE_URL",
+    "SUPABASE_KEY",
     "OPENAI_MODEL",
     "OPENAI_EMBEDDING_MODEL",
     "OPENAI_BASE_URL",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .settings_bridge import SECRET_OPTIONAL_KEYS, SECRET_REFUSED_KEYS, SECRET_REQUIRED_KEYS
 
@@ -54,10 +55,25 @@ def secret_payload(values: dict[str, str]) -> str:
     if unknown:
         problems.append("unknown keys (typo?): " + ", ".join(unknown))
     for key in ("SUPABASE_URL", "WEBHOOK_URL"):
-        if values.get(key) and not values[key].startswith("https://"):
+        if values.get(key) and not _https_or_loopback(values[key]):
             problems.append(f"{key} must be an https:// URL")
+    if bool(values.get("SUPABASE_URL")) != bool(values.get("SUPABASE_KEY")):
+        problems.append("SUPABASE_URL and SUPABASE_KEY go together")
     if values.get("DATABASE_URL") and not values["DATABASE_URL"].startswith(("postgres://", "postgresql://")):
         problems.append("DATABASE_URL must start with postgres:// or postgresql://")
     if problems:
         raise SecretsFileError("secrets file: " + "; ".join(problems))
     return json.dumps({key: values[key] for key in sorted(values) if values[key]}, separators=(",", ":"))
+
+
+def _https_or_loopback(url: str) -> bool:
+    """https://, or http:// to this machine's loopback (a local run or the deployment rehearsal:
+    inside a SageMaker container the loopback is the container itself, so it reaches nothing)."""
+    if url.startswith("https://"):
+        return True
+    try:
+        parts = urlsplit(url)
+        return parts.scheme == "http" and parts.hostname in ("127.0.0.1", "::1", "localhost")
+    except ValueError:
+        return False
+

@@ -59,10 +59,27 @@ def test_payload_is_compact_sorted_json_of_the_given_keys():
     ({"BASIC_AUTH_PASS": "pw"}, "every invocation would get 401"),
     ({"DATABASE_URL": "mysql://u:p@h/db"}, "DATABASE_URL must start with postgres"),
     ({"SUPABASE_URL": "http://x.supabase.co"}, "SUPABASE_URL must be an https:// URL"),
+    ({"WEBHOOK_URL": "http://n8n.example.com/w"}, "WEBHOOK_URL must be an https:// URL"),
+    ({"WEBHOOK_URL": "http://127.0.0.1.example.com/w"}, "WEBHOOK_URL must be an https:// URL"),
+    ({"SUPABASE_KEY": ""}, "SUPABASE_URL and SUPABASE_KEY go together"),
+    ({"DATABASE_URL": ""}, "missing or empty: DATABASE_URL"),
 ])
 def test_payload_refuses_values_the_worker_would_refuse(change, message):
     with pytest.raises(SecretsFileError, match=message):
         secret_payload({**REQUIRED, **change})
+
+
+def test_payload_without_supabase_uses_the_database_for_retrieval():
+    # The worker needs Supabase's REST keys or DATABASE_URL for retrieval; DATABASE_URL is required anyway.
+    without = {key: value for key, value in REQUIRED.items() if not key.startswith("SUPABASE_")}
+    assert json.loads(secret_payload(without)) == without
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:8123/webhook/x", "http://localhost:5678/webhook/x",
+                                 "http://[::1]:5678/webhook/x"])
+def test_payload_accepts_plain_http_only_on_the_loopback(url):
+    # A local run or the deployment rehearsal (tests/rehearsal) has its receiver on this machine.
+    assert json.loads(secret_payload({**REQUIRED, "WEBHOOK_URL": url}))["WEBHOOK_URL"] == url
 
 
 # MARK: content tag

@@ -4,6 +4,7 @@ import PostgresNIO
 
 extension PostgresJobStore {
     func claimDue(owner: String, lease: Duration, limit: Int, now: Date) async throws -> [OutboxMessage] {
+        try await schema.ready()
         let expires = now.addingTimeInterval(lease.seconds)
         let rows = try await client.query("""
             UPDATE rag_outbox SET lease_owner = \(owner), lease_expires_at = \(expires)
@@ -46,6 +47,7 @@ extension PostgresJobStore {
     }
 
     func deadLetters(limit: Int) async throws -> [OutboxMessage] {
+        try await schema.ready()
         let rows = try await client.query("""
             SELECT \(unescaped: Self.outboxColumns) FROM rag_outbox WHERE state = 'dead' ORDER BY created_at LIMIT \(limit)
             """, logger: logger)
@@ -55,6 +57,7 @@ extension PostgresJobStore {
     }
 
     func requeueDeadLetters(jobIDs: [String]?, now: Date) async throws -> Int {
+        try await schema.ready()
         let rows: PostgresRowSequence
         if let jobIDs {
             rows = try await client.query("""
@@ -73,6 +76,7 @@ extension PostgresJobStore {
     }
 
     func nextDueDate() async throws -> Date? {
+        try await schema.ready()
         let rows = try await client.query("""
             SELECT MIN(GREATEST(next_attempt_at, COALESCE(lease_expires_at, next_attempt_at)))
             FROM rag_outbox WHERE state = 'pending'

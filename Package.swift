@@ -41,6 +41,10 @@ let package = Package(
 
         // MARK: Swift libraries, bottom up
         .target(
+            name: "Deadlines",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Curl",
             dependencies: [
                 "CCurl",
@@ -50,7 +54,7 @@ let package = Package(
         ),
         .target(
             name: "SQLite",
-            dependencies: ["CSQLite"],
+            dependencies: ["CSQLite", "Deadlines"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -65,6 +69,7 @@ let package = Package(
             name: "Telemetry",
             dependencies: [
                 "AWS",
+                "Deadlines",
                 "SQLite",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -99,6 +104,7 @@ let package = Package(
             dependencies: [
                 "AWS",
                 "Curl",
+                "Deadlines",
                 "RAGPipeline",
                 "SQLite",
                 "Telemetry",
@@ -147,6 +153,7 @@ let package = Package(
         ),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "DeadlinesTests", dependencies: ["Deadlines"], swiftSettings: swiftSettings),
         .testTarget(
             name: "AWSTests",
             dependencies: [
@@ -190,6 +197,7 @@ let package = Package(
         .testTarget(
             name: "RAGWorkerTests",
             dependencies: [
+                "Deadlines",
                 "RAGWorker",
                 "RAGPipeline",
                 "SQLite",

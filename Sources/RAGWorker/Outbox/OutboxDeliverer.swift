@@ -1,5 +1,6 @@
 import CoreMetrics
 import Curl
+import Deadlines
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -224,13 +225,5 @@ extension DeliveryResult {
         case .retryable: "retry"
         case .rejected: "rejected"
         }
-    }
-}
-
-extension Duration {
-    /// The duration in whole nanoseconds, for swift-metrics timers.
-    var nanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 }

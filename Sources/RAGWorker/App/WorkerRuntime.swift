@@ -6,6 +6,7 @@ import Metrics
 import PostgresNIO
 import RAGPipeline
 import ServiceLifecycle
+import Telemetry
 import Tracing
 
 /// Everything `rag-worker serve` runs, assembled once from the configuration: stores, intake,
@@ -15,7 +16,8 @@ struct WorkerRuntime: Sendable {
     /// Postgres when `DATABASE_URL` is set (shared by instances), the SQLite file otherwise.
     let store: any JobStore & OutboxStore
     let readiness = Readiness()
-    let drain: DrainDeadline
+    /// The process's shutdown budget; `serve` shares it with telemetry's final flushes.
+    let drain: DrainBudget
     let jobWake = WakeSignal()
     let outboxWake = WakeSignal()
     let outboxHandOff: OutboxHandOff
@@ -34,7 +36,8 @@ struct WorkerRuntime: Sendable {
         metricsFactory: any MetricsFactory,
         tracer: any Tracer,
         logger: Logger,
-        postgresClient: PostgresClient? = nil
+        postgresClient: PostgresClient? = nil,
+        drain: DrainBudget? = nil
     ) throws {
         self.config = config
         if let postgresClient {
@@ -42,7 +45,7 @@ struct WorkerRuntime: Sendable {
         } else {
             self.store = try SQLiteJobStore(directory: config.dataDirectory, durability: config.sqliteDurability)
         }
-        self.drain = DrainDeadline(grace: config.shutdownGrace)
+        self.drain = drain ?? Self.drainBudget(config)
         let outboxSettings = Self.outboxSettings(config)
         self.outboxHandOff = OutboxHandOff(capacity: outboxSettings.parallelism, lease: outboxSettings.lease)
         self.metrics = WorkerMetrics(factory: metricsFactory)
@@ -73,7 +76,8 @@ struct WorkerRuntime: Sendable {
     var runner: JobRunner {
         JobRunner(
             store: store, pipeline: pipeline,
-            settings: .init(concurrency: config.concurrency, jobDeadline: config.jobDeadline, lease: config.leaseDuration),
+            settings: .init(concurrency: config.concurrency, jobDeadline: config.jobDeadline,
+                            deliveryReserve: config.deliveryReserve, lease: config.leaseDuration),
             owner: owner, jobWake: jobWake, outboxWake: outboxWake, outboxHandOff: outboxHandOff,
             readiness: readiness, drain: drain, metrics: metrics, tracer: tracer, logger: logger
         )
@@ -84,6 +88,12 @@ struct WorkerRuntime: Sendable {
             store: store, sender: webhookSender, settings: Self.outboxSettings(config), owner: owner,
             handOff: outboxHandOff, wake: outboxWake, drain: drain, metrics: metrics, tracer: tracer, logger: logger
         )
+    }
+
+    /// The drain budget for `config`: `RAG_SHUTDOWN_GRACE_SECONDS` in all, the last
+    /// `RAG_TELEMETRY_SHUTDOWN_SECONDS` of it for telemetry's final flushes.
+    static func drainBudget(_ config: Config) -> DrainBudget {
+        DrainBudget(total: config.shutdownGrace, telemetryReserve: config.telemetry.shutdownFlushTimeout)
     }
 
     private static func outboxSettings(_ config: Config) -> OutboxDeliverer.Settings {

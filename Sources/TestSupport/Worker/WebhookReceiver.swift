@@ -13,6 +13,8 @@ public struct WebhookReceiver: Sendable {
         public let signatureValid: Bool
         public let body: Data
         public let status: Int
+        /// When the request arrived (before the scripted answer's delay).
+        public let receivedAt: Date
 
         /// The body as a JSON object.
         public var json: [String: Any] {
@@ -53,7 +55,7 @@ public struct WebhookReceiver: Sendable {
             await log.append(Delivery(
                 jobID: jobID, idempotencyKey: recorded.header("Idempotency-Key"),
                 attempt: recorded.header("X-RAG-Delivery-Attempt").flatMap(Int.init),
-                signatureValid: valid, body: body, status: answer.status
+                signatureValid: valid, body: body, status: answer.status, receivedAt: recorded.receivedAt
             ))
             return try await answer.response()
         }

@@ -32,7 +32,7 @@ struct ServeCommand: AsyncParsableCommand {
         // The pipeline's providers follow the configuration; with DATABASE_URL its Postgres client
         // also serves the shared job store.
         let components = try await PipelineFactory.make(
-            settings: config.pipelineSettings(refreshSecrets: { await refreshService?.refresh() }), httpClient: httpClient,
+            settings: config.pipelineSettings(refreshSecrets: { await refreshService?.refreshAfterRejection() }), httpClient: httpClient,
             tracer: telemetry.tracer, metrics: telemetry.metricsFactory, logger: logger
         )
         let runtime = try WorkerRuntime(

@@ -5,7 +5,8 @@ import Foundation
 /// comes back into a response or a ``ProviderError``.
 ///
 /// The API key is read at each request; after a 401 it asks ``APIKeyProvider/refresh`` once
-/// and, when the key changed, sends the request again with the new one.
+/// (unless the key already changed meanwhile) and, when the key changed, sends the request
+/// again with the new one.
 struct ProviderHTTP: Sendable {
     /// Where the key goes.
     enum KeyPlacement: Sendable {
@@ -37,7 +38,8 @@ struct ProviderHTTP: Sendable {
         let started = ContinuousClock.now
         var response = try await transfer(method, url: url, body: body, headers: extra, key: current, timeout: timeout)
         if response.status == 401 {
-            await key.refresh()
+            // Another request may have fetched the rotated key while this one was in flight.
+            if key.current() == current { await key.refresh() }
             if let fresh = key.current(), !fresh.isEmpty, fresh != current {
                 let left = max(.milliseconds(1), timeout - (ContinuousClock.now - started))
                 response = try await transfer(method, url: url, body: body, headers: extra, key: fresh, timeout: left)

@@ -21,14 +21,16 @@ private struct InstantPipeline: JobPipeline {
 /// for a slot longer than the lease they were handed over with.
 @Suite("One delivery per job with a slow receiver", .serialized)
 struct OneDeliveryPerJobTests {
-    /// Attempts may take 1.5 s and a lease holds 0.3 s more; "slow-" jobs are answered after
-    /// 1.3 s (just under the time limit), the others at once. Two delivery slots.
-    static let attemptTimeout = Duration.milliseconds(1_500)
+    /// Attempts may take 3 s and a lease holds 0.3 s more; "slow-" jobs are answered after
+    /// 2.4 s (under the time limit, with room for a loaded machine), the others at once. Two
+    /// delivery slots.
+    static let attemptTimeout = Duration.seconds(3)
     static let leaseMargin = Duration.milliseconds(300)
+    static let slowAnswer = Duration.milliseconds(2_400)
 
     /// Three slow jobs, then six fast ones, finished one after the other. The third slow
-    /// delivery is handed over while both slots are busy, waits 1.3 s for one, then needs 1.3 s
-    /// more: its first lease (1.8 s from the finish) ends in the middle of its attempt, while
+    /// delivery is handed over while both slots are busy, waits 2.4 s for one, then needs 2.4 s
+    /// more: its first lease (3.3 s from the finish) ends in the middle of its attempt, while
     /// the other slot, through with the fast jobs, looks for due deliveries.
     static let jobIDs = ["slow-1", "slow-2", "slow-3"] + (1...6).map { "fast-\($0)" }
 
@@ -56,7 +58,7 @@ struct OneDeliveryPerJobTests {
     static func check(store: some JobStore & OutboxStore) async throws {
         let receiver = WebhookReceiver(secret: WebhookOutboxTests.secret, script: ScriptedResponses(fallback: { request in
             let slow = String(decoding: request.body, as: UTF8.self).contains(#""job_id":"slow-"#)
-            return ScriptedResponse(status: 200, delay: slow ? .milliseconds(1_300) : .zero)
+            return ScriptedResponse(status: 200, delay: slow ? slowAnswer : .zero)
         }))
         let http = CurlHTTPClient()
         defer { http.shutdown() }
@@ -95,9 +97,11 @@ struct OneDeliveryPerJobTests {
             }
             // Long enough for any lease taken during the run to expire and be claimed again.
             try await Task.sleep(for: (attemptTimeout + leaseMargin) * 2)
-            let posted = Dictionary(grouping: await receiver.deliveries.compactMap(\.jobID), by: { $0 }).mapValues(\.count)
+            let deliveries = await receiver.deliveries
+            let posted = Dictionary(grouping: deliveries.compactMap(\.jobID), by: { $0 }).mapValues(\.count)
             for id in jobIDs {
-                #expect(posted[id] == 1, "\(id) was POSTed \(posted[id] ?? 0) times")
+                let attempts = deliveries.filter { $0.jobID == id }.compactMap(\.attempt)
+                #expect(posted[id] == 1, "\(id) was POSTed \(posted[id] ?? 0) times, as attempts \(attempts)")
                 #expect(try await store.job(id: id)?.delivery?.state == .delivered)
             }
         }

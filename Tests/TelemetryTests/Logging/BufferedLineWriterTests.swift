@@ -85,7 +85,10 @@ struct BufferedLineWriterTests {
         output.waitUntilEntered()  // blocked in the output, as in write(2) on a stalled stdout
         writer.write(line: Self.line(1))
         let drained = Mutex<Bool?>(nil)
-        let thread = Thread { drained.withLock { $0 = writer.drainOnExit(timeLimit: .milliseconds(200)) } }
+        let thread = Thread {
+            let result = writer.drainOnExit(timeLimit: .milliseconds(200))
+            drained.withLock { $0 = result }
+        }
         thread.start()
         try await waitFor(timeout: .seconds(20)) { drained.withLock { $0 } != nil }
         #expect(drained.withLock { $0 } == false, "the drain reports that lines were left")

@@ -6,7 +6,7 @@ VENV := .venv
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
 .PHONY: demo test bootstrap build build-tests test-swift check-release check-dashboards \
-        test-infra test-deploy bench bench-http clean
+        test-infra test-deploy test-rehearsal bench bench-http clean
 
 ## Runs one sample job end to end on embedded defaults (no keys, no network) and prints the result.
 demo: bootstrap-system
@@ -14,8 +14,9 @@ demo: bootstrap-system
 	$(SWIFT) run --skip-build rag-worker demo --job fixtures/jobs/rag-chatbot.json
 
 ## Runs every test: Swift unit and integration tests (moto and Postgres started on loopback),
-## the release build the Dockerfile performs, Dockerfile lint, dashboard drift, infra tests.
-test: bootstrap test-swift check-release check-dashboards test-infra test-deploy
+## the release build the Dockerfile performs, Dockerfile lint, dashboard drift, infra tests, and the
+## deployment rehearsal (docs/deployment.md's commands, run against moto with the release binary).
+test: bootstrap test-swift check-release check-dashboards test-infra test-deploy test-rehearsal
 	@echo "make test: all checks passed"
 
 bootstrap:
@@ -44,9 +45,16 @@ check-dashboards:
 test-infra:
 	$(VENV)/bin/python -m pytest -q infra/tests
 
-## The deploy script's own AWS calls against moto_server with authentication on.
-test-deploy:
+## The deploy script's own AWS calls against moto_server with authentication on; the Swift tools it
+## runs (alarm-setup, rag-worker invoke) come from the debug build.
+test-deploy: build-tests
 	$(VENV)/bin/python -m pytest -q scripts/tests
+
+## docs/deployment.md followed as written: the stack synthesized, deployed to moto (authentication on)
+## as the documented deployer, the release binary run with the template's environment and role, a job
+## through retrieval to a signed webhook (tests/rehearsal). Needs check-release; bounded to 10 minutes.
+test-rehearsal: check-release
+	timeout --signal=TERM --kill-after=30 600 $(VENV)/bin/python -m pytest -q tests/rehearsal
 
 ## Benchmarks (release build); see docs/performance.md.
 bench:

@@ -10,6 +10,8 @@ final class CurlTransfer: @unchecked Sendable {
     let handle: UnsafeMutableRawPointer
     let host: String
     let maximumResponseBytes: Int
+    /// ``HTTPClientRequest/keepBodyBytes``: past it, bytes are discarded, not an error.
+    let keepBodyBytes: Int?
     private var headerList: UnsafeMutablePointer<curl_slist>?
     private let errorBuffer: UnsafeMutablePointer<CChar>
     private var released = false
@@ -18,6 +20,7 @@ final class CurlTransfer: @unchecked Sendable {
     private(set) var body = Data()
     private(set) var headers = HTTPHeaders()
     private(set) var exceededLimit = false
+    private(set) var bodyTruncated = false
     let cancelRequested = Atomic<Bool>(false)
 
     /// Prepares an easy handle for `request`. Throws for requests libcurl cannot take.
@@ -33,6 +36,7 @@ final class CurlTransfer: @unchecked Sendable {
         self.handle = handle
         self.host = host
         self.maximumResponseBytes = configuration.maximumResponseBytes
+        self.keepBodyBytes = request.keepBodyBytes.map { min(max(0, $0), configuration.maximumResponseBytes) }
         self.errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
         self.errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         // A throw from here on runs deinit, which frees the handle.
@@ -45,6 +49,7 @@ final class CurlTransfer: @unchecked Sendable {
         handle = live.handle
         host = live.host
         maximumResponseBytes = 0
+        keepBodyBytes = nil
         errorBuffer = .allocate(capacity: 1)
         errorBuffer.initialize(to: 0)
         released = true
@@ -120,20 +125,22 @@ final class CurlTransfer: @unchecked Sendable {
 
     /// Builds the response or the error for libcurl's result code.
     func outcome(of code: CURLcode) -> Result<HTTPClientResponse, any Error> {
-        guard code == CURLE_OK else { return .failure(error(for: code)) }
+        guard code == CURLE_OK || (code == CURLE_WRITE_ERROR && bodyTruncated) else { return .failure(error(for: code)) }
         var status = 0
         _ = ccurl_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         var micros: curl_off_t = 0
         _ = ccurl_easy_getinfo_off_t(handle, CURLINFO_TOTAL_TIME_T, &micros)
         var newConnections = 0
         _ = ccurl_easy_getinfo_long(handle, CURLINFO_NUM_CONNECTS, &newConnections)
-        return .success(HTTPClientResponse(
+        var response = HTTPClientResponse(
             status: status,
             headers: headers,
             body: body,
             duration: .microseconds(Int64(micros)),
             reusedConnection: newConnections == 0
-        ))
+        )
+        response.bodyTruncated = bodyTruncated
+        return .success(response)
     }
 
     private func error(for code: CURLcode) -> HTTPClientError {
@@ -158,6 +165,14 @@ final class CurlTransfer: @unchecked Sendable {
     }
 
     fileprivate func receiveBody(_ bytes: UnsafeMutablePointer<CChar>, count: Int) -> Int {
+        if let keep = keepBodyBytes, body.count + count > keep {
+            // Keep what fits and stop reading: libcurl ends the transfer with a write error,
+            // which `outcome(of:)` turns into this response (the connection is not reused).
+            let fits = keep - body.count
+            if fits > 0 { bytes.withMemoryRebound(to: UInt8.self, capacity: fits) { body.append($0, count: fits) } }
+            bodyTruncated = true
+            return 0
+        }
         guard body.count + count <= maximumResponseBytes else {
             exceededLimit = true
             return 0

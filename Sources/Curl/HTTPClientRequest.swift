@@ -13,6 +13,11 @@ public struct HTTPClientRequest: Sendable {
     public var connectTimeout: Duration?
     /// When set, libcurl signs the request with AWS Signature Version 4.
     public var sigV4: SigV4Signing?
+    /// When set, only the first this many bytes of the response body are kept and the transfer
+    /// ends there, its connection closed (``HTTPClientResponse/bodyTruncated`` says so), instead
+    /// of failing at the client's size limit or waiting for a slow body: for callers that need
+    /// the status, not the body.
+    public var keepBodyBytes: Int?
 
     public init(
         method: HTTPMethod,

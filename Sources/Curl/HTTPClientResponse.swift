@@ -9,6 +9,8 @@ public struct HTTPClientResponse: Sendable {
     public var duration: Duration
     /// `true` when the transfer reused a connection from the pool instead of opening one.
     public var reusedConnection: Bool
+    /// `true` when body bytes past ``HTTPClientRequest/keepBodyBytes`` were discarded.
+    public var bodyTruncated = false
 
     public init(
         status: Int,

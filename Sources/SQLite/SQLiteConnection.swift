@@ -14,7 +14,14 @@ public final class SQLiteConnection {
     var commitGate: (() -> Bool)?
 
     /// Opens (creating if missing) the database at `path`; `":memory:"` opens a private in-memory one.
+    ///
+    /// A new file is created readable and writable by its owner only (0600): it holds jobs,
+    /// results and telemetry. SQLite gives the `-wal` and `-shm` files the database file's mode.
     public init(path: String, readOnly: Bool = false) throws {
+        if !readOnly && path != ":memory:" && !path.hasPrefix("file:") {
+            let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            if descriptor >= 0 { close(descriptor) }
+        }
         var handle: OpaquePointer?
         let flags = (readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE))
             | SQLITE_OPEN_NOMUTEX

@@ -76,6 +76,7 @@ public final class TelemetrySystem: Sendable {
         var flushers: [@Sendable () async -> Void] = []
         var statistics: [String: @Sendable () -> ExporterStatistics] = [:]
         var queues = [ringWriter.queue]
+        var monitored: [SelfMonitoring.Exporter] = []
         if configuration.cloudWatchEnabled, let destinations {
             let filter = CatalogueFilter(endpointName: configuration.endpointName)
             let emf = configuration.embeddedMetricFormat
@@ -91,6 +92,7 @@ public final class TelemetrySystem: Sendable {
             queues.append(logs.queue)
             flushers.append { await logs.forceFlush() }
             statistics["logs"] = { logs.statistics }
+            monitored.append(.init(name: "cloudwatch-logs", counters: logs.counters))
             if configuration.putMetricData {
                 let exporter = CloudWatchMetricsExporter(
                     configuration: .init(namespace: configuration.metricsNamespace, endpointName: configuration.endpointName,
@@ -104,10 +106,14 @@ public final class TelemetrySystem: Sendable {
                 // Metrics go out before logs so EMF and warnings of this flush reach the log group.
                 flushers.insert({ await exporter.forceFlush() }, at: 0)
                 statistics["metrics"] = { exporter.statistics }
+                monitored.append(.init(name: "cloudwatch-metrics", counters: exporter.counters))
             }
         }
         let fanOut = FanOutSink(sinks)
-        let publisher = MetricsPublisher(factory: metrics, sink: fanOut, interval: configuration.metricsInterval, clock: clock)
+        let selfMonitoring = SelfMonitoring(factory: metrics, exporters: monitored)
+        let publisher = MetricsPublisher(
+            factory: metrics, sink: fanOut, interval: configuration.metricsInterval, clock: clock,
+            beforePublish: { selfMonitoring.record() })
         services.append(publisher)
         flushers.insert({ publisher.publish() }, at: 0)
         flushers.append { await ringWriter.flush() }

@@ -1,4 +1,5 @@
 import Deadlines
+import Dispatch
 import Synchronization
 import Testing
 
@@ -51,5 +52,23 @@ struct TimedWaitTests {
                 try await Task.sleep(for: .seconds(60))
             }
         }
+    }
+
+    @Test("withAbandoningTimeLimit answers at the limit, and at the caller's cancellation, even when the operation ignores both")
+    func abandoning() async throws {
+        let stubborn: @Sendable () async throws -> Int = {
+            // Ignores cancellation, as a query waiting for a connection to a server that is down does.
+            await withCheckedContinuation { continuation in
+                DispatchQueue.global().asyncAfter(deadline: .now() + 60) { continuation.resume() }
+            }
+            return 1
+        }
+        let started = ContinuousClock.now
+        await #expect(throws: TimeLimitExceeded.self) { try await withAbandoningTimeLimit(.milliseconds(100), stubborn) }
+        let caller = Task { try await withAbandoningTimeLimit(.seconds(60), stubborn) }
+        try await Task.sleep(for: .milliseconds(50))
+        caller.cancel()
+        await #expect(throws: CancellationError.self) { try await caller.value }
+        #expect(ContinuousClock.now - started < .seconds(30), "neither waited for the operation's 60 s")
     }
 }

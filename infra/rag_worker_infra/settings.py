@@ -22,17 +22,17 @@ VARIANT_NAME = "AllTraffic"
 SECRET_REQUIRED_KEYS = (
     "OPENAI_API_KEY",
     "COHERE_API_KEY",
-    "SUPABASE_URL",
-    "SUPABASE_KEY",
     "WEBHOOK_URL",
     "WEBHOOK_SECRET",
     "DATABASE_URL",
 )
-"""Keys the worker's secret must hold: `RAG_PROFILE=production` refuses to start without them."""
+"""Keys the worker's secret must hold: `RAG_PROFILE=production` refuses to start without the
+providers and the webhook, and `DATABASE_URL` keeps jobs off the instance's disk (SageMaker does not
+keep it) and serves pgvector retrieval."""
 
 SECRET_OPTIONAL_KEYS = (
-    "BASIC_AUTH_USER",
-    "BASIC_AUTH_PASS",
+    "SUPABASE_URL",
+    "SUPABASE_KEY",
     "OPENAI_MODEL",
     "OPENAI_EMBEDDING_MODEL",
     "OPENAI_BASE_URL",
@@ -41,9 +41,19 @@ SECRET_OPTIONAL_KEYS = (
 )
 """Keys the secret may hold besides the required ones (configuration the worker also reads)."""
 
+SECRET_REFUSED_KEYS = ("BASIC_AUTH_USER", "BASIC_AUTH_PASS")
+"""Keys the worker reads that must not be set on a SageMaker endpoint: SageMaker checks the caller's
+SigV4 `Authorization` at InvokeEndpoint and does not forward it, so with Basic auth on, every
+invocation would reach the container without credentials and be refused with 401."""
+
+PLATFORM = "sagemaker"
+"""`RAG_PLATFORM` in the model's environment: tells the worker it runs behind InvokeEndpoint."""
+
 _ENDPOINT_NAME = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
 _INSTANCE_TYPE = re.compile(r"^ml\.[a-z0-9]+\.[a-z0-9]+$")
 _SECRET_ARN = re.compile(r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+-[A-Za-z0-9]{6}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_TOPIC_ARN = re.compile(r"^arn:aws[a-z-]*:sns:(?P<region>[a-z0-9-]+):\d{12}:[A-Za-z0-9_-]{1,256}$")
 _DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
 _TAG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
 _VALID_RETENTION_DAYS = {
@@ -102,6 +112,10 @@ class Settings:
     metrics_namespace: str
     log_level: str
     network: NetworkSettings = field(default_factory=NetworkSettings)
+    notify_emails: tuple[str, ...] = ()
+    """Addresses alarm-setup subscribes to the alarm topic (each confirms by e-mail)."""
+    notify_topic_arn: str | None = None
+    """An existing SNS topic (same region) the alarms notify instead of the one alarm-setup creates."""
 
     @property
     def stack_name(self) -> str:
@@ -115,6 +129,7 @@ class Settings:
     def model_environment(self, secret_arn: str, region: str) -> dict[str, str]:
         """The SageMaker model's container environment (what the worker reads at start-up)."""
         return {
+            "RAG_PLATFORM": PLATFORM,
             "RAG_PROFILE": "production",
             "RAG_SECRET_ID": secret_arn,
             "AWS_REGION": region,
@@ -124,6 +139,25 @@ class Settings:
             "RAG_METRICS_NAMESPACE": self.metrics_namespace,
             "LOG_LEVEL": self.log_level,
         }
+
+
+REGION_VARIABLES = ("AWS_REGION", "AWS_DEFAULT_REGION")
+
+
+def check_region(settings: Settings, environment: Mapping[str, str]) -> None:
+    """Refuses an `AWS_REGION` / `AWS_DEFAULT_REGION` that names another region than the settings.
+
+    The region of an environment comes from infra/settings.json only (every client the scripts
+    create is pinned to it); a different region in the shell would otherwise be silently ignored,
+    which hides a mistake about where a deployment goes.
+    """
+    for variable in REGION_VARIABLES:
+        value = (environment.get(variable) or "").strip()
+        if value and value != settings.region:
+            raise SettingsError(
+                f"{variable}={value}, but the settings put {settings.env} in {settings.region}: the region comes "
+                f"from infra/settings.json (region) only. Unset {variable}, set it to {settings.region}, or "
+                f"change the settings")
 
 
 def image_reference(tag: str | None, digest: str | None) -> str:
@@ -138,7 +172,8 @@ def image_reference(tag: str | None, digest: str | None) -> str:
         if not _TAG.match(tag):
             raise SettingsError(f"image tag {tag!r} is not a valid Docker tag")
         return f":{tag}"
-    raise SettingsError("an image tag (-c imageTag=...) or digest (-c imageDigest=...) is required")
+    raise SettingsError("an image tag (-c imageTag=...) or digest (-c imageDigest=...) is required; commands that "
+                        "deploy no image (cdk destroy) take -c phase=foundation instead (docs/deployment.md)")
 
 
 def load_settings(env: str, path: Path | str | None = None,
@@ -160,6 +195,8 @@ def settings_from_mapping(env: str, raw: Mapping[str, Any]) -> Settings:
     """Builds and validates `Settings` from a plain mapping (the merged JSON)."""
     values = {key: (value.format(env=env) if isinstance(value, str) else value)
               for key, value in raw.items() if key != "network"}
+    if isinstance(values.get("notify_emails"), (list, tuple)):
+        values["notify_emails"] = tuple(values["notify_emails"])
     network_raw = dict(raw.get("network", {}))
     try:
         network = NetworkSettings(
@@ -213,6 +250,16 @@ def validate(settings: Settings) -> list[str]:
         problems.append("account must be 12 digits or null")
     if settings.log_level not in {"trace", "debug", "info", "notice", "warning", "error", "critical"}:
         problems.append(f"log_level {settings.log_level!r} is not a swift-log level")
+    for address in settings.notify_emails:
+        if not isinstance(address, str) or not _EMAIL.match(address):
+            problems.append(f"notify_emails: {address!r} is not an e-mail address")
+    if settings.notify_topic_arn:
+        topic = _TOPIC_ARN.match(settings.notify_topic_arn)
+        if not topic:
+            problems.append(f"notify_topic_arn {settings.notify_topic_arn!r} is not an SNS topic ARN")
+        elif topic.group("region") != settings.region:
+            problems.append(f"notify_topic_arn is in {topic.group('region')}, the alarms in {settings.region}: "
+                            "CloudWatch notifies topics of its own region only")
     network = settings.network
     if network.mode == "existing":
         if not network.vpc_id or not network.vpc_id.startswith("vpc-"):

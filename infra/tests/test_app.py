@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
+import shlex
+
+import pytest
 
 from infra_support import INFRA
 
@@ -38,3 +42,35 @@ def test_app_builds_the_foundation_phase_without_an_image(tmp_path, variants):
     app = cdk.App(outdir=str(tmp_path), context={"env": "dev", "phase": "foundation"})
     stack = _app_module().build(app)
     assert stack.endpoint is None and stack.repository is not None
+
+
+_DESTROY = re.compile(r"(?:npx (?:--yes )?aws-cdk@2|\bcdk) destroy[^`\n]*")
+
+
+def _documented_destroy_commands() -> list[tuple[str, str]]:
+    """(line, command) of every `cdk destroy` the deployment guide shows."""
+    text = (INFRA.parent / "docs" / "deployment.md").read_text()
+    return [(line, match.group(0)) for line in text.splitlines() for match in _DESTROY.finditer(line)]
+
+
+def test_the_guide_shows_cdk_destroy_at_least_once():
+    assert _documented_destroy_commands()
+
+
+@pytest.mark.parametrize("line, command", _documented_destroy_commands() or [("", "")])
+def test_documented_cdk_destroy_synthesizes_as_written(tmp_path, variants, line, command):
+    """What the CDK CLI would do first for the command as written: run infra/app.py (cdk.json's
+    `app`, so the command must run in infra/) with cdk.json's context plus the command's `-c`."""
+    import aws_cdk as cdk
+
+    words = shlex.split(command, comments=True)
+    assert "cd infra &&" in line or "--app" in words, f"{command!r} must run in infra/ (cdk.json) or name --app"
+    stacks = [word for i, word in enumerate(words[words.index("destroy") + 1:], words.index("destroy") + 1)
+              if not word.startswith("-") and words[i - 1] not in ("-c", "--context", "--app")]
+    context = dict(json.loads((INFRA / "cdk.json").read_text()).get("context", {}))
+    context.update(words[i + 1].split("=", 1) for i, word in enumerate(words) if word in ("-c", "--context"))
+    app = cdk.App(outdir=str(tmp_path), context=context)
+    stack = _app_module().build(app)
+    app.synth()
+    assert stacks == [stack.stack_name], f"{command!r} names {stacks}, the app builds {stack.stack_name}"
+    assert (tmp_path / f"{stack.stack_name}.template.json").exists()

@@ -1,4 +1,6 @@
-"""The execution role is exactly docs/iam/worker-policy.json, and no policy grants wildcard actions."""
+"""The execution role is built from docs/iam/worker-policy.json, grants what the worker's code calls
+(read from the Swift sources, not from the file) plus what SageMaker itself does with the role, and
+nothing else; no policy grants wildcard actions."""
 
 from __future__ import annotations
 
@@ -7,6 +9,17 @@ import json
 import pytest
 
 from rag_worker_infra import worker_policy
+from swift_aws_calls import actions_called_by, worker_runtime_files
+
+# What SageMaker itself does with the execution role, not the worker's code: pull the image from
+# ECR, and put the endpoint's network interfaces in the VPC (SageMaker's "CreateModel API: execution
+# role permissions" for a VPC).
+SAGEMAKER_USES = {
+    "ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:GetAuthorizationToken",
+    "ec2:CreateNetworkInterface", "ec2:CreateNetworkInterfacePermission", "ec2:DeleteNetworkInterface",
+    "ec2:DeleteNetworkInterfacePermission", "ec2:DescribeDhcpOptions", "ec2:DescribeNetworkInterfaces",
+    "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcs",
+}
 
 # Actions AWS does not let us scope to a resource (or, for the network interfaces, that SageMaker
 # documents without a resource scope): only these may have Resource "*".
@@ -72,17 +85,27 @@ def test_execution_role_policy_equals_the_policy_file_statement_by_statement(var
     assert worker_policy.actions_by_statement(_execution_policy(variants[name])) == expected
 
 
-def test_execution_role_is_only_the_listed_actions(variants):
-    granted = set().union(*worker_policy.actions_by_statement(_execution_policy(variants["prod"])).values())
-    assert granted == {
-        "ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer",
-        "ecr:GetAuthorizationToken", "secretsmanager:GetSecretValue",
-        "logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents",
-        "logs:PutRetentionPolicy", "cloudwatch:PutMetricData",
-        "ec2:CreateNetworkInterface", "ec2:CreateNetworkInterfacePermission", "ec2:DeleteNetworkInterface",
-        "ec2:DeleteNetworkInterfacePermission", "ec2:DescribeDhcpOptions", "ec2:DescribeNetworkInterfaces",
-        "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcs",
-    }
+def _granted(variant) -> set[str]:
+    return set().union(*worker_policy.actions_by_statement(_execution_policy(variant)).values())
+
+
+def test_scan_of_the_swift_sources_finds_the_workers_aws_calls():
+    """The scan itself: the exporters and the secret loader are found (else the checks below pass
+    vacuously), and operator-only calls (reports, alarm-setup) are not counted as the worker's."""
+    called = actions_called_by(worker_runtime_files())
+    assert {"logs:PutLogEvents", "cloudwatch:PutMetricData", "secretsmanager:GetSecretValue"} <= called
+    assert not called & {"cloudwatch:GetMetricData", "cloudwatch:PutMetricAlarm", "sagemaker:InvokeEndpoint"}
+
+
+@pytest.mark.parametrize("name", ("dev", "prod", "existing"))
+def test_execution_role_grants_every_action_the_worker_code_calls(variants, name):
+    assert actions_called_by(worker_runtime_files()) - _granted(variants[name]) == set()
+
+
+@pytest.mark.parametrize("name", ("dev", "prod", "existing"))
+def test_execution_role_grants_nothing_the_worker_and_sagemaker_do_not_use(variants, name):
+    unused = _granted(variants[name]) - actions_called_by(worker_runtime_files()) - SAGEMAKER_USES
+    assert unused == set(), "least privilege: drop these from docs/iam/worker-policy.json"
 
 
 def test_execution_role_is_assumed_by_sagemaker_only(variants):

@@ -10,6 +10,7 @@ from rag_worker_infra.settings import (
     DEFAULT_SETTINGS_FILE,
     VARIANT_NAME,
     SettingsError,
+    check_region,
     image_reference,
     load_settings,
 )
@@ -42,6 +43,9 @@ def test_unknown_environment_names_the_known_ones():
     ({"network": {"max_azs": 1}}, "at least 2"),
     ({"network": {"nat_gateway": 1}}, "unknown network settings: nat_gateway"),
     ({"instance_typ": "ml.m5.large"}, "unexpected keyword argument 'instance_typ'"),
+    ({"notify_emails": ["oncall"]}, "'oncall' is not an e-mail address"),
+    ({"notify_topic_arn": "arn:aws:sqs:us-east-1:123456789012:q"}, "is not an SNS topic ARN"),
+    ({"notify_topic_arn": "arn:aws:sns:eu-west-1:123456789012:t"}, "notifies topics of its own region only"),
 ])
 def test_invalid_settings_are_refused(overrides, message):
     with pytest.raises(SettingsError, match=message):
@@ -67,3 +71,10 @@ def test_image_reference_is_a_tag_or_a_digest():
     for tag, digest in ((None, None), ("a", "sha256:" + "0" * 64), ("bad tag", None), (None, "md5:1")):
         with pytest.raises(SettingsError):
             image_reference(tag, digest)
+
+
+def test_region_variables_must_agree_with_the_settings():
+    dev = load_settings("dev")
+    check_region(dev, {"AWS_REGION": dev.region, "AWS_DEFAULT_REGION": "", "HOME": "/root"})
+    with pytest.raises(SettingsError, match="AWS_DEFAULT_REGION=eu-central-1, but the settings put dev in us-east-1"):
+        check_region(dev, {"AWS_DEFAULT_REGION": "eu-central-1"})

@@ -86,6 +86,7 @@ def test_model_environment_is_what_the_worker_reads(variants, name):
     secret_id = _logical_id(variants, name, "AWS::SecretsManager::Secret")
     endpoint = variant.settings.endpoint_name
     assert environment == {
+        "RAG_PLATFORM": "sagemaker",
         "RAG_PROFILE": "production",
         "RAG_SECRET_ID": {"Ref": secret_id},
         "AWS_REGION": variant.settings.region,

@@ -10,15 +10,17 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import endpoint, logs, registry, secrets, smoke
-from .content_tag import content_tag
+from . import credentials, endpoint, logs, registry, secrets, smoke
+from .content_tag import content_tag, source_commit, uncommitted_inputs
 from .envfile import SecretsFileError, parse_env_file, secret_payload
 from .errors import DeployError
-from .settings_bridge import REPO_ROOT, SettingsError, load_settings
+from .settings_bridge import REPO_ROOT, SettingsError, check_region, load_settings
 from .stack import DEFAULT_CDK, INFRA, cdk_deploy_command, stack_outputs
 from .tools import ALARM_SETUP_BIN, RAG_WORKER_BIN, Runner, resolve_binary
 
 DEFAULT_JOB = REPO_ROOT / "fixtures" / "jobs" / "minimal.json"
+COMPOSITE_REFUSED = 3
+"""`alarm-setup apply`'s exit status when only the composite alarm was refused (emulators lack it)."""
 
 
 def build_parser(prog: str = "deploy") -> argparse.ArgumentParser:
@@ -30,6 +32,8 @@ def build_parser(prog: str = "deploy") -> argparse.ArgumentParser:
                         help="env file (KEY=VALUE) whose keys become the secret's JSON; values are never printed")
     parser.add_argument("--secrets-only", action="store_true", help="only put the secret, then stop")
     parser.add_argument("--image-tag", help="deploy this tag (default: the content tag of the sources)")
+    parser.add_argument("--allow-uncommitted", action="store_true",
+                        help="build from uncommitted changes to the image inputs (the tag is then dirty-<hash>)")
     parser.add_argument("--skip-build", action="store_true",
                         help="do not build or push: the tag must already be in ECR")
     parser.add_argument("--promote-from", metavar="ENV",
@@ -40,6 +44,11 @@ def build_parser(prog: str = "deploy") -> argparse.ArgumentParser:
     parser.add_argument("--cdk", default=os.environ.get("CDK", DEFAULT_CDK),
                         help=f"command that runs the CDK CLI (default: $CDK or '{DEFAULT_CDK}')")
     parser.add_argument("--skip-alarms", action="store_true", help="do not run `alarm-setup apply`")
+    parser.add_argument("--notify-email", action="append", metavar="ADDR",
+                        help="e-mail address subscribed to the alarm topic (repeatable; replaces the settings' "
+                             "notify_emails)")
+    parser.add_argument("--notify-topic", metavar="ARN",
+                        help="existing SNS topic the alarms notify (replaces the settings' notify_topic_arn)")
     parser.add_argument("--alarm-arg", action="append", default=[], metavar="ARG",
                         help="extra argument for `alarm-setup apply` (repeatable)")
     parser.add_argument("--skip-smoke", action="store_true", help="do not invoke the endpoint afterwards")
@@ -58,7 +67,13 @@ class Deployment:
 
         self.args = args
         self.out = out
-        self.settings = load_settings(args.env, args.settings)
+        overrides = {}
+        if getattr(args, "notify_email", None):
+            overrides["notify_emails"] = args.notify_email
+        if getattr(args, "notify_topic", None):
+            overrides["notify_topic_arn"] = args.notify_topic
+        self.settings = load_settings(args.env, args.settings, overrides=overrides or None)
+        check_region(self.settings, os.environ)
         if args.endpoint_url:
             os.environ["AWS_ENDPOINT_URL"] = args.endpoint_url
         environment = {**os.environ, "AWS_REGION": self.settings.region,
@@ -69,6 +84,11 @@ class Deployment:
         self.secretsmanager = self.session.client("secretsmanager")
         self.sagemaker = self.session.client("sagemaker")
         self.cloudformation = self.session.client("cloudformation")
+
+    def tool_environment(self) -> dict[str, str]:
+        """The environment for a Swift tool: the deploying identity's credentials resolved by boto3
+        (SSO, role_arn and credential_process profiles included) and the settings' region."""
+        return credentials.tool_environment(self.session, self.runner.environment)
 
     def say(self, message: str) -> None:
         print(f"==> {message}", file=self.out, flush=True)
@@ -81,6 +101,8 @@ class Deployment:
         self.secret_keys = sorted(values or ())
         account = self.session.client("sts").get_caller_identity()["Account"]
         self.say(f"{settings.env}: endpoint {settings.endpoint_name} in {settings.region}, account {account}")
+        if not args.secrets_only and not args.skip_alarms:
+            self.warn_without_notification_target()
         if args.secrets_only:
             if payload is None:
                 raise DeployError("--secrets-only needs --secrets-file")
@@ -88,8 +110,11 @@ class Deployment:
             self.put_secret(infrastructure, payload)
             return 0
 
+        # The tag before any change: uncommitted image inputs stop the deploy here.
+        tag = args.image_tag or content_tag(REPO_ROOT, allow_uncommitted=getattr(args, "allow_uncommitted", False))
+        if tag.startswith("dirty-"):
+            self.say(f"warning: image {tag} is built from uncommitted changes; no commit holds its sources")
         infrastructure = self.infrastructure(create=True)
-        tag = args.image_tag or content_tag(REPO_ROOT)
         image_uri = self.image(infrastructure, tag)
         secret_arn = self.put_secret(infrastructure, payload) if payload else \
             secrets.require_value(self.secretsmanager, infrastructure["SecretArn"])
@@ -97,13 +122,13 @@ class Deployment:
         endpoint.wait_in_service(self.sagemaker, settings.endpoint_name, timeout=args.timeout, poll=args.poll,
                                  report=self.say)
         if not args.skip_alarms:
-            self.say("alarms and dashboard")
-            self.runner.run([resolve_binary(ALARM_SETUP_BIN), "apply", "--endpoint", settings.endpoint_name,
-                             *args.alarm_arg], what="alarm-setup apply")
+            self.apply_alarms(infrastructure)
         job = {} if args.skip_smoke else self.smoke_test(tag)
         self.say("deployed; telemetry:")
         for line in smoke.telemetry_lines(settings, settings.region, job):
             print("    " + line, file=self.out)
+        if not args.skip_alarms:
+            self.warn_without_notification_target()
         return 0
 
     # MARK: steps
@@ -142,7 +167,7 @@ class Deployment:
             self.say(f"promoting {source_uri}:{tag} to {uri}:{tag}")
             registry.require_image(self.ecr, source.repository_name, tag)
             if not registry.image_exists(self.ecr, settings.repository_name, tag):
-                self.runner.run(["docker", "pull", f"{source_uri}:{tag}"], what="docker pull")
+                registry.pull(self.runner, self.ecr, f"{source_uri}:{tag}")
                 registry.push(self.runner, self.ecr, f"{source_uri}:{tag}", uri, tag)
         elif args.skip_build:
             registry.require_image(self.ecr, settings.repository_name, tag)
@@ -154,9 +179,20 @@ class Deployment:
             local = f"rag-worker:{tag}"
             # ml.t2/ml.m5 instances are x86_64: build for it even on an arm64 laptop.
             self.runner.run(["docker", "build", "--pull", "--platform", "linux/amd64", "--tag", local,
-                             "--label", f"rag-worker.content-tag={tag}", str(REPO_ROOT)], what="docker build")
+                             "--label", f"rag-worker.content-tag={tag}",
+                             "--label", f"rag-worker.source-commit={self.source_label()}", str(REPO_ROOT)],
+                            what="docker build")
             registry.push(self.runner, self.ecr, local, uri, tag)
         return f"{uri}:{tag}"
+
+    @staticmethod
+    def source_label() -> str:
+        """HEAD's id, with `+uncommitted` when the image inputs differ from it ("unknown" outside git)."""
+        try:
+            commit = source_commit(REPO_ROOT)
+            return commit + ("+uncommitted" if uncommitted_inputs(REPO_ROOT) else "")
+        except DeployError:
+            return "unknown"
 
     def put_secret(self, infrastructure: dict[str, str], payload: str) -> str:
         settings = self.settings
@@ -202,13 +238,45 @@ class Deployment:
                 return json.loads(outputs_file.read_text()).get(self.settings.stack_name, {})
         return stack_outputs(self.cloudformation, self.settings.stack_name) or {}
 
+    def alarm_setup_arguments(self, infrastructure: dict[str, str]) -> list[str]:
+        """`alarm-setup apply` for this endpoint: the log group and namespace the worker writes to
+        (the stack's output, else the settings it is built from), and the notification target."""
+        settings = self.settings
+        log_group = infrastructure.get("LogGroupName") or settings.log_group_name
+        arguments = ["apply", "--endpoint", settings.endpoint_name, "--log-group", log_group,
+                     "--namespace", settings.metrics_namespace]
+        if settings.notify_topic_arn:
+            arguments += ["--topic-arn", settings.notify_topic_arn]
+        for address in settings.notify_emails:
+            arguments += ["--notify-email", address]
+        return arguments + list(getattr(self.args, "alarm_arg", []))
+
+    def apply_alarms(self, infrastructure: dict[str, str]) -> None:
+        self.say("alarms and dashboard")
+        result = self.runner.run([resolve_binary(ALARM_SETUP_BIN), *self.alarm_setup_arguments(infrastructure)],
+                                 what="alarm-setup apply", environment=self.tool_environment(),
+                                 accept=(0, COMPOSITE_REFUSED))
+        if result.returncode == COMPOSITE_REFUSED:
+            self.say(f"WARNING: the API refused the composite alarm {self.settings.endpoint_name}-page (the one that "
+                     "pages): every other alarm is in place, but check cloudwatch:PutCompositeAlarm for this identity")
+
+    def warn_without_notification_target(self) -> None:
+        if self.settings.notify_emails or self.settings.notify_topic_arn:
+            return
+        for line in (f"WARNING: no notification target: the alarms of {self.settings.endpoint_name} will notify "
+                     "NOBODY.",
+                     "WARNING: pass --notify-email ADDR or --notify-topic ARN, or set notify_emails / "
+                     "notify_topic_arn in infra/settings.json."):
+            print(f"{getattr(self.args, 'prog', 'deploy')}: {line}", file=sys.stderr, flush=True)
+
     def smoke_test(self, tag: str) -> dict:
         settings = self.settings
         self.say("smoke test through SageMaker Runtime")
         with tempfile.TemporaryDirectory() as folder:
             job_file = smoke.smoke_job(self.args.job, settings, tag, Path(folder))
             result = self.runner.run([resolve_binary(RAG_WORKER_BIN), "invoke", "--endpoint", settings.endpoint_name,
-                                      "--job", job_file], capture=True, what="rag-worker invoke")
+                                      "--job", job_file], capture=True, what="rag-worker invoke",
+                                     environment=self.tool_environment())
         # `rag-worker invoke` exits non-zero unless the endpoint accepted the job.
         return smoke.accepted_job(result.stdout or "")
 
@@ -217,6 +285,7 @@ def main(argv: list[str] | None = None, prog: str = "deploy") -> int:
     import botocore.exceptions
 
     args = build_parser(prog).parse_args(argv)
+    args.prog = prog
     try:
         return Deployment(args).run()
     except (DeployError, SettingsError, SecretsFileError) as error:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from .settings_bridge import SECRET_OPTIONAL_KEYS, SECRET_REQUIRED_KEYS
+from .settings_bridge import SECRET_OPTIONAL_KEYS, SECRET_REFUSED_KEYS, SECRET_REQUIRED_KEYS
 
 
 class SecretsFileError(ValueError):
@@ -45,16 +46,34 @@ def secret_payload(values: dict[str, str]) -> str:
     missing = [key for key in SECRET_REQUIRED_KEYS if not values.get(key)]
     if missing:
         problems.append("missing or empty: " + ", ".join(missing))
-    unknown = sorted(set(values) - set(SECRET_REQUIRED_KEYS) - set(SECRET_OPTIONAL_KEYS))
+    refused = [key for key in SECRET_REFUSED_KEYS if values.get(key)]
+    if refused:
+        problems.append(", ".join(refused) + ": not for a SageMaker endpoint (SageMaker does not forward the "
+                        "caller's Authorization header, so every invocation would get 401; IAM at InvokeEndpoint "
+                        "is the gate there): remove them")
+    unknown = sorted(set(values) - set(SECRET_REQUIRED_KEYS) - set(SECRET_OPTIONAL_KEYS) - set(SECRET_REFUSED_KEYS))
     if unknown:
         problems.append("unknown keys (typo?): " + ", ".join(unknown))
     for key in ("SUPABASE_URL", "WEBHOOK_URL"):
-        if values.get(key) and not values[key].startswith("https://"):
+        if values.get(key) and not _https_or_loopback(values[key]):
             problems.append(f"{key} must be an https:// URL")
+    if bool(values.get("SUPABASE_URL")) != bool(values.get("SUPABASE_KEY")):
+        problems.append("SUPABASE_URL and SUPABASE_KEY go together")
     if values.get("DATABASE_URL") and not values["DATABASE_URL"].startswith(("postgres://", "postgresql://")):
         problems.append("DATABASE_URL must start with postgres:// or postgresql://")
-    if bool(values.get("BASIC_AUTH_USER")) != bool(values.get("BASIC_AUTH_PASS")):
-        problems.append("BASIC_AUTH_USER and BASIC_AUTH_PASS go together")
     if problems:
         raise SecretsFileError("secrets file: " + "; ".join(problems))
     return json.dumps({key: values[key] for key in sorted(values) if values[key]}, separators=(",", ":"))
+
+
+def _https_or_loopback(url: str) -> bool:
+    """https://, or http:// to this machine's loopback (a local run or the deployment rehearsal:
+    inside a SageMaker container the loopback is the container itself, so it reaches nothing)."""
+    if url.startswith("https://"):
+        return True
+    try:
+        parts = urlsplit(url)
+        return parts.scheme == "http" and parts.hostname in ("127.0.0.1", "::1", "localhost")
+    except ValueError:
+        return False
+

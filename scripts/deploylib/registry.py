@@ -63,22 +63,38 @@ def image_history(ecr, repository: str) -> list[PushedImage]:
     """Tagged images, newest push first (pushes within the same second keep ECR's listing order,
     later listed counting as newer)."""
     images: list[PushedImage] = []
-    for page in ecr.get_paginator("describe_images").paginate(repositoryName=repository,
-                                                               filter={"tagStatus": "TAGGED"}):
-        for detail in page["imageDetails"]:
-            for tag in detail.get("imageTags", []):
-                images.append(PushedImage(tag, detail["imagePushedAt"], detail["imageDigest"]))
+    try:
+        for page in ecr.get_paginator("describe_images").paginate(repositoryName=repository,
+                                                                   filter={"tagStatus": "TAGGED"}):
+            for detail in page["imageDetails"]:
+                for tag in detail.get("imageTags", []):
+                    images.append(PushedImage(tag, detail["imagePushedAt"], detail["imageDigest"]))
+    except ecr.exceptions.RepositoryNotFoundException:
+        raise DeployError(f"repository {repository} does not exist: no image to roll back to") from None
     ranked = sorted(enumerate(images), key=lambda pair: (pair[1].pushed_at, pair[0]), reverse=True)
     return [image for _, image in ranked]
 
 
-def push(runner: Runner, ecr, local_image: str, repository_uri: str, tag: str) -> None:
-    """docker login (password on stdin), tag, push."""
+def login(runner: Runner, ecr, repository_uri: str) -> None:
+    """`docker login` to the registry of `repository_uri`, the password on stdin. ECR's token is
+    valid for 12 hours on every registry the caller may use, so each pull or push logs in first
+    rather than relying on an earlier login on this machine."""
     token = ecr.get_authorization_token()["authorizationData"][0]
     user, _, password = base64.b64decode(token["authorizationToken"]).decode().partition(":")
     registry = repository_uri.split("/", 1)[0]
     runner.run(["docker", "login", "--username", user, "--password-stdin", registry], stdin=password,
                capture=True, what="docker login")
+
+
+def pull(runner: Runner, ecr, image: str) -> None:
+    """docker login to the image's registry, then docker pull."""
+    login(runner, ecr, image)
+    runner.run(["docker", "pull", image], what="docker pull")
+
+
+def push(runner: Runner, ecr, local_image: str, repository_uri: str, tag: str) -> None:
+    """docker login, tag, push."""
+    login(runner, ecr, repository_uri)
     remote = f"{repository_uri}:{tag}"
     runner.run(["docker", "tag", local_image, remote], what="docker tag")
     runner.run(["docker", "push", remote], what="docker push")

@@ -9,7 +9,7 @@ import sys
 
 from . import deploy, endpoint, registry
 from .errors import DeployError
-from .settings_bridge import SettingsError, load_settings
+from .settings_bridge import SettingsError, check_region, load_settings
 
 
 def running_tag(image_uri: str, history: list[registry.PushedImage]) -> str | None:
@@ -47,16 +47,19 @@ def main(argv: list[str] | None = None) -> int:
     known, passthrough = parser.parse_known_args(argv)
     if known.endpoint_url:
         os.environ["AWS_ENDPOINT_URL"] = known.endpoint_url
-    try:
-        import boto3
+    import boto3
+    import botocore.exceptions
 
+    try:
         settings = load_settings(known.env, known.settings)
+        check_region(settings, os.environ)
         session = boto3.session.Session(region_name=settings.region)
         ecr, sagemaker = session.client("ecr"), session.client("sagemaker")
-        history = registry.image_history(ecr, settings.repository_name)
         model = endpoint.current_model(sagemaker, settings.endpoint_name)
         if model is None:
-            raise DeployError(f"endpoint {settings.endpoint_name} does not exist: nothing to roll back")
+            raise DeployError(f"endpoint {settings.endpoint_name} does not exist: nothing to roll back "
+                              f"(deploy first: scripts/deploy --env {settings.env})")
+        history = registry.image_history(ecr, settings.repository_name)
         current = running_tag(model["PrimaryContainer"]["Image"], history)
         target = known.to or previous_tag(current, history)
         registry.require_image(ecr, settings.repository_name, target)
@@ -64,6 +67,12 @@ def main(argv: list[str] | None = None) -> int:
         if known.dry_run:
             return 0
     except (DeployError, SettingsError) as error:
+        print(f"rollback: error: {error}", file=sys.stderr)
+        return 1
+    except botocore.exceptions.ClientError as error:
+        print(f"rollback: error: AWS said {error}", file=sys.stderr)
+        return 1
+    except botocore.exceptions.BotoCoreError as error:
         print(f"rollback: error: {error}", file=sys.stderr)
         return 1
     arguments = ["--env", known.env, "--image-tag", target, "--skip-build", *passthrough]

@@ -11,14 +11,16 @@ if str(REPO_ROOT / "infra") not in sys.path:
 
 from rag_worker_infra.settings import (  # noqa: E402
     SECRET_OPTIONAL_KEYS,
+    SECRET_REFUSED_KEYS,
     SECRET_REQUIRED_KEYS,
     VARIANT_NAME,
     Settings,
     SettingsError,
+    check_region,
     load_settings,
 )
 
 __all__ = [
-    "REPO_ROOT", "SECRET_OPTIONAL_KEYS", "SECRET_REQUIRED_KEYS", "VARIANT_NAME", "Settings",
-    "SettingsError", "load_settings",
+    "REPO_ROOT", "SECRET_OPTIONAL_KEYS", "SECRET_REFUSED_KEYS", "SECRET_REQUIRED_KEYS", "VARIANT_NAME", "Settings",
+    "SettingsError", "check_region", "load_settings",
 ]

@@ -36,17 +36,21 @@ class Runner:
         self.out = out
 
     def run(self, args: Sequence[str], *, cwd: Path | None = None, stdin: str | None = None,
-            capture: bool = False, what: str | None = None) -> subprocess.CompletedProcess:
+            capture: bool = False, what: str | None = None,
+            environment: Mapping[str, str] | None = None,
+            accept: Sequence[int] = (0,)) -> subprocess.CompletedProcess:
+        """Runs `args` in this runner's environment, or in `environment` when given (its values are
+        never printed). An exit status outside `accept` fails the deploy."""
         print("$ " + " ".join(shlex.quote(str(a)) for a in args), file=self.out, flush=True)
         try:
             result = subprocess.run(
-                [str(a) for a in args], cwd=cwd, env=self.environment, input=stdin, text=True,
+                [str(a) for a in args], cwd=cwd, env=dict(environment if environment is not None else self.environment), input=stdin, text=True,
                 stdout=subprocess.PIPE if capture else None, stderr=subprocess.STDOUT if capture else None,
             )
         except FileNotFoundError as error:
             raise DeployError(f"{what or args[0]}: {error.strerror}: {args[0]}") from None
         if capture and result.stdout:
             print(result.stdout, end="" if result.stdout.endswith("\n") else "\n", file=self.out, flush=True)
-        if result.returncode != 0:
+        if result.returncode not in accept:
             raise DeployError(f"{what or args[0]} failed with exit code {result.returncode}")
         return result

@@ -17,24 +17,52 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 
+import iam_support  # noqa: E402
 from deploylib.settings_bridge import REPO_ROOT, load_settings  # noqa: E402
 
 REGION = "us-east-1"
-DEPLOYER_POLICY = Path(__file__).with_name("deployer-policy.json")
+FAKE_DOCKER = Path(__file__).with_name("fake_docker.py")
+ADMIN_POLICY = json.dumps({"Version": "2012-10-17",
+                           "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
 
 
 @dataclass(frozen=True)
 class Moto:
+    """moto_server's URL, the deployer's key (docs/iam/deployer-policy.json, what scripts/deploy
+    runs with) and an administrator's key (test set-up and assertions only)."""
+
     url: str
     access_key: str
     secret_key: str
+    admin_key: str
+    admin_secret: str
 
     def client(self, service: str, **overrides):
+        """A client for set-up and assertions (the administrator unless keys are given)."""
         import boto3
 
         return boto3.client(service, region_name=REGION, endpoint_url=self.url,
-                            aws_access_key_id=overrides.get("access_key", self.access_key),
-                            aws_secret_access_key=overrides.get("secret_key", self.secret_key))
+                            aws_access_key_id=overrides.get("access_key", self.admin_key),
+                            aws_secret_access_key=overrides.get("secret_key", self.admin_secret))
+
+    def user(self, policy: str) -> tuple[str, str]:
+        """A new IAM user with `policy` inline; returns its (access key, secret key)."""
+        iam = self.client("iam")
+        name = "u" + uuid.uuid4().hex[:12]
+        iam.create_user(UserName=name)
+        key = iam.create_access_key(UserName=name)["AccessKey"]
+        iam.put_user_policy(UserName=name, PolicyName="policy", PolicyDocument=policy)
+        return key["AccessKeyId"], key["SecretAccessKey"]
+
+
+def require_prerequisite(present: bool, reason: str) -> None:
+    """Skips a test whose tool is missing on a developer's machine; under CI=true (make test in CI)
+    a missing prerequisite fails the test instead, so nothing is silently left untested."""
+    if present:
+        return
+    if os.environ.get("CI", "").strip().lower() in ("1", "true", "yes"):
+        pytest.fail(f"{reason} (CI=true: prerequisites must be present; scripts/bootstrap installs them)")
+    pytest.skip(reason)
 
 
 def _free_port() -> int:
@@ -68,9 +96,10 @@ def clean_aws_environment() -> dict[str, str]:
 def moto(tmp_path_factory) -> Moto:
     """moto_server (the venv's, run by this interpreter) with request authentication on.
 
-    INITIAL_NO_AUTH_ACTION_COUNT=3 lets exactly three calls through unsigned-checked: create a
-    user, its access key, and its inline policy (deployer-policy.json). Everything after that is
-    signed with the new key, its signature verified and its actions checked against the policy.
+    INITIAL_NO_AUTH_ACTION_COUNT=3 lets exactly three calls through unchecked: create the
+    administrator, its access key and its inline policy. Everything after that is signed, its
+    signature verified and its actions checked: the administrator creates the deployer, whose policy
+    is docs/iam/deployer-policy.json with every resource `*` (iam_support.for_moto).
     """
     import boto3
 
@@ -78,17 +107,20 @@ def moto(tmp_path_factory) -> Moto:
     log = tmp_path_factory.mktemp("moto") / "moto.log"
     environment = {**clean_aws_environment(), "INITIAL_NO_AUTH_ACTION_COUNT": "3"}
     with open(log, "w") as output:
-        process = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        process = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "testing" / "moto_server.py"),
+                                    "-H", "127.0.0.1", "-p", str(port)],
                                    stdout=output, stderr=subprocess.STDOUT, env=environment)
     try:
         _wait_for_port(port, process)
         url = f"http://127.0.0.1:{port}"
         iam = boto3.client("iam", region_name=REGION, endpoint_url=url,
                            aws_access_key_id="bootstrap", aws_secret_access_key="bootstrap")
-        iam.create_user(UserName="deployer")
-        key = iam.create_access_key(UserName="deployer")["AccessKey"]
-        iam.put_user_policy(UserName="deployer", PolicyName="deploy", PolicyDocument=DEPLOYER_POLICY.read_text())
-        yield Moto(url, key["AccessKeyId"], key["SecretAccessKey"])
+        iam.create_user(UserName="admin")
+        admin = iam.create_access_key(UserName="admin")["AccessKey"]
+        iam.put_user_policy(UserName="admin", PolicyName="admin", PolicyDocument=ADMIN_POLICY)
+        partial = Moto(url, "", "", admin["AccessKeyId"], admin["SecretAccessKey"])
+        key, secret = partial.user(iam_support.for_moto(iam_support.load()))
+        yield Moto(url, key, secret, admin["AccessKeyId"], admin["SecretAccessKey"])
     finally:
         process.terminate()
         try:
@@ -110,12 +142,36 @@ class Environment:
     def settings(self):
         return load_settings("dev", self.settings_file)
 
+    @property
+    def docker_config(self) -> Path:
+        """The fake docker's state on this test's machine (its logins and local images)."""
+        return self.folder / "docker"
+
+    def docker_environment(self) -> dict[str, str]:
+        """PATH with the fake `docker` first, its config directory and its call log."""
+        bin_dir = self.folder / "bin"
+        if not (bin_dir / "docker").exists():
+            bin_dir.mkdir(exist_ok=True)
+            wrapper = bin_dir / "docker"
+            wrapper.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{FAKE_DOCKER}" "$@"\n')
+            wrapper.chmod(0o755)
+        return {"PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
+                "DOCKER_CONFIG": str(self.docker_config), "FAKE_DOCKER_LOG": str(self.folder / "docker.log")}
+
+    def docker_calls(self) -> list[list[str]]:
+        log = self.folder / "docker.log"
+        return [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
+
     def deploy(self, *args: str, script: str = "deploy", extra_env: dict[str, str] | None = None,
-               access_key: str | None = None, secret_key: str | None = None) -> subprocess.CompletedProcess:
-        environment = {**clean_aws_environment(),
-                       "AWS_ACCESS_KEY_ID": access_key or self.moto.access_key,
-                       "AWS_SECRET_ACCESS_KEY": secret_key or self.moto.secret_key,
-                       "AWS_ENDPOINT_URL": self.moto.url, **(extra_env or {})}
+               access_key: str | None = None, secret_key: str | None = None,
+               credentials: bool = True) -> subprocess.CompletedProcess:
+        """Runs scripts/<script> as the deployer (keys in the environment unless `credentials` is
+        False: then `extra_env` must say where they come from), with the fake docker on PATH."""
+        environment = {**clean_aws_environment(), **self.docker_environment(), "AWS_ENDPOINT_URL": self.moto.url}
+        if credentials:
+            environment.update(AWS_ACCESS_KEY_ID=access_key or self.moto.access_key,
+                               AWS_SECRET_ACCESS_KEY=secret_key or self.moto.secret_key)
+        environment.update(extra_env or {})
         return subprocess.run(
             [str(REPO_ROOT / "scripts" / script), "--env", "dev", "--settings", str(self.settings_file), *args],
             capture_output=True, text=True, env=environment, timeout=120,

@@ -1,5 +1,9 @@
 """Stands in for `cdk deploy` in tests: records its arguments and does to moto (by API) what
-CloudFormation would do for each phase, then writes the outputs file like the CDK CLI."""
+CloudFormation would do for each phase, then writes the outputs file like the CDK CLI.
+
+It acts with the keys in FAKE_CDK_ACCESS_KEY_ID / FAKE_CDK_SECRET_ACCESS_KEY: the CDK CLI assumes
+the bootstrap roles, and CloudFormation creates the resources with its execution role, so the
+deployer's own policy does not cover what happens here."""
 
 from __future__ import annotations
 
@@ -23,7 +27,9 @@ def main(argv: list[str]) -> int:
     with open(os.environ["FAKE_CDK_LOG"], "a") as log:
         log.write(json.dumps({"argv": argv, "context": context, "cwd": os.getcwd()}) + "\n")
     settings = load_settings(context["env"], context.get("settings"))
-    session = boto3.session.Session(region_name=settings.region)
+    session = boto3.session.Session(region_name=settings.region,
+                                    aws_access_key_id=os.environ["FAKE_CDK_ACCESS_KEY_ID"],
+                                    aws_secret_access_key=os.environ["FAKE_CDK_SECRET_ACCESS_KEY"])
     uri, _ = registry.ensure_repository(session.client("ecr"), settings)
     secrets = session.client("secretsmanager")
     try:

@@ -1,6 +1,7 @@
 """The two steps that run the project's Swift tools against moto: `alarm-setup apply` and the smoke
-test `rag-worker invoke` (SigV4 through SageMaker Runtime). Each is skipped, with the reason, until
-the tool in .build/debug (or $ALARM_SETUP_BIN / $RAG_WORKER_BIN) offers that subcommand."""
+test `rag-worker invoke` (SigV4 through SageMaker Runtime), with the tools in .build/debug (or
+$ALARM_SETUP_BIN / $RAG_WORKER_BIN). Without a built tool a test is skipped on a developer's
+machine and fails under CI=true (`make test` builds them first)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import urllib.request
 
 import pytest
 
+from conftest import require_prerequisite
 from deploylib.settings_bridge import REPO_ROOT
 
 TAG = "c-00aa11bb22cc"
@@ -40,9 +42,18 @@ def _deployed(environment):
             "--secrets-file", str(environment.secrets_file()[0]), "--poll", "0.05")
 
 
-@pytest.mark.skipif(ALARM_SETUP_MISSING is not None, reason=ALARM_SETUP_MISSING or "")
-def test_deploy_runs_alarm_setup_apply_for_the_endpoint(environment):
-    result = environment.deploy(*_deployed(environment), "--skip-smoke")
+@pytest.fixture
+def alarm_setup():
+    require_prerequisite(ALARM_SETUP_MISSING is None, ALARM_SETUP_MISSING or "")
+
+
+@pytest.fixture
+def rag_worker():
+    require_prerequisite(RAG_WORKER_MISSING is None, RAG_WORKER_MISSING or "")
+
+
+def test_deploy_runs_alarm_setup_apply_for_the_endpoint(environment, alarm_setup):
+    result = environment.deploy(*_deployed(environment), "--skip-smoke", "--notify-email", "oncall@example.com")
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"alarm-setup apply --endpoint {environment.settings.endpoint_name}" in result.stdout
     cloudwatch = environment.moto.client("cloudwatch")
@@ -55,8 +66,7 @@ def test_deploy_runs_alarm_setup_apply_for_the_endpoint(environment):
     assert any(environment.settings.endpoint_name in body for body in bodies)
 
 
-@pytest.mark.skipif(RAG_WORKER_MISSING is not None, reason=RAG_WORKER_MISSING or "")
-def test_smoke_test_invokes_the_endpoint_through_sagemaker_runtime(environment):
+def test_smoke_test_invokes_the_endpoint_through_sagemaker_runtime(environment, rag_worker):
     # moto answers InvokeEndpoint with a scripted result: the worker's 202 document.
     canned = {"job_id": "smoke-canned-1", "status": "accepted", "trace_id": "0af7651916cd43dd8448eb211c80319c"}
     request = urllib.request.Request(
@@ -71,3 +81,75 @@ def test_smoke_test_invokes_the_endpoint_through_sagemaker_runtime(environment):
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"invoke --endpoint {environment.settings.endpoint_name} --job" in result.stdout
     assert "This job:  job_id=smoke-canned-1 trace_id=0af7651916cd43dd8448eb211c80319c" in result.stdout
+
+
+def _canned_invocation(environment, job_id: str) -> None:
+    """moto answers the next InvokeEndpoint with the worker's accepted document."""
+    canned = {"job_id": job_id, "status": "queued", "trace_id": "0af7651916cd43dd8448eb211c80319c"}
+    urllib.request.urlopen(urllib.request.Request(
+        f"{environment.moto.url}/moto-api/static/sagemaker/endpoint-results", method="POST",
+        data=json.dumps({"results": [{"Body": json.dumps(canned), "ContentType": "application/json"}]}).encode(),
+        headers={"Content-Type": "application/json"}), timeout=10).read()
+
+
+def _synthesized_worker_environment(environment, tmp_path) -> dict:
+    """The SageMaker model's container environment in the template `cdk deploy` would deploy for
+    the test's settings (infra/app.py, as the CDK CLI runs it)."""
+    import importlib.util
+
+    import aws_cdk as cdk
+
+    spec = importlib.util.spec_from_file_location("rag_worker_app", REPO_ROOT / "infra" / "app.py")
+    app_module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(app_module)
+    app = cdk.App(outdir=str(tmp_path / "cdk.out"),
+                  context={"env": "dev", "imageTag": TAG, "settings": str(environment.settings_file)})
+    stack = app_module.build(app)
+    app.synth()
+    template = json.loads((tmp_path / "cdk.out" / f"{stack.stack_name}.template.json").read_text())
+    (model,) = [r for r in template["Resources"].values() if r["Type"] == "AWS::SageMaker::Model"]
+    return model["Properties"]["PrimaryContainer"]["Environment"]
+
+
+def test_applied_dashboard_queries_the_log_group_the_synthesized_stack_gives_the_worker(environment, alarm_setup,
+                                                                                         tmp_path):
+    worker = _synthesized_worker_environment(environment, tmp_path)
+    result = environment.deploy(*_deployed(environment), "--skip-smoke", "--notify-email", "oncall@example.com")
+    assert result.returncode == 0, result.stdout + result.stderr
+    cloudwatch = environment.moto.client("cloudwatch")
+    body = json.loads(cloudwatch.get_dashboard(DashboardName=environment.settings.endpoint_name)["DashboardBody"])
+    queries = [widget["properties"]["query"] for widget in body["widgets"] if widget["type"] == "log"]
+    assert queries, "the dashboard has Logs Insights widgets"
+    sources = {re.match(r"SOURCE '([^']+)'", query).group(1) for query in queries}
+    assert sources == {worker["RAG_LOG_GROUP"]}
+    metric_namespaces = {row[0] for widget in body["widgets"] if widget["type"] == "metric"
+                         for row in widget["properties"].get("metrics", []) if isinstance(row[0], str)}
+    assert worker["RAG_METRICS_NAMESPACE"] in metric_namespaces
+
+
+def test_notify_email_subscribes_the_address_to_the_topic_the_alarms_notify(environment, alarm_setup):
+    result = environment.deploy(*_deployed(environment), "--skip-smoke", "--notify-email", "oncall@example.com")
+    assert result.returncode == 0, result.stdout + result.stderr
+    sns = environment.moto.client("sns")
+    topic = next(t["TopicArn"] for t in sns.list_topics()["Topics"]
+                 if t["TopicArn"].endswith(f":{environment.settings.endpoint_name}-alarms"))
+    subscriptions = sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]
+    assert [(s["Protocol"], s["Endpoint"]) for s in subscriptions] == [("email", "oncall@example.com")]
+    alarms = environment.moto.client("cloudwatch").describe_alarms(
+        AlarmNamePrefix=environment.settings.endpoint_name + "-")["MetricAlarms"]
+    assert alarms and all(topic in alarm["AlarmActions"] for alarm in alarms)
+
+
+def test_swift_tools_run_with_credentials_from_a_credential_process_profile(environment, alarm_setup, rag_worker):
+    """The real tools read no credential_process profile themselves: scripts/deploy hands them the
+    credentials boto3 resolved (test_credentials.py shows the same with a stand-in)."""
+    from test_credentials import _credential_process_profile
+
+    _canned_invocation(environment, "smoke-credential-process")
+    result = environment.deploy(*_deployed(environment), "--notify-email", "oncall@example.com", credentials=False,
+                                extra_env=_credential_process_profile(environment))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "This job:  job_id=smoke-credential-process" in result.stdout
+    assert environment.moto.secret_key not in result.stdout + result.stderr
+    dashboards = environment.moto.client("cloudwatch").list_dashboards()["DashboardEntries"]
+    assert environment.settings.endpoint_name in {d["DashboardName"] for d in dashboards}

@@ -12,6 +12,14 @@ from pathlib import Path
 from deploylib import endpoint as endpoint_api
 
 TAG = "c-fedcba987654"
+
+
+def fake_cdk_keys(environment) -> dict[str, str]:
+    """The identity the fake CDK acts with (standing for the bootstrap and CloudFormation roles)."""
+    return {"FAKE_CDK_ACCESS_KEY_ID": environment.moto.admin_key,
+            "FAKE_CDK_SECRET_ACCESS_KEY": environment.moto.admin_secret}
+
+
 FAKE_CDK = f"{shlex.quote(sys.executable)} {shlex.quote(str(Path(__file__).with_name('fake_cdk.py')))}"
 
 
@@ -24,7 +32,7 @@ def test_first_deploy_runs_foundation_then_full_stack_and_fills_the_stacks_secre
 
     result = environment.deploy("--cdk", FAKE_CDK, "--skip-build", "--image-tag", TAG,
                                 "--secrets-file", str(secrets_file), "--skip-alarms", "--skip-smoke",
-                                "--poll", "0.05", extra_env={"FAKE_CDK_LOG": str(log)})
+                                "--poll", "0.05", extra_env={"FAKE_CDK_LOG": str(log), **fake_cdk_keys(environment)})
     assert result.returncode == 0, result.stdout + result.stderr
     for value in values.values():
         assert value not in result.stdout + result.stderr

@@ -8,6 +8,7 @@ import json
 import pytest
 
 from deploylib import endpoint as endpoint_api
+from deploylib.settings_bridge import load_settings
 from deploylib.registry import lifecycle_policy
 
 TAG = "c-0123456789ab"
@@ -59,6 +60,7 @@ def test_first_deploy_creates_repository_secret_and_endpoint_and_waits_for_in_se
     model = endpoint_api.current_model(sagemaker, settings.endpoint_name)
     assert model["PrimaryContainer"]["Image"] == f"{repository['repositoryUri']}:{TAG}"
     assert model["PrimaryContainer"]["Environment"] == settings.model_environment(stored["ARN"], "us-east-1")
+    assert model["PrimaryContainer"]["Environment"]["RAG_PLATFORM"] == "sagemaker"
     assert model["ExecutionRoleArn"] == role
     config = sagemaker.describe_endpoint_config(EndpointConfigName=sagemaker.describe_endpoint(
         EndpointName=settings.endpoint_name)["EndpointConfigName"])
@@ -107,6 +109,17 @@ def test_invalid_secrets_file_changes_nothing_and_names_keys_not_values(environm
         secretsmanager.describe_secret(SecretId=environment.settings.secret_name)
 
 
+def test_basic_auth_in_the_secrets_file_is_refused_for_sagemaker(environment):
+    path, values = environment.secrets_file(BASIC_AUTH_USER="ops", BASIC_AUTH_PASS="pw-" + "7" * 20)
+    result = environment.deploy("--skip-cdk", "--secrets-only", "--secrets-file", str(path))
+    assert result.returncode == 1
+    assert "BASIC_AUTH_USER, BASIC_AUTH_PASS: not for a SageMaker endpoint" in result.stderr
+    _assert_no_value_leaked(result, values)
+    secretsmanager = environment.moto.client("secretsmanager")
+    with pytest.raises(secretsmanager.exceptions.ResourceNotFoundException):
+        secretsmanager.describe_secret(SecretId=environment.settings.secret_name)
+
+
 def test_requests_are_signed_and_checked(environment):
     wrong_secret = environment.deploy("--skip-cdk", "--secrets-only",
                                       "--secrets-file", str(environment.secrets_file()[0]),
@@ -136,3 +149,43 @@ def test_deploy_without_secrets_file_requires_the_secret_to_have_a_value(environ
                                 environment.create_role(), *NO_BINARIES)
     assert result.returncode == 1
     assert f"secret {environment.settings.secret_name} does not exist: pass --secrets-file" in result.stderr
+
+
+@pytest.mark.parametrize("variable", ("AWS_REGION", "AWS_DEFAULT_REGION"))
+def test_a_region_variable_that_differs_from_the_settings_is_refused_before_any_change(environment, variable):
+    path, _ = environment.secrets_file()
+    result = environment.deploy("--skip-cdk", "--secrets-only", "--secrets-file", str(path),
+                                extra_env={variable: "eu-west-1"})
+    assert result.returncode == 1
+    assert f"{variable}=eu-west-1, but the settings put dev in us-east-1" in result.stderr
+    assert "Traceback" not in result.stderr
+    secretsmanager = environment.moto.client("secretsmanager")
+    with pytest.raises(secretsmanager.exceptions.ResourceNotFoundException):
+        secretsmanager.describe_secret(SecretId=environment.settings.secret_name)
+    rollback = environment.deploy("--dry-run", script="rollback", extra_env={variable: "eu-west-1"})
+    assert rollback.returncode == 1 and f"{variable}=eu-west-1" in rollback.stderr
+
+
+def test_the_same_region_in_the_environment_is_accepted(environment):
+    path, _ = environment.secrets_file()
+    result = environment.deploy("--skip-cdk", "--secrets-only", "--secrets-file", str(path),
+                                extra_env={"AWS_REGION": "us-east-1", "AWS_DEFAULT_REGION": "us-east-1"})
+    assert result.returncode == 0, result.stderr
+
+
+def test_both_environments_instance_types_are_accepted_by_sagemaker_in_moto(environment):
+    """moto checks instance types against its list (ml.g5.xlarge is refused there): the types in
+    infra/settings.json are real-time hosting types it knows."""
+    sagemaker = environment.moto.client("sagemaker")
+    sagemaker.create_model(ModelName=f"{environment.name}-types", ExecutionRoleArn=environment.create_role(),
+                           PrimaryContainer={"Image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/r:t"})
+
+    def config(instance_type: str, suffix: str) -> None:
+        sagemaker.create_endpoint_config(EndpointConfigName=f"{environment.name}-{suffix}", ProductionVariants=[{
+            "VariantName": "AllTraffic", "ModelName": f"{environment.name}-types", "InstanceType": instance_type,
+            "InitialInstanceCount": 1}])
+
+    for env in ("dev", "prod"):
+        config(load_settings(env).instance_type, env)
+    with pytest.raises(sagemaker.exceptions.ClientError, match="ml.q9.nonexistent|InstanceType|instance"):
+        config("ml.q9.nonexistent", "unknown")

@@ -63,3 +63,24 @@ def test_running_tag_reads_a_tag_or_looks_up_a_digest():
     assert running_tag("123.dkr.ecr.us-east-1.amazonaws.com/repo:c-2", history) == "c-2"
     assert running_tag("123.dkr.ecr.us-east-1.amazonaws.com/repo@sha256:a", history) == "c-1"
     assert running_tag("localhost:5000/repo", history) is None
+
+
+def test_rollback_on_a_fresh_account_is_a_clean_error(environment):
+    """No repository, no endpoint: one line saying so, no traceback."""
+    result = environment.deploy("--dry-run", script="rollback")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("rollback: error: ")
+    assert f"endpoint {environment.settings.endpoint_name} does not exist: nothing to roll back" in result.stderr
+
+
+def test_rollback_with_an_endpoint_but_no_repository_is_a_clean_error(environment):
+    """An endpoint made elsewhere (no repository under the settings' name): named, no traceback."""
+    environment.moto.client("ecr").create_repository(repositoryName=environment.settings.repository_name)
+    environment.push_fake_image("c-000000000001")
+    assert _deploy(environment, "c-000000000001").returncode == 0
+    environment.moto.client("ecr").delete_repository(repositoryName=environment.settings.repository_name, force=True)
+    result = environment.deploy("--dry-run", script="rollback")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert f"repository {environment.settings.repository_name} does not exist" in result.stderr

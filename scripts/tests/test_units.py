@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shlex
+import subprocess
 import sys
 from datetime import datetime, timezone
 
@@ -13,7 +14,7 @@ import pytest
 from botocore.stub import ANY, Stubber
 
 from deploylib import endpoint
-from deploylib.content_tag import content_tag
+from deploylib.content_tag import UncommittedInputsError, committed_tag, content_tag
 from deploylib.envfile import SecretsFileError, parse_env_file, secret_payload
 from deploylib.errors import DeployError
 from deploylib.settings_bridge import REPO_ROOT, load_settings
@@ -53,35 +54,121 @@ def test_payload_is_compact_sorted_json_of_the_given_keys():
 
 
 @pytest.mark.parametrize("change, message", [
-    ({"BASIC_AUTH_USER": "admin"}, "BASIC_AUTH_USER and BASIC_AUTH_PASS go together"),
+    ({"BASIC_AUTH_USER": "admin"}, "BASIC_AUTH_USER: not for a SageMaker endpoint"),
+    ({"BASIC_AUTH_USER": "admin", "BASIC_AUTH_PASS": "pw"}, "BASIC_AUTH_USER, BASIC_AUTH_PASS: not for a SageMaker"),
+    ({"BASIC_AUTH_PASS": "pw"}, "every invocation would get 401"),
     ({"DATABASE_URL": "mysql://u:p@h/db"}, "DATABASE_URL must start with postgres"),
     ({"SUPABASE_URL": "http://x.supabase.co"}, "SUPABASE_URL must be an https:// URL"),
+    ({"WEBHOOK_URL": "http://n8n.example.com/w"}, "WEBHOOK_URL must be an https:// URL"),
+    ({"WEBHOOK_URL": "http://127.0.0.1.example.com/w"}, "WEBHOOK_URL must be an https:// URL"),
+    ({"SUPABASE_KEY": ""}, "SUPABASE_URL and SUPABASE_KEY go together"),
+    ({"DATABASE_URL": ""}, "missing or empty: DATABASE_URL"),
 ])
 def test_payload_refuses_values_the_worker_would_refuse(change, message):
     with pytest.raises(SecretsFileError, match=message):
         secret_payload({**REQUIRED, **change})
 
 
+def test_payload_without_supabase_uses_the_database_for_retrieval():
+    # The worker needs Supabase's REST keys or DATABASE_URL for retrieval; DATABASE_URL is required anyway.
+    without = {key: value for key, value in REQUIRED.items() if not key.startswith("SUPABASE_")}
+    assert json.loads(secret_payload(without)) == without
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:8123/webhook/x", "http://localhost:5678/webhook/x",
+                                 "http://[::1]:5678/webhook/x"])
+def test_payload_accepts_plain_http_only_on_the_loopback(url):
+    # A local run or the deployment rehearsal (tests/rehearsal) has its receiver on this machine.
+    assert json.loads(secret_payload({**REQUIRED, "WEBHOOK_URL": url}))["WEBHOOK_URL"] == url
+
+
 # MARK: content tag
 
-def test_content_tag_follows_the_sources_and_nothing_else(tmp_path):
-    (tmp_path / "Sources" / "App").mkdir(parents=True)
-    (tmp_path / "Dockerfile").write_text("FROM swift:6.1\n")
-    (tmp_path / "Sources" / "App" / "main.swift").write_text("print(1)\n")
-    (tmp_path / "README.md").write_text("docs\n")
-    first = content_tag(tmp_path)
+def _git(root, *args):
+    subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True)
+
+
+def _repository(root):
+    """A git repository with the image inputs committed, a README, and Package.resolved ignored."""
+    (root / "Sources" / "App").mkdir(parents=True)
+    (root / "Dockerfile").write_text("FROM swift:6.1\n")
+    (root / "Package.swift").write_text("// swift-tools-version: 6.1\n")
+    (root / "Sources" / "App" / "main.swift").write_text("print(1)\n")
+    (root / "README.md").write_text("docs\n")
+    (root / ".gitignore").write_text("Package.resolved\n.build/\n")
+    _git(root, "init", "-q")
+    _git(root, "add", ".")
+    _git(root, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "first")
+    return root
+
+
+def _commit(root, message="change"):
+    _git(root, "add", "-A")
+    _git(root, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", message)
+
+
+def test_content_tag_follows_the_committed_sources_and_nothing_else(tmp_path):
+    root = _repository(tmp_path / "repo")
+    first = content_tag(root)
     assert first.startswith("c-") and len(first) == 14
-    (tmp_path / "README.md").write_text("other docs\n")
-    assert content_tag(tmp_path) == first
-    (tmp_path / "Sources" / "App" / "main.swift").write_text("print(2)\n")
-    changed = content_tag(tmp_path)
+    (root / "README.md").write_text("other docs\n")
+    _commit(root)
+    assert content_tag(root) == first
+    (root / "Sources" / "App" / "main.swift").write_text("print(2)\n")
+    _commit(root)
+    changed = content_tag(root)
     assert changed != first
-    (tmp_path / "Sources" / "App" / "main.swift").write_text("print(1)\n")
-    assert content_tag(tmp_path) == first
+    (root / "Sources" / "App" / "main.swift").write_text("print(1)\n")
+    _commit(root)
+    assert content_tag(root) == first
 
 
-def test_content_tag_of_this_repository_is_stable():
-    assert content_tag(REPO_ROOT) == content_tag(REPO_ROOT)
+def test_ignored_files_never_change_the_tag_so_clones_of_one_commit_agree(tmp_path):
+    root = _repository(tmp_path / "repo")
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(root), str(clone)], check=True)
+    # Package.resolved is git-ignored, and each machine's differs (its own resolve, its own mirror).
+    (root / "Package.resolved").write_text('{"pins": [{"identity": "swift-nio", "revision": "aaaa"}]}\n')
+    (clone / "Package.resolved").write_text('{"pins": [{"identity": "swift-nio", "revision": "bbbb"}]}\n')
+    (clone / ".build").mkdir()
+    (clone / ".build" / "artifact").write_text("x")
+    assert content_tag(root) == content_tag(clone)
+
+
+def test_uncommitted_input_changes_are_refused_or_marked_dirty(tmp_path):
+    root = _repository(tmp_path / "repo")
+    committed = content_tag(root)
+    (root / "Sources" / "App" / "main.swift").write_text("print(3)\n")
+    (root / "Sources" / "App" / "New.swift").write_text("let x = 1\n")
+    with pytest.raises(UncommittedInputsError, match="Sources/App/New.swift, Sources/App/main.swift"):
+        content_tag(root)
+    dirty = content_tag(root, allow_uncommitted=True)
+    assert dirty.startswith("dirty-") and dirty != committed
+    assert committed_tag(root) == committed  # HEAD's tag is unchanged by the working tree
+    (root / "README.md").write_text("edited, not an image input\n")
+    (root / "Sources" / "App" / "main.swift").write_text("print(1)\n")
+    (root / "Sources" / "App" / "New.swift").unlink()
+    assert content_tag(root) == committed
+
+
+def test_content_tag_of_this_repository_is_the_tag_of_a_fresh_clone_of_its_commit(tmp_path):
+    """The committed tag depends on the commit alone: a clone (no Package.resolved, no .build)
+    gives the same one, whatever this checkout holds besides."""
+    head = subprocess.run(["git", "-C", str(REPO_ROOT), "rev-parse", "HEAD"], check=True, capture_output=True,
+                          text=True).stdout.strip()
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--shared", "--no-checkout", str(REPO_ROOT), str(clone)], check=True)
+    subprocess.run(["git", "-C", str(clone), "checkout", "-q", head], check=True)
+    (clone / "Package.resolved").write_text('{"pins": []}\n')
+    assert content_tag(clone) == committed_tag(REPO_ROOT)
+
+
+def test_the_image_records_the_dependency_versions_it_resolved():
+    dockerfile = (REPO_ROOT / "Dockerfile").read_text()
+    build, _, runtime = dockerfile.partition("\nFROM ubuntu")
+    assert "RUN swift package resolve" in build
+    assert "COPY Package.resolved" not in dockerfile, "the image resolves for itself; the local file is not used"
+    assert "COPY --from=build /build/Package.resolved /opt/rag-worker/Package.resolved" in runtime
 
 
 # MARK: cdk command
@@ -179,3 +266,17 @@ def test_accepted_job_is_read_from_the_invoke_output():
     output = 'invoking...\n{"job_id":"j-1","status":"accepted","trace_id":"t-1"}\n'
     assert accepted_job(output) == {"job_id": "j-1", "status": "accepted", "trace_id": "t-1"}
     assert accepted_job("no json here") == {}
+
+
+# MARK: prerequisites
+
+def test_a_missing_prerequisite_skips_locally_and_fails_under_ci(monkeypatch):
+    from conftest import require_prerequisite
+
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="no tool"):
+        require_prerequisite(False, "no tool")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="no tool .CI=true"):
+        require_prerequisite(False, "no tool")
+    require_prerequisite(True, "present: nothing happens")

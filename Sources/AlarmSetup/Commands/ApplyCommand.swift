@@ -33,6 +33,7 @@ struct ApplyCommand: StatusCommand {
                 let applied = result.plan.pending.count - (result.compositeRefusal == nil ? 0 : 1)
                 output.write(result.plan.hasChanges ? "Applied \(applied) change(s)." : "Nothing to change.")
                 for message in result.dashboardMessages { output.write("PutDashboard: \(message)") }
+                if let warning = try await Self.unsubscribedTopicWarning(session) { output.write(warning) }
                 if let refusal = result.compositeRefusal, let composite {
                     output.write("""
                         Composite alarm \(composite) was NOT created: the API refused PutCompositeAlarm (\(refusal)).
@@ -42,5 +43,19 @@ struct ApplyCommand: StatusCommand {
             }
             return result.compositeRefusal == nil ? 0 : Self.compositeRefusedStatus
         }
+    }
+
+    /// A loud line when the alarms' topic has no subscription: every alarm would fire into the void.
+    /// An operator's own topic (`--topic-arn`) is trusted to have its subscribers.
+    private static func unsubscribedTopicWarning(_ session: ProvisioningSession) async throws -> String? {
+        let target = session.desired.target
+        guard target.externalTopicARN == nil, session.desired.subscriptions.isEmpty else { return nil }
+        let topic = try await session.provisioner.resources
+            .topic(arn: target.topicARN, endpoint: target.endpointName, subscriptions: true)
+        guard let topic, topic.subscriptions?.isEmpty ?? false else { return nil }
+        return """
+            WARNING: topic \(target.topicARN) has no subscription: these alarms notify NOBODY. Subscribe on-call with \
+            --notify-email ADDRESS or --notify-https URL (confirm the e-mail AWS sends), or pass --topic-arn of a topic that pages.
+            """
     }
 }

@@ -14,7 +14,7 @@ struct TargetOptions: ParsableArguments {
     @Option(help: "Namespace of the worker's metrics. Default: $RAG_METRICS_NAMESPACE, else \(MetricCatalogue.defaultNamespace).")
     var namespace: String?
 
-    @Option(help: "Log group of the worker's events. Default: $RAG_LOG_GROUP, else /rag-worker/<endpoint>.")
+    @Option(help: "Log group of the worker's events. Default: $RAG_LOG_GROUP, else /aws/sagemaker/Endpoints/<endpoint> (where SageMaker writes the container's output).")
     var logGroup: String?
 
     @Option(help: "Production variant of the endpoint.")

@@ -49,7 +49,15 @@ struct TuningOptions: ParsableArguments {
     @Option(help: "Window of the 'no jobs accepted' alarm.")
     var noJobsWindow = defaults.noJobsWindow
 
-    @Flag(help: "Also create the composite <endpoint>-page alarm over all the others.")
+    @Option(help: "Window of the heartbeat alarm (missing data breaches).")
+    var heartbeatWindow = defaults.heartbeatWindow
+
+    @Option(help: "Telemetry records dropped per period that alarm.")
+    var telemetryDroppedThreshold = defaults.telemetryDroppedThreshold
+    @Option(help: "Window of the telemetry-dropped alarm.")
+    var telemetryDroppedWindow = defaults.telemetryDroppedWindow
+
+    @Flag(inversion: .prefixedNo, help: "The composite <endpoint>-page alarm over all the others: the one that pages.")
     var composite = defaults.compositeEnabled
 
     var settings: AlarmSettings {
@@ -72,6 +80,9 @@ struct TuningOptions: ParsableArguments {
         s.memoryWindow = memoryWindow
         s.noJobsAlarmEnabled = noJobsAlarm
         s.noJobsWindow = noJobsWindow
+        s.heartbeatWindow = heartbeatWindow
+        s.telemetryDroppedThreshold = telemetryDroppedThreshold
+        s.telemetryDroppedWindow = telemetryDroppedWindow
         s.compositeEnabled = composite
         return s
     }

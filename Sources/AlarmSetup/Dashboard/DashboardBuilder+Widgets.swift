@@ -23,17 +23,22 @@ extension DashboardBuilder {
     }
 
     /// One line per provider found, with a SEARCH over the metric's exact dimension set.
-    func byProvider(_ definition: MetricDefinition, title: String) -> DashboardWidget {
+    func byProvider(_ definition: MetricDefinition, title: String, statistic: String = "Sum") -> DashboardWidget {
         let keys = ([target.namespace] + definition.allDimensions.map(\.rawValue)).map { "\"\($0)\"" }
         let search = "SEARCH('{\(keys.joined(separator: ","))} MetricName=\"\(definition.name)\" "
-            + "\(MetricDimension.endpointName.rawValue)=\"\(target.endpointName)\"', 'Sum', \(Self.graphPeriod))"
+            + "\(MetricDimension.endpointName.rawValue)=\"\(target.endpointName)\"', '\(statistic)', \(Self.graphPeriod))"
         return graph(title, rows: [.expression(search, id: "byProvider", label: "")], unit: definition.unit, width: 8)
     }
 
-    func telemetryDrops() -> DashboardWidget {
+    /// The fleet's heartbeats per minute (one per running worker) beside the records dropped: the
+    /// two telemetry alarms' inputs.
+    func telemetryHealth() -> DashboardWidget {
         graph(
-            "Telemetry records dropped",
-            rows: [.metric(.worker(MetricCatalogue.telemetryDropped, target: target), stat: .sum, label: "dropped")],
+            "Telemetry: heartbeats and records dropped",
+            rows: [
+                .metric(.worker(MetricCatalogue.heartbeat, target: target), stat: .sum, label: "heartbeats (workers)"),
+                .metric(.worker(MetricCatalogue.telemetryDropped, target: target), stat: .sum, label: "dropped"),
+            ],
             unit: MetricCatalogue.telemetryDropped.unit, width: 8)
     }
 

@@ -20,7 +20,10 @@ struct DashboardBuilder: Sendable {
             stageBreakdown(), stagePercentile(),
             byProvider(MetricCatalogue.providerErrors, title: "Provider errors by provider (attempts)"),
             byProvider(MetricCatalogue.tokensUsed, title: "Tokens used by provider"),
-            telemetryDrops(),
+            telemetryHealth(),
+            byProvider(MetricCatalogue.telemetryExportCalls, title: "Telemetry export calls by exporter"),
+            byProvider(MetricCatalogue.telemetryExportFailures, title: "Telemetry export failures by exporter"),
+            byProvider(MetricCatalogue.telemetryExportLag, title: "Telemetry export lag by exporter (maximum)", statistic: "Maximum"),
             sageMakerInvocations(), sageMakerLatency(), instanceUtilization(),
             logs(LogsInsightsQueries.slowestJobs, title: "Slowest jobs (Logs Insights, dashboard time range)"),
             logs(LogsInsightsQueries.failedJobs, title: "Failed jobs (Logs Insights, dashboard time range)"),
@@ -89,10 +92,11 @@ struct DashboardBuilder: Sendable {
         }
         let rows: [MetricRow] = [
             .metric(.worker(MetricCatalogue.jobsRejected, target: target), stat: .sum, label: "rejected (429/503)"),
+            .metric(.worker(MetricCatalogue.authFailures, target: target), stat: .sum, label: "failed logins (401/429)"),
             .metric(.worker(MetricCatalogue.queueDepth, target: target), stat: .maximum, label: "queue depth (max)"),
             wait,
         ]
-        var widget = graph("Rejections, queue depth and wait", rows: rows, unit: .count, width: 8)
+        var widget = graph("Rejections, failed logins, queue depth and wait", rows: rows, unit: .count, width: 8)
         widget.properties["yAxis"] = [
             "left": ["label": .string(MetricCatalogue.queueDepth.unit.rawValue), "min": 0, "showUnits": false],
             "right": ["label": .string(MetricCatalogue.queueWait.unit.rawValue), "min": 0, "showUnits": false],

@@ -105,6 +105,25 @@ struct AlarmBuilder: Sendable {
             window: window, threshold: 1, comparison: .lessThanThreshold, missing: .breaching)
     }
 
+    /// Fewer than one ``MetricCatalogue/heartbeat`` per period from the whole fleet. Missing data
+    /// is the symptom (no worker, or none exporting), so it breaches: unlike the "no jobs" alarm
+    /// this one does not wait hours, and it does not fire on a quiet night.
+    func heartbeat() -> MetricAlarmDefinition {
+        let window = settings.heartbeatWindow
+        return alarm(
+            .heartbeat, about: "no worker published its heartbeat",
+            metric: .worker(MetricCatalogue.heartbeat, target: target), statistic: .sum,
+            window: window, threshold: 1, comparison: .lessThanThreshold, missing: .breaching)
+    }
+
+    func telemetryDropped() -> MetricAlarmDefinition {
+        alarm(
+            .telemetryDropped, about: "at least \(settings.telemetryDroppedThreshold.compactText) telemetry record dropped",
+            metric: .worker(MetricCatalogue.telemetryDropped, target: target), statistic: .sum,
+            window: settings.telemetryDroppedWindow, threshold: settings.telemetryDroppedThreshold,
+            comparison: .greaterThanOrEqualToThreshold, missing: .notBreaching)
+    }
+
     func page(inputs: [String]) -> CompositeAlarmDefinition {
         CompositeAlarmDefinition(
             alarmName: AlarmKind.page.alarmName(endpoint: target.endpointName),

@@ -22,6 +22,7 @@ struct AlarmDefinitions: Sendable, Hashable {
             builder.jobLatencyPercentile(), builder.jobLatencyMaximum(), builder.errorRate(),
             builder.webhookDeadLetters(), builder.invocation5XXErrors(), builder.modelLatency(),
             builder.cpuUtilization(), builder.memoryUtilization(),
+            builder.heartbeat(), builder.telemetryDropped(),
         ]
         if settings.noJobsAlarmEnabled { alarms.append(builder.noJobsAccepted()) }
         metricAlarms = alarms

@@ -10,7 +10,9 @@ enum AlarmKind: String, Sendable, Hashable, CaseIterable, Codable {
     case cpuUtilization = "sagemaker-cpu"
     case memoryUtilization = "sagemaker-memory"
     case noJobsAccepted = "no-jobs-accepted"
-    /// The optional composite alarm over all the others.
+    case heartbeat = "heartbeat"
+    case telemetryDropped = "telemetry-dropped"
+    /// The composite alarm over all the others: the one that pages (on by default).
     case page = "page"
 
     /// The alarm's name for an endpoint.
@@ -31,6 +33,8 @@ enum AlarmKind: String, Sendable, Hashable, CaseIterable, Codable {
         case .cpuUtilization: "Instance CPU"
         case .memoryUtilization: "Instance memory"
         case .noJobsAccepted: "No jobs accepted"
+        case .heartbeat: "No heartbeat from any worker"
+        case .telemetryDropped: "Telemetry dropped"
         case .page: "Page: any RAG Worker alarm"
         }
     }

@@ -40,8 +40,17 @@ struct AlarmSettings: Sendable, Hashable {
     /// Six hours without a single accepted job.
     var noJobsWindow = AlarmWindow(period: 3_600, evaluationPeriods: 6)
 
-    /// Also create the composite `<endpoint>-page` alarm over all the others.
-    var compositeEnabled = false
+    /// Every worker publishes one ``MetricCatalogue/heartbeat`` per metrics interval (60 s): five
+    /// silent minutes in a row mean no worker runs or none can export. Missing data is breaching.
+    var heartbeatWindow = AlarmWindow(period: 60, evaluationPeriods: 5)
+
+    /// Telemetry records dropped per period (queue overflow, rejected batches, an export outage).
+    var telemetryDroppedThreshold = 1.0
+    var telemetryDroppedWindow = AlarmWindow(period: 300, evaluationPeriods: 1)
+
+    /// The composite `<endpoint>-page` alarm over all the others, which is what pages on-call;
+    /// off only for endpoints whose alarms nobody answers.
+    var compositeEnabled = true
 
     /// Problems that would make PutMetricAlarm refuse an alarm, or make one meaningless; empty when valid.
     func problems() -> [String] {
@@ -51,6 +60,7 @@ struct AlarmSettings: Sendable, Hashable {
             ("error rate", errorRateWindow), ("dead letters", deadLetterWindow),
             ("SageMaker 5xx", invocation5XXWindow), ("model latency", modelLatencyWindow),
             ("CPU", cpuWindow), ("memory", memoryWindow), ("no jobs", noJobsWindow),
+            ("heartbeat", heartbeatWindow), ("telemetry dropped", telemetryDroppedWindow),
         ]
         for (name, window) in windows { problems += window.problems(for: name) }
         let positives: [(String, Double)] = [
@@ -58,6 +68,7 @@ struct AlarmSettings: Sendable, Hashable {
             ("dead-letter threshold", deadLetterThreshold), ("SageMaker 5xx threshold", invocation5XXThreshold),
             ("model latency threshold", modelLatencyThresholdSeconds), ("CPU percent", cpuPercentPerCore),
             ("memory percent", memoryPercent), ("instance vCPUs", Double(instanceVCPUs)),
+            ("telemetry dropped threshold", telemetryDroppedThreshold),
         ]
         for (name, value) in positives where !(value > 0) || !value.isFinite {
             problems.append("\(name) must be a positive number, got \(value)")

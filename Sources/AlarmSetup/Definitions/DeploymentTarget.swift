@@ -27,7 +27,7 @@ struct DeploymentTarget: Sendable, Hashable {
         self.endpointName = endpointName
     }
 
-    var resolvedLogGroup: String { logGroup ?? "/rag-worker/\(endpointName)" }
+    var resolvedLogGroup: String { logGroup ?? TelemetryConfiguration.defaultLogGroupName(endpointName: endpointName) }
     var dashboardName: String { endpointName }
     /// Name of the topic alarm-setup creates when no external topic is given.
     var managedTopicName: String { "\(endpointName)-alarms" }

@@ -26,6 +26,16 @@ public struct PipelineComponents: Sendable {
         Ingestor(embedder: providers.embedder, store: providers.vectorStore, logger: logger)
     }
 
+    /// What retrieval can find in the configured store for the configured embedder. Bounded: one
+    /// attempt of at most `timeout`, so a start-up check or `rag-worker config` never hangs on
+    /// an unreachable store.
+    public func storeInventory(timeout: Duration = .seconds(10), logger: Logger) async throws -> StoreInventory {
+        let store = providers.vectorStore
+        let call = ProviderCall.standalone(
+            provider: store.identity, budget: timeout, attemptTimeout: timeout, policy: RetryPolicy(maxAttempts: 1), logger: logger)
+        return try await store.inventory(embeddingModel: providers.embedder.identity.name, call: call)
+    }
+
     /// Applies the shipped Postgres migrations when a Postgres connection is configured
     /// (the client must be running). Returns the versions applied now.
     @discardableResult

@@ -115,6 +115,10 @@ public struct ProposalPipeline: JobPipeline {
         }
 
         var degraded: [String] = []
+        if documents.isEmpty {
+            // A nearest-neighbour search returns rows whenever the store holds any for this model.
+            degraded.append(Self.emptyStoreNote(store: store.identity.name, embeddingModel: embedder.identity.name))
+        }
         let references: [RankedDocument]
         do {
             references = try await rerank(boosted, query: query, context: context)
@@ -174,6 +178,11 @@ public struct ProposalPipeline: JobPipeline {
         if !job.skills.isEmpty { parts.append(job.skills.joined(separator: ", ")) }
         parts.append(String(job.description.prefix(4_000)))
         return parts.joined(separator: "\n")
+    }
+
+    static func emptyStoreNote(store: String, embeddingModel: String) -> String {
+        "retrieve: \(store) holds no past work embedded with \(embeddingModel), so the draft cites none; "
+            + "fill the store with `rag-worker ingest` using the worker's configuration"
     }
 
     static func rerankNote(_ failure: PipelineError) -> String {

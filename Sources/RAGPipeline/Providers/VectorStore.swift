@@ -18,4 +18,8 @@ public protocol VectorStore: Sendable {
     /// Deletes the rows of `source` made by `embeddingModel` whose hash is not in `keeping`
     /// (chunks of an older version of the document); returns how many were deleted.
     func removeStale(source: String, embeddingModel: String, keeping: Set<String>, call: ProviderCall) async throws -> Int
+
+    /// How many chunks (and documents) retrieval with `embeddingModel` can find, and how many
+    /// were embedded by another model.
+    func inventory(embeddingModel: String, call: ProviderCall) async throws -> StoreInventory
 }

@@ -17,6 +17,7 @@ struct WorkerMetrics: Sendable {
     let webhookDeliveries: Counter
     let webhookFailures: Counter
     let webhookAttemptFailures: Counter
+    let authFailures: Counter
 
     init(factory: any MetricsFactory) {
         self.factory = factory
@@ -30,6 +31,7 @@ struct WorkerMetrics: Sendable {
         webhookDeliveries = Counter(label: MetricCatalogue.webhookDeliveries.name, factory: factory)
         webhookFailures = Counter(label: MetricCatalogue.webhookFailures.name, factory: factory)
         webhookAttemptFailures = Counter(label: MetricCatalogue.webhookAttemptFailures.name, factory: factory)
+        authFailures = Counter(label: MetricCatalogue.authFailures.name, factory: factory)
     }
 
     /// The per-stage latency timer (`StageLatency` with the `Stage` dimension).

@@ -16,6 +16,7 @@ struct WorkerRuntime: Sendable {
     /// Postgres when `DATABASE_URL` is set (shared by instances), the SQLite file otherwise.
     let store: any JobStore & OutboxStore
     let readiness = Readiness()
+    let storeHealth = StoreHealth()
     /// The process's shutdown budget; `serve` shares it with telemetry's final flushes.
     let drain: DrainBudget
     let jobWake = WakeSignal()
@@ -28,6 +29,8 @@ struct WorkerRuntime: Sendable {
     let logger: Logger
     /// Identifies this process as the holder of job and delivery leases.
     let owner: String
+    /// Failed logins per client, shared by every request.
+    let loginThrottle: LoginThrottle
 
     init(
         config: Config,
@@ -37,9 +40,11 @@ struct WorkerRuntime: Sendable {
         tracer: any Tracer,
         logger: Logger,
         postgresClient: PostgresClient? = nil,
+        loginThrottle: LoginThrottle = LoginThrottle(),
         drain: DrainBudget? = nil
     ) throws {
         self.config = config
+        self.loginThrottle = loginThrottle
         if let postgresClient {
             self.store = PostgresJobStore(client: postgresClient, logger: logger)
         } else {
@@ -68,7 +73,8 @@ struct WorkerRuntime: Sendable {
 
     var intake: IntakeController {
         IntakeController(
-            store: store, readiness: readiness, jobWake: jobWake, metrics: metrics, tracer: tracer,
+            store: store, readiness: readiness, storeHealth: storeHealth, acceptTimeLimit: config.acceptTimeLimit,
+            jobWake: jobWake, metrics: metrics, tracer: tracer,
             maxBodyBytes: config.maxBodyBytes, maxBacklog: config.maxBacklog, backlogRetryAfterSeconds: 10
         )
     }
@@ -104,11 +110,14 @@ struct WorkerRuntime: Sendable {
         )
     }
 
-    var router: Router<BasicRequestContext> {
+    var router: Router<WorkerRequestContext> {
         let secrets = config.secrets
         return buildRouter(
-            intake: intake, readiness: readiness,
-            basicAuth: config.basicAuthUser.map { ($0, { secrets.value(ConfigKey.basicAuthPass) }) }
+            intake: intake, readiness: readiness, storeHealth: storeHealth,
+            basicAuth: config.basicAuthUser.map {
+                BasicAuthSettings(user: $0, password: { secrets.value(ConfigKey.basicAuthPass) },
+                                  throttle: loginThrottle, failures: metrics.authFailures)
+            }
         )
     }
 
@@ -118,7 +127,9 @@ struct WorkerRuntime: Sendable {
     /// telemetry services followed by those the job store needs (its Postgres client), so
     /// telemetry outlives everything and records the final spans.
     func services(telemetry: [any Service] = [], onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> [any Service] {
-        let app = buildApplication(router: router, host: config.host, port: config.port, logger: logger, onListening: onListening)
-        return telemetry + [JobRetention(store: store, retention: config.jobRetention, logger: logger), app, outbox, runner]
+        let app = buildApplication(
+            router: router, host: config.host, port: config.port, limits: config.httpServer, logger: logger, onListening: onListening)
+        let probe = StoreHealthProbe(store: store, health: storeHealth, logger: logger)
+        return telemetry + [JobRetention(store: store, retention: config.jobRetention, logger: logger), probe, app, outbox, runner]
     }
 }

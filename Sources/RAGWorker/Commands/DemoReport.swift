@@ -50,6 +50,7 @@ struct DemoReport {
            let timings = object["timings"] as? [String: Any], let total = timings["total_ms"] as? Double {
             lines.append("End to end (accept → delivery document): \(Int(total)) ms")
         }
-        return lines.joined(separator: "\n")
+        // The proposal and the job's fields are model and caller text: printable, line breaks kept.
+        return TerminalText.escaped(lines.joined(separator: "\n"), keepingLineBreaks: true)
     }
 }

@@ -31,9 +31,12 @@ struct IngestCommand: AsyncParsableCommand {
     @Option(help: "Largest chunk, in characters.")
     var maxChunkCharacters = 1_200
 
+    @Flag(help: "Only count what retrieval can find in the configured store; exit 1 when it is empty.")
+    var check = false
+
     func validate() throws {
-        if paths.isEmpty && !sample {
-            throw ValidationError("give at least one path, or --sample for the bundled corpus")
+        if paths.isEmpty && !sample && !check {
+            throw ValidationError("give at least one path, --sample for the bundled corpus, or --check to count what is stored")
         }
     }
 
@@ -49,7 +52,7 @@ struct IngestCommand: AsyncParsableCommand {
         let paths = self.paths
         let sample = self.sample
         let chunker = DocumentChunker(maxCharacters: maxChunkCharacters)
-        try await PipelineFactory.withComponents(settings: config.pipelineSettings(), httpClient: client, logger: logger) { components in
+        let inventory = try await PipelineFactory.withComponents(settings: config.pipelineSettings(), httpClient: client, logger: logger) { components in
             let applied = try await components.migrate(logger: logger)
             if !applied.isEmpty { print("applied migrations: \(applied.joined(separator: ", "))") }
             let ingestor = Ingestor(
@@ -62,6 +65,16 @@ struct IngestCommand: AsyncParsableCommand {
             if sample {
                 print("ingested the sample corpus: \(try await ingestor.ingestSampleCorpus())")
             }
+            return try await components.storeInventory(logger: logger)
+        }
+        print("retrieval can find: \(inventory)")
+        if check && inventory.isEmpty {
+            FileHandle.standardError.write(Data("""
+                rag-worker: the store holds no past work for \(inventory.embeddingModel): every proposal would be drafted \
+                without references. Ingest with the worker's configuration: rag-worker ingest PATH… (or --sample)
+
+                """.utf8))
+            throw ExitCode(1)
         }
     }
 }

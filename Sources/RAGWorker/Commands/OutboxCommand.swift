@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import Metrics
 import RAGPipeline
+import Telemetry
 import Tracing
 
 /// `rag-worker outbox`: inspect and redeliver webhook deliveries.
@@ -36,7 +37,8 @@ struct OutboxListCommand: AsyncParsableCommand {
         print("job id\tattempts\tlast status\tlast error\tfinished at")
         for letter in letters {
             let status = letter.lastStatus.map(String.init) ?? "-"
-            print("\(letter.jobID)\t\(letter.attempts)\t\(status)\t\(letter.lastError ?? "-")\t\(letter.createdAt.ISO8601Format())")
+            // Job ids and receiver errors are other people's text: escaped, they cannot act on the terminal.
+            print("\(TerminalText.escaped(letter.jobID))\t\(letter.attempts)\t\(status)\t\(TerminalText.escaped(letter.lastError ?? "-"))\t\(letter.createdAt.ISO8601Format())")
         }
     }
 }
@@ -73,7 +75,7 @@ struct OutboxRetryCommand: AsyncParsableCommand {
         for id in selected {
             guard let delivery = try await runtime.store.job(id: id)?.delivery else { continue }
             let detail = delivery.lastError.map { " (\($0))" } ?? ""
-            print("\(id): \(delivery.state.rawValue) after \(delivery.attempts) attempt\(delivery.attempts == 1 ? "" : "s")\(detail)")
+            print(TerminalText.escaped("\(id): \(delivery.state.rawValue) after \(delivery.attempts) attempt\(delivery.attempts == 1 ? "" : "s")\(detail)"))
             if delivery.state != .delivered { failures += 1 }
         }
         if failures > 0 {
@@ -88,6 +90,7 @@ struct OutboxRetryCommand: AsyncParsableCommand {
 private func withWorkerRuntime<Value: Sendable>(
     config: Config, httpClient: CurlHTTPClient, _ body: @Sendable (WorkerRuntime) async throws -> Value
 ) async throws -> Value {
+    try requireExistingJobStore(config)
     let logger = bootstrapLogging(level: config.logLevel)
     return try await PipelineFactory.withComponents(settings: config.pipelineSettings(), httpClient: httpClient, logger: logger) { components in
         let runtime = try WorkerRuntime(
@@ -95,5 +98,20 @@ private func withWorkerRuntime<Value: Sendable>(
             metricsFactory: NOOPMetricsHandler.instance, tracer: NoOpTracer(), logger: logger,
             postgresClient: components.postgresClient)
         return try await body(runtime)
+    }
+}
+
+/// Refuses to open (and so create) an empty SQLite job store: an operator command run where no
+/// worker ever ran would otherwise answer "No dead letters" for a fleet whose jobs live in
+/// Postgres, or on an instance the operator is not on.
+func requireExistingJobStore(_ config: Config) throws {
+    guard !config.usesPostgres else { return }
+    let path = (config.dataDirectory as NSString).appendingPathComponent(SQLiteJobStore.fileName)
+    guard FileManager.default.fileExists(atPath: path) else {
+        throw ValidationError("""
+            no job store at \(path): no worker ran with RAG_DATA_DIR=\(config.dataDirectory) here. A deployed \
+            worker keeps its jobs in Postgres: run this with RAG_SECRET_ID=<the stack's secret> (and AWS \
+            credentials that may read it) or DATABASE_URL, or point RAG_DATA_DIR at the worker's data directory
+            """)
     }
 }

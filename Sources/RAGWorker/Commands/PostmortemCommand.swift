@@ -1,4 +1,6 @@
+import AWS
 import ArgumentParser
+import Curl
 import Foundation
 import Telemetry
 
@@ -8,10 +10,24 @@ struct PostmortemCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "postmortem",
         abstract: "Show the slowest and failed jobs (with their span timelines) from the telemetry ring buffer.",
-        discussion: "Works while the worker runs and after it was killed: the ring buffer is committed every second."
+        discussion: """
+            Works while the worker runs and after it was killed: the ring buffer is committed every second. \
+            On SageMaker the ring buffer stays on the instance: read one job from the endpoint's log group \
+            instead with --source cloudwatch --endpoint NAME --job ID.
+            """
     )
 
+    enum Source: String, ExpressibleByArgument, CaseIterable {
+        case ringBuffer = "ring-buffer"
+        case cloudwatch
+    }
+
     @OptionGroup var ringBuffer: RingBufferOptions
+
+    @Option(help: "ring-buffer (this instance's telemetry.sqlite) or cloudwatch (the endpoint's log group; needs --job).")
+    var source: Source = .ringBuffer
+
+    @OptionGroup var cloudWatch: CloudWatchTargetOptions
 
     @Option(help: "Show one job: its job id or its 32-hex-digit trace id.")
     var job: String?
@@ -25,7 +41,20 @@ struct PostmortemCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON instead of text.")
     var json = false
 
+    func validate() throws {
+        if source == .cloudwatch, job == nil {
+            throw ValidationError("--source cloudwatch shows one job: add --job JOB_ID (or its trace id)")
+        }
+        if source == .ringBuffer, cloudWatch.endpoint != nil || cloudWatch.logGroup != nil {
+            throw ValidationError("--endpoint and --log-group read CloudWatch: add --source cloudwatch")
+        }
+    }
+
     func run() async throws {
+        if source == .cloudwatch, let job {
+            try await runFromCloudWatch(job: job)
+            return
+        }
         let query = PostmortemQuery(store: try ringBuffer.openStore())
         if let job {
             guard let timeline = try await query.job(job) else {
@@ -36,6 +65,23 @@ struct PostmortemCommand: AsyncParsableCommand {
         }
         let report = try await query.report(range: try ringBuffer.range(), slowestCount: slowest, failedCount: failed)
         print(json ? try PostmortemRenderer.json(report) : PostmortemRenderer.text(report), terminator: "")
+    }
+}
+
+extension PostmortemCommand {
+    /// One job's timeline from the events the worker exported to its log group.
+    private func runFromCloudWatch(job: String) async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let target = try cloudWatch.target(environment: environment)
+        let httpClient = CurlHTTPClient()
+        defer { httpClient.shutdown() }
+        let logs = CloudWatchLogsClient(client: AWSClient(environment: environment, httpClient: httpClient))
+        FileHandle.standardError.write(Data("reading CloudWatch Logs of \(target.description)\n".utf8))
+        let source = CloudWatchTimelineSource(client: logs, logGroup: target.logGroup)
+        guard let timeline = try await source.job(job, range: try ringBuffer.range()) else {
+            throw ValidationError("log group \(target.logGroup) has no spans or logs for \(job) in this range (widen it with --since)")
+        }
+        print(json ? try PostmortemRenderer.json(timeline) : PostmortemRenderer.text(timeline), terminator: json ? "" : "\n")
     }
 }
 

@@ -22,6 +22,8 @@ struct ReportCommand: AsyncParsableCommand {
 
     @OptionGroup var ringBuffer: RingBufferOptions
 
+    @OptionGroup var cloudWatch: CloudWatchTargetOptions
+
     @Option(help: "markdown, csv or html (a self-contained page with SVG charts).")
     var format: Format = .markdown
 
@@ -31,6 +33,12 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Write to this file instead of standard output.")
     var output: String?
 
+    func validate() throws {
+        if source == .ringBuffer, cloudWatch.endpoint != nil || cloudWatch.logGroup != nil {
+            throw ValidationError("--endpoint and --log-group read CloudWatch: add --source cloudwatch")
+        }
+    }
+
     func run() async throws {
         let range = try ringBuffer.range()
         let report: LatencyReport
@@ -38,12 +46,21 @@ struct ReportCommand: AsyncParsableCommand {
         case .ringBuffer:
             report = try await LatencyReportBuilder(store: try ringBuffer.openStore()).build(range: range)
         case .cloudwatch:
-            let configuration = try ringBuffer.telemetryConfiguration()
+            let environment = ProcessInfo.processInfo.environment
+            let target = try cloudWatch.target(environment: environment)
             let httpClient = CurlHTTPClient()
             defer { httpClient.shutdown() }
-            let aws = AWSClient(environment: ProcessInfo.processInfo.environment, httpClient: httpClient)
-            let source = AWSMetricStatisticsSource(client: aws, namespace: configuration.metricsNamespace)
-            report = try await CloudWatchReportBuilder(source: source, endpointName: configuration.endpointName).build(range: range)
+            let aws = AWSClient(environment: environment, httpClient: httpClient)
+            FileHandle.standardError.write(Data("reading CloudWatch metrics of \(target.description)\n".utf8))
+            let source = AWSMetricStatisticsSource(client: aws, namespace: target.namespace)
+            report = try await CloudWatchReportBuilder(source: source, endpointName: target.endpointName).build(range: range)
+            if report.volume == 0 {
+                FileHandle.standardError.write(Data("""
+                    no finished jobs in CloudWatch for EndpointName=\(target.endpointName) in namespace \(target.namespace) \
+                    in this range: check --endpoint, --namespace, the region (AWS_REGION) and --since
+
+                    """.utf8))
+            }
         }
         let text = switch format {
         case .markdown: LatencyReportRenderer.markdown(report)

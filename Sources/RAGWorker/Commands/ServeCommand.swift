@@ -41,11 +41,15 @@ struct ServeCommand: AsyncParsableCommand {
             postgresClient: components.postgresClient, drain: drain
         )
         logger.info("rag-worker starting", metadata: [
-            "port": "\(config.port)", "profile": "\(config.profile.rawValue)", "data.dir": "\(config.dataDirectory)",
+            "port": "\(config.port)", "profile": "\(config.profile.rawValue)", "platform": "\(config.platform.rawValue)",
+            "data.dir": "\(config.dataDirectory)",
             "concurrency": "\(config.concurrency)", "webhook": "\(runtime.webhookSender.destination)",
             "pipeline": "\(components.summary.joined(separator: "; "))",
             "cloudwatch": "\(config.telemetry.cloudWatchEnabled ? config.telemetry.logGroupName : "off")",
         ])
+        for warning in config.warnings {
+            logger.warning("configuration: \(warning)")
+        }
         if config.profile == .production && !config.usesPostgres {
             logger.warning("""
                 jobs and undelivered results are kept on this instance's disk (no DATABASE_URL): \
@@ -59,7 +63,7 @@ struct ServeCommand: AsyncParsableCommand {
         var groupConfiguration = ServiceGroupConfiguration(
             services: runtime.services(telemetry: telemetry.services + database + refresh, onListening: { port in
                 logger.info("listening", metadata: ["host": "\(config.host)", "port": "\(port)"])
-            }),
+            }) + [RetrievalStoreCheck(components: components, logger: logger)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         )

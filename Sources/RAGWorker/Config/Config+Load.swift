@@ -1,5 +1,8 @@
 import Curl
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 import SQLite
 import Telemetry
@@ -11,11 +14,19 @@ extension Config {
     ///   - environment: the process environment (tests pass a dictionary).
     ///   - secretOverrides: the keys of the Secrets Manager secret; they win over `environment`.
     /// - Throws: ``ConfigError`` listing every problem found.
-    static func load(environment: [String: String], secretOverrides: [String: String] = [:]) throws -> Config {
+    ///   - openFileLimit: the process's open-file limit, from which the connection limit's default
+    ///     is derived (tests pass one).
+    static func load(
+        environment: [String: String], secretOverrides: [String: String] = [:], openFileLimit: Int = currentOpenFileLimit()
+    ) throws -> Config {
         let merged = environment.merging(secretOverrides) { _, secret in secret }
         var reader = EnvironmentReader(merged)
 
         let profile = reader.choice(ConfigKey.profile, default: Profile.local)
+        let platform = reader.choice(ConfigKey.platform, default: Platform.direct)
+        let allowUnauthenticated = reader.flag(ConfigKey.allowUnauthenticated, default: false)
+        // Loopback unless the platform needs otherwise: SageMaker connects from outside the container.
+        let host = reader.string(ConfigKey.host, default: platform == .sagemaker ? "0.0.0.0" : "127.0.0.1")
         let logLevel: Logger.Level = {
             let raw = reader.string(ConfigKey.logLevel, default: "info").lowercased()
             guard let level = Logger.Level(rawValue: raw) else {
@@ -78,15 +89,34 @@ extension Config {
             }
         }
 
+        let warnings = checkSecurity(SecurityFacts(
+            profile: profile, platform: platform, host: host,
+            basicAuthUser: basicAuthUser, basicAuthPass: reader.string(ConfigKey.basicAuthPass),
+            allowUnauthenticated: allowUnauthenticated, webhookSecret: reader.string(ConfigKey.webhookSecret),
+            outboundURLs: [
+                (ConfigKey.webhookURL, webhookURL), (ConfigKey.openAIBaseURL, openAI == nil ? nil : openAIBase),
+                (ConfigKey.cohereBaseURL, cohere == nil ? nil : cohereBase), (ConfigKey.supabaseURL, supabaseURL),
+            ].compactMap { key, url in url.map { (key, $0) } },
+            databaseURL: databaseURL
+        ), reader: &reader)
+
         let dataDirectory = reader.string(ConfigKey.dataDirectory, default: "./data")
         let telemetry = try Self.telemetry(merged, dataDirectory: dataDirectory, reader: &reader)
         let config = Config(
             profile: profile,
-            host: reader.string(ConfigKey.host, default: "0.0.0.0"),
+            platform: platform,
+            allowUnauthenticated: allowUnauthenticated,
+            host: host,
             port: reader.int(ConfigKey.port, default: 8080, range: 0...65535),
             logLevel: logLevel,
             basicAuthUser: basicAuthUser,
             maxBodyBytes: reader.int(ConfigKey.maxBodyBytes, default: 1 << 20, range: 1024...(64 << 20)),
+            acceptTimeLimit: reader.seconds(ConfigKey.acceptTimeout, default: 1.5, range: 0.1...50),
+            httpServer: HTTPServer(
+                maxConnections: reader.int(ConfigKey.maxConnections, default: defaultMaxConnections(openFileLimit: openFileLimit), range: 1...1_000_000),
+                idleTimeout: reader.seconds(ConfigKey.idleTimeout, default: 75, range: 0.1...3600),
+                requestReadTimeout: reader.seconds(ConfigKey.requestReadTimeout, default: 30, range: 0.1...3600)
+            ),
             dataDirectory: dataDirectory,
             concurrency: reader.int(ConfigKey.concurrency, default: 4, range: 1...256),
             maxBacklog: reader.int(ConfigKey.maxBacklog, default: 256, range: 1...1_000_000),
@@ -103,7 +133,8 @@ extension Config {
             secretID: reader.string(ConfigKey.secretID),
             secretTTL: reader.seconds(ConfigKey.secretTTL, default: defaultSecretTTLSeconds, range: secretTTLRange),
             telemetry: telemetry,
-            secrets: SecretValues(merged)
+            secrets: SecretValues(merged),
+            warnings: warnings
         )
         if config.jobDeadline <= config.deliveryReserve {
             reader.report(ConfigKey.jobDeadline, "must be longer than RAG_WEBHOOK_TIMEOUT_SECONDS (kept for the first webhook attempt)")
@@ -126,3 +157,26 @@ extension Config {
         }
     }
 }
+
+extension Config {
+    /// `RAG_HTTP_MAX_CONNECTIONS` when unset: the open-file limit less a reserve (a quarter, at
+    /// least 64) for the SQLite files, outbound connections and logs, between 16 and 4,096.
+    /// Connections past it close the longest-idle one, so accept() never runs out of descriptors.
+    static func defaultMaxConnections(openFileLimit: Int) -> Int {
+        max(16, min(4096, openFileLimit - max(64, openFileLimit / 4)))
+    }
+
+    /// The soft `RLIMIT_NOFILE` of this process (1,024 when it cannot be read or is unlimited).
+    static func currentOpenFileLimit() -> Int {
+        var limit = rlimit()
+        // RLIM_INFINITY is all bits set; anything that large is "unlimited" here.
+        guard getrlimit(RLIMIT_NOFILE_VALUE, &limit) == 0, limit.rlim_cur < rlim_t(Int32.max) else { return 1024 }
+        return Int(limit.rlim_cur)
+    }
+}
+
+#if canImport(Glibc)
+private let RLIMIT_NOFILE_VALUE = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
+#else
+private let RLIMIT_NOFILE_VALUE = RLIMIT_NOFILE
+#endif

@@ -9,10 +9,12 @@ extension Config {
         func secret(_ key: String) -> String { secrets.value(key) == nil ? "unset" : "set (redacted)" }
         var lines: [String] = []
         lines.append("profile            \(profile.rawValue)")
+        lines.append("platform           \(platform.rawValue)")
         lines.append("listen             \(host):\(port)")
+        lines.append("connections        at most \(httpServer.maxConnections), idle timeout \(httpServer.idleTimeout), request timeout \(httpServer.requestReadTimeout)")
         lines.append("data directory     \(dataDirectory)")
-        lines.append("basic auth         \(basicAuthUser.map { "user \($0), password \(secret(ConfigKey.basicAuthPass))" } ?? "off")")
-        lines.append("body limit         \(maxBodyBytes) bytes")
+        lines.append("basic auth         \(basicAuthUser.map { "user \($0), password \(secret(ConfigKey.basicAuthPass))" } ?? (platform == .sagemaker ? "off (IAM authenticates at InvokeEndpoint)" : "off"))")
+        lines.append("body limit         \(maxBodyBytes) bytes, accept time limit \(acceptTimeLimit)")
         lines.append("concurrency        \(concurrency) jobs, backlog limit \(maxBacklog)")
         lines.append("job deadline       \(jobDeadline)")
         lines.append("shutdown grace     \(shutdownGrace)")
@@ -24,7 +26,12 @@ extension Config {
         for (stage, provider) in stageProviders {
             lines.append("  \(stage.padding(toLength: 15, withPad: " ", startingAt: 0))\(provider)")
         }
-        return lines.joined(separator: "\n")
+        if !warnings.isEmpty {
+            lines.append("")
+            lines.append("warnings")
+            lines += warnings.map { "  - \($0)" }
+        }
+        return TerminalText.escaped(lines.joined(separator: "\n"), keepingLineBreaks: true)
     }
 
     /// Which implementation serves each stage: the factory's own ``ProviderSelection`` for

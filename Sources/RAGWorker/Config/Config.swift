@@ -16,6 +16,31 @@ struct Config: Sendable {
         case production
     }
 
+    /// Where the worker runs, which decides who authenticates callers.
+    enum Platform: String, Sendable, CaseIterable {
+        /// A plain host, local Docker, a laptop: callers reach the worker directly, so HTTP Basic
+        /// auth (`BASIC_AUTH_USER`/`BASIC_AUTH_PASS`) protects the API. `HOST` defaults to loopback.
+        case direct
+        /// A SageMaker endpoint: IAM authenticates callers at InvokeEndpoint, SageMaker does not
+        /// forward `Authorization`, and only `/ping` and `/invocations` are reachable. `HOST`
+        /// defaults to `0.0.0.0` (SageMaker connects from outside the container).
+        case sagemaker
+    }
+
+    /// Limits of the HTTP server against clients that open connections and send nothing or
+    /// little (docs/configuration.md, "Server").
+    struct HTTPServer: Sendable {
+        /// `RAG_HTTP_MAX_CONNECTIONS`: open connections kept at most; past it a new connection
+        /// closes the one idle the longest (derived from the open-file limit when unset).
+        var maxConnections: Int
+        /// `RAG_HTTP_IDLE_TIMEOUT_SECONDS`, default 75: a connection with no request in progress
+        /// (including one that never completes its request head) is closed after this long.
+        var idleTimeout: Duration
+        /// `RAG_HTTP_REQUEST_TIMEOUT_SECONDS`, default 30: a request's body must arrive in full
+        /// within this long after its head, else the connection is closed.
+        var requestReadTimeout: Duration
+    }
+
     /// OpenAI (or any OpenAI-compatible server): embeddings and chat completions.
     struct OpenAI: Sendable {
         /// `OPENAI_BASE_URL`, default `https://api.openai.com/v1`.
@@ -55,7 +80,12 @@ struct Config: Sendable {
     }
 
     var profile: Profile
-    /// `HOST`, default `0.0.0.0`.
+    /// `RAG_PLATFORM`, default `direct`; the CDK stack sets `sagemaker`.
+    var platform: Platform
+    /// `RAG_ALLOW_UNAUTHENTICATED`, default off: lets `RAG_PROFILE=production` run on `direct`
+    /// without Basic auth (behind a gateway that authenticates); start-up warns.
+    var allowUnauthenticated: Bool
+    /// `HOST`, default `127.0.0.1` on `direct` and `0.0.0.0` on `sagemaker`.
     var host: String
     /// `PORT`, default 8080 (SageMaker's port).
     var port: Int
@@ -65,6 +95,10 @@ struct Config: Sendable {
     var basicAuthUser: String?
     /// `RAG_MAX_BODY_BYTES`, default 1 MiB: larger request bodies get 413.
     var maxBodyBytes: Int
+    /// `RAG_ACCEPT_TIMEOUT_SECONDS`, default 1.5: the longest `/invocations` waits for the job store
+    /// to commit a job before it answers 503 (a store that is down never makes a caller wait longer).
+    var acceptTimeLimit: Duration
+    var httpServer: HTTPServer
     /// `RAG_DATA_DIR`, default `./data`: SQLite files (jobs, outbox, documents, telemetry).
     var dataDirectory: String
     /// `RAG_CONCURRENCY`, default 4: jobs run at once.
@@ -102,6 +136,9 @@ struct Config: Sendable {
     var telemetry: TelemetryConfiguration
     /// Values that may rotate; read them at use, never copy them.
     let secrets: SecretValues
+    /// Settings that are allowed but risky (an unauthenticated API on a public address, a short
+    /// secret outside production…): `serve` logs each at start-up and `config` prints them.
+    var warnings: [String] = []
 
     /// Of the job's deadline, what is kept for the first webhook attempt: its time limit, or a
     /// second for the local sink.

@@ -4,10 +4,16 @@ enum ConfigKey {
     static let port = "PORT"
     static let host = "HOST"
     static let profile = "RAG_PROFILE"
+    static let platform = "RAG_PLATFORM"
+    static let allowUnauthenticated = "RAG_ALLOW_UNAUTHENTICATED"
     static let logLevel = "LOG_LEVEL"
     static let basicAuthUser = "BASIC_AUTH_USER"
     static let basicAuthPass = "BASIC_AUTH_PASS"
     static let maxBodyBytes = "RAG_MAX_BODY_BYTES"
+    static let acceptTimeout = "RAG_ACCEPT_TIMEOUT_SECONDS"
+    static let maxConnections = "RAG_HTTP_MAX_CONNECTIONS"
+    static let idleTimeout = "RAG_HTTP_IDLE_TIMEOUT_SECONDS"
+    static let requestReadTimeout = "RAG_HTTP_REQUEST_TIMEOUT_SECONDS"
 
     // Jobs
     static let dataDirectory = "RAG_DATA_DIR"

@@ -1,5 +1,6 @@
 import Foundation
 import RAGPipeline
+import Telemetry
 
 /// One problem with one field of a request, by its JSON path (e.g. `budget.min`, `skills[2]`).
 struct FieldProblem: Sendable, Equatable, Codable {
@@ -28,6 +29,9 @@ extension JobRequest {
         static let questions = 25
         static let questionLength = 1...5_000
         static let url = 2_048
+        /// `metadata` is stored with the job and sent back in the webhook, kept for the retention
+        /// period: a few ids fit many times over.
+        static let metadataBytes = 16_384
         static let nesting = 32
         /// Values in the whole document (about 1 per `[`, `{` or `,`). A posting has a few
         /// hundred; decoding costs per value, so a body of a million tiny ones is refused unread.
@@ -110,9 +114,12 @@ private struct FieldValidator {
         for member in object.keys.sorted() {
             reportNULs(in: object[member] ?? .null, path: member)
         }
-        let jobID = requiredString("job_id", in: object, path: "job_id", length: JobRequest.Limits.jobID)
-        if let jobID, jobID.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0 == "/" }) {
-            report("job_id", "must not contain control characters or '/'")
+        // NFC: two ids that look the same and are canonically equivalent (a composed and a
+        // decomposed "café") are one job.
+        let jobID = requiredString("job_id", in: object, path: "job_id", length: JobRequest.Limits.jobID)?
+            .precomposedStringWithCanonicalMapping
+        if let jobID, jobID.unicodeScalars.contains(where: { TerminalText.needsEscape($0) || $0 == "/" }) {
+            report("job_id", "must hold printable characters only: no control, format (zero-width, direction override), line separator, private-use or unassigned characters, and no '/'")
         } else if let jobID, jobID.utf8.count > JobRequest.Limits.jobIDBytes {
             report("job_id", "must be at most \(JobRequest.Limits.jobIDBytes) bytes of UTF-8, got \(jobID.utf8.count)")
         }
@@ -135,7 +142,13 @@ private struct FieldValidator {
         var metadata: [String: JSONValue]?
         switch object["metadata"] {
         case nil, .null?: break
-        case .object(let members)?: metadata = members
+        case .object(let members)?:
+            let size = (try? JSONEncoder().encode(JSONValue.object(members)))?.count ?? Int.max
+            if size > JobRequest.Limits.metadataBytes {
+                report("metadata", "must be at most \(JobRequest.Limits.metadataBytes) bytes as JSON, got \(size == Int.max ? "more" : String(size))")
+            } else {
+                metadata = members
+            }
         case let other?: report("metadata", "must be an object, got \(other.typeName)")
         }
         guard let jobID, let title, let description else { return nil }

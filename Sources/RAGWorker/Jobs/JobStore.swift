@@ -55,6 +55,9 @@ protocol JobStore: Sendable {
     /// Jobs queued or running.
     func backlogDepth() async throws -> Int
 
+    /// Asks the store a trivial question: throws when it cannot answer (``StoreHealthProbe``).
+    func ping() async throws
+
     /// Deletes at most `limit` jobs, with their outbox rows, whose webhook delivery succeeded
     /// before `cutoff`. Jobs not yet delivered and dead letters are kept. Returns how many went.
     func purgeDelivered(before cutoff: Date, limit: Int) async throws -> Int

@@ -5,6 +5,7 @@ import PostgresNIO
 extension PostgresJobStore {
     /// One claim token for the batch (see ``SQLiteJobStore/claimDue(owner:lease:limit:)``).
     func claimDue(owner: String, lease: Duration, limit: Int) async throws -> [OutboxMessage] {
+        try await schema.ready()
         let claim = ClaimToken.make(owner: owner)
         let rows = try await client.query("""
             UPDATE rag_outbox SET lease_owner = \(claim),
@@ -73,6 +74,7 @@ extension PostgresJobStore {
     }
 
     func deadLetters(limit: Int) async throws -> [OutboxMessage] {
+        try await schema.ready()
         let rows = try await client.query("""
             SELECT \(unescaped: Self.outboxColumns) FROM rag_outbox WHERE state = 'dead' ORDER BY created_at LIMIT \(limit)
             """, logger: logger)
@@ -82,6 +84,7 @@ extension PostgresJobStore {
     }
 
     func requeueDeadLetters(jobIDs: [String]?) async throws -> Int {
+        try await schema.ready()
         let rows: PostgresRowSequence
         if let jobIDs {
             rows = try await client.query("""
@@ -102,6 +105,7 @@ extension PostgresJobStore {
     }
 
     func nextDueIn() async throws -> Duration? {
+        try await schema.ready()
         let rows = try await client.query("""
             SELECT EXTRACT(EPOCH FROM (
                 MIN(GREATEST(next_attempt_at, COALESCE(lease_expires_at, next_attempt_at))) - clock_timestamp()))::float8

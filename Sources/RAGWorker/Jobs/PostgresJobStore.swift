@@ -166,6 +166,10 @@ final class PostgresJobStore: JobStore, OutboxStore {
         }
     }
 
+    func ping() async throws {
+        _ = try await client.query("SELECT 1", logger: logger).collect()
+    }
+
     private static func exists(_ id: String, on connection: PostgresConnection, logger: Logger) async throws -> Bool {
         let rows = try await connection.query("SELECT 1 FROM rag_jobs WHERE id = \(id)", logger: logger)
         return try await rows.collect().count > 0

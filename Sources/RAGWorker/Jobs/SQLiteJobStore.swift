@@ -24,10 +24,13 @@ final class SQLiteJobStore: JobStore, OutboxStore {
     private let pendingStageTimings = Mutex<[(jobID: String, claim: String, timing: StageTiming)]?>(nil)
 
     /// Opens (creating and migrating) `jobs.sqlite` in `directory`.
+    /// The store's file in the data directory.
+    static let fileName = "jobs.sqlite"
+
     init(directory: String, durability: SQLiteDatabase.Durability = .normal, clock: @escaping @Sendable () -> Date = { Date() }) throws {
         self.clock = clock
         database = try SQLiteDatabase(
-            path: (directory as NSString).appendingPathComponent("jobs.sqlite"),
+            path: (directory as NSString).appendingPathComponent(Self.fileName),
             options: .init(durability: durability)
         )
         let depth = try database.writeSynchronously { connection in
@@ -217,6 +220,10 @@ final class SQLiteJobStore: JobStore, OutboxStore {
 
     func backlogDepth() async throws -> Int {
         backlog.withLock { $0 }
+    }
+
+    func ping() async throws {
+        _ = try await database.read { try $0.queryFirst("SELECT 1 AS one") }
     }
 
     private static func countBacklog(_ connection: SQLiteConnection) throws -> Int {

@@ -1,5 +1,6 @@
 import Curl
 import Foundation
+import Telemetry
 
 /// Posts deliveries to the n8n webhook, signed, with the job id as idempotency key.
 struct HTTPWebhookSender: WebhookSender {
@@ -9,8 +10,9 @@ struct HTTPWebhookSender: WebhookSender {
     /// Read at each attempt so a rotated secret applies at once.
     let secret: @Sendable () -> String?
 
+    /// The URL without credentials or query (tokens sometimes ride in webhook URLs), port kept.
     var destination: String {
-        URL(string: url).map { "\($0.scheme ?? "https")://\($0.host ?? "?")\($0.path)" } ?? "webhook"
+        URL(string: url).map { "\($0.scheme ?? "https")://\($0.host ?? "?")\($0.port.map { ":\($0)" } ?? "")\($0.path)" } ?? "webhook"
     }
 
     func deliver(_ message: OutboxMessage, attempt: Int) async -> DeliveryResult {
@@ -18,7 +20,7 @@ struct HTTPWebhookSender: WebhookSender {
         var headers: HTTPHeaders = [
             "Content-Type": "application/json",
             WebhookSignature.timestampHeader: String(timestamp),
-            WebhookSignature.idempotencyHeader: message.jobID,
+            WebhookSignature.idempotencyHeader: WebhookSignature.headerValue(message.jobID),
             WebhookSignature.attemptHeader: String(attempt),
             "User-Agent": "rag-worker",
         ]
@@ -28,15 +30,22 @@ struct HTTPWebhookSender: WebhookSender {
         if let traceparent = W3CTraceparent(traceID: message.traceID)?.header {
             headers.add(name: "traceparent", value: traceparent)
         }
-        let request = HTTPClientRequest(method: .post, url: url, headers: headers, body: message.payload, timeout: timeout)
+        var request = HTTPClientRequest(method: .post, url: url, headers: headers, body: message.payload, timeout: timeout)
+        // Only the status matters: a 2xx with a large body is accepted, its body read and dropped.
+        request.keepBodyBytes = 0
         do {
             let response = try await httpClient.execute(request)
             return Self.classify(response)
         } catch let error as HTTPClientError {
-            return .retryable(status: nil, error: "\(error.kind): \(error.message)", retryAfter: nil)
+            return .retryable(status: nil, error: "\(error.kind): \(sanitized(error.message))", retryAfter: nil)
         } catch {
-            return .retryable(status: nil, error: "\(error)", retryAfter: nil)
+            return .retryable(status: nil, error: sanitized("\(error)"), retryAfter: nil)
         }
+    }
+
+    /// A failure's text as it may be stored and logged (``UntrustedText``, checked against the secret).
+    private func sanitized(_ message: String) -> String {
+        UntrustedText.message(message, maxLength: 200, secrets: SecretDetector(secrets: [secret()].compactMap { $0 }))
     }
 
     /// 2xx delivered; 408, 429 and 5xx retried (honouring Retry-After); other statuses rejected.

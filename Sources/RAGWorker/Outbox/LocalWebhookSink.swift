@@ -1,9 +1,14 @@
+import Crypto
 import Foundation
 import Logging
 
 /// The embedded default when no `WEBHOOK_URL` is configured: each delivery is written to
-/// `<data dir>/deliveries/<job id>.json` and announced in the log, so a local run shows what
-/// n8n would have received.
+/// `<data dir>/deliveries/<SHA-256 of the job id, hex>.json` (mode 0600) and announced in the
+/// log with the job id and the path, so a local run shows what n8n would have received.
+///
+/// The file is named by a hash because job ids are free text: two ids that differ only in
+/// characters a file name cannot hold must not share a file, and an id of 256 bytes must not
+/// exceed the 255-byte limit of a file name.
 struct LocalWebhookSink: WebhookSender {
     let directory: String
     let logger: Logger
@@ -13,8 +18,9 @@ struct LocalWebhookSink: WebhookSender {
     func deliver(_ message: OutboxMessage, attempt: Int) async -> DeliveryResult {
         let file = (directory as NSString).appendingPathComponent("\(Self.fileName(for: message.jobID)).json")
         do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            try message.payload.write(to: URL(fileURLWithPath: file), options: .atomic)
+            try FileManager.default.createDirectory(
+                atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try PrivateFile.write(message.payload, to: file)
             logger.info("webhook delivery stored locally", metadata: ["job.id": "\(message.jobID)", "path": "\(file)"])
             return .delivered(status: 200)
         } catch {
@@ -22,8 +28,8 @@ struct LocalWebhookSink: WebhookSender {
         }
     }
 
-    /// Job ids may hold characters a file name should not; keep a readable, safe form.
+    /// The SHA-256 of the job id's UTF-8, as 64 lowercase hex digits.
     static func fileName(for jobID: String) -> String {
-        String(jobID.map { $0.isLetter || $0.isNumber || "-_.~".contains($0) ? $0 : "_" })
+        SHA256.hash(data: Data(jobID.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 }

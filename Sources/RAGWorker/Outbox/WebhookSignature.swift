@@ -31,6 +31,24 @@ struct WebhookSignature: Sendable {
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
+    private static let upperHexDigits = Array("0123456789ABCDEF".utf8)
+
+    /// A job id as a header value (`Idempotency-Key`): visible ASCII stays as it is, every other
+    /// byte of its UTF-8 (spaces, non-ASCII letters) and `%` itself become `%XX`, so the header
+    /// is plain ASCII and decodes back to the id. The header is not signed: receivers
+    /// deduplicate on the signed body's `job_id` (docs/api.md).
+    static func headerValue(_ jobID: String) -> String {
+        var encoded: [UInt8] = []
+        encoded.reserveCapacity(jobID.utf8.count)
+        for byte in jobID.utf8 {
+            if byte > 0x20 && byte < 0x7F && byte != UInt8(ascii: "%") {
+                encoded.append(byte)
+            } else {
+                encoded += [UInt8(ascii: "%"), upperHexDigits[Int(byte >> 4)], upperHexDigits[Int(byte & 0x0F)]]
+            }
+        }
+        return String(decoding: encoded, as: UTF8.self)
+    }
 
     /// Checks a received signature in constant time; `tolerance` bounds the timestamp's age.
     func isValid(signature: String, body: Data, timestamp: Int64, now: Date = Date(), tolerance: TimeInterval = 300) -> Bool {

@@ -16,7 +16,10 @@ struct APIError: HTTPResponseError, Sendable {
     func response(from request: Request, context: some RequestContext) throws -> Response {
         var headers = self.headers
         headers[.contentType] = "application/json; charset=utf-8"
-        let body = Body(error: .init(code: code, message: message, fields: fields.isEmpty ? nil : fields))
+        // Through InvokeEndpoint a 429/503 reaches the caller as a ModelError whose OriginalMessage
+        // is this body, without the Retry-After header: the body repeats it.
+        let retryAfter = self.headers[.retryAfter].flatMap { Int($0) }
+        let body = Body(error: .init(code: code, message: message, fields: fields.isEmpty ? nil : fields, retryAfterSeconds: retryAfter))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let data = (try? encoder.encode(body)) ?? Data(#"{"error":{"code":"internal_error","message":"unencodable error"}}"#.utf8)
@@ -28,6 +31,12 @@ struct APIError: HTTPResponseError, Sendable {
             let code: String
             let message: String
             let fields: [FieldProblem]?
+            let retryAfterSeconds: Int?
+
+            enum CodingKeys: String, CodingKey {
+                case code, message, fields
+                case retryAfterSeconds = "retry_after_seconds"
+            }
         }
 
         let error: Detail
@@ -54,6 +63,14 @@ extension APIError {
         )
     }
 
+    static func tooManyFailedLogins(retryAfterSeconds: Int) -> APIError {
+        APIError(
+            status: .tooManyRequests, code: "too_many_failed_logins",
+            message: "too many failed logins from this address; retry later",
+            headers: [.retryAfter: String(retryAfterSeconds)]
+        )
+    }
+
     static func tooLarge(limit: Int) -> APIError {
         APIError(
             status: .contentTooLarge, code: "body_too_large", message: "the request body is larger than \(limit) bytes",
@@ -61,10 +78,11 @@ extension APIError {
         )
     }
 
-    static func unsupportedMediaType(_ contentType: String) -> APIError {
+    static func unsupportedMediaType(_ contentType: String?) -> APIError {
         APIError(
             status: .unsupportedMediaType, code: "unsupported_media_type",
-            message: "the body must be application/json, got \(contentType.prefix(100))"
+            message: "the body must be application/json (Content-Type), got \(contentType.map { "\($0.prefix(100))" } ?? "no Content-Type")",
+            headers: [.accept: "application/json"]
         )
     }
 

@@ -17,6 +17,10 @@ import Tracing
 struct IntakeController: Sendable {
     let store: any JobStore
     let readiness: Readiness
+    /// Refuses at once while the store is known to be unreachable.
+    let storeHealth: StoreHealth
+    /// The longest wait for the store to commit an accept; past it the caller gets 503.
+    let acceptTimeLimit: Duration
     let jobWake: WakeSignal
     let metrics: WorkerMetrics
     let tracer: any Tracer
@@ -32,8 +36,10 @@ struct IntakeController: Sendable {
                 ? APIError.unavailable("the worker is shutting down; retry on another instance")
                 : APIError.unavailable("the worker is starting")
         }
-        if let contentType = request.headers[.contentType], !Self.isJSON(contentType) {
-            throw APIError.unsupportedMediaType(contentType)
+        // A missing type is refused too: a browser sends a POST without Content-Type (or with
+        // text/plain) cross-site without a preflight, with any Basic credentials it cached.
+        guard let contentType = request.headers[.contentType], Self.isJSON(contentType) else {
+            throw APIError.unsupportedMediaType(request.headers[.contentType])
         }
         if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodyBytes {
             throw APIError.tooLarge(limit: maxBodyBytes)
@@ -44,13 +50,26 @@ struct IntakeController: Sendable {
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw APIError.tooLarge(limit: maxBodyBytes)
         }
-        let newJob = try validate(body, traceparent: request.headers[.traceparent])
+        let newJob = try validate(body, traceparent: request.headers[.traceparent] ?? Self.traceparent(customAttributes: request.headers[.sageMakerCustomAttributes]))
+        guard storeHealth.isReachable else {
+            metrics.jobsRejected.increment()
+            throw APIError.unavailable("the job store is unreachable; the job was not accepted")
+        }
 
         let outcome: AcceptOutcome
         do {
-            outcome = try await store.accept(newJob, maxBacklog: maxBacklog, now: Date())
+            // The accept may wait on a store that went down since the last probe: answer within
+            // the limit anyway. An accept abandoned here that still commits is found by the
+            // caller's retry (the same job_id answers 200 with the job).
+            outcome = try await withAbandoningTimeLimit(acceptTimeLimit) { [store, maxBacklog] in
+                try await store.accept(newJob, maxBacklog: maxBacklog, now: Date())
+            }
         } catch {
+            if storeHealth.markUnreachable("\(error)") {
+                context.logger.error("the job store does not answer; refusing jobs until it does", metadata: ["error": "\(error)"])
+            }
             context.logger.error("cannot store an accepted job", metadata: ["job.id": "\(newJob.request.jobID)", "error": "\(error)"])
+            metrics.jobsRejected.increment()
             throw APIError.unavailable("the job store is unavailable; the job was not accepted")
         }
         switch outcome {
@@ -74,19 +93,33 @@ struct IntakeController: Sendable {
     }
 
     func job(_ request: Request, context: some RequestContext) async throws -> Response {
-        let id = try context.parameters.require("id")
+        let id = Self.jobID(fromPathSegment: try context.parameters.require("id"))
         guard let job = try await store.job(id: id) else { throw APIError.notFound("job \(id.prefix(128))") }
         return try .json(JobView(job))
     }
 
+    /// The job id a `/jobs/{id}` path segment names: percent-decoded (as the `Location` of a
+    /// 202 encodes it) and NFC-normalised (as intake stores ids). A segment that is not valid
+    /// percent-encoding is taken as it is.
+    static func jobID(fromPathSegment segment: String) -> String {
+        (segment.removingPercentEncoding ?? segment).precomposedStringWithCanonicalMapping
+    }
+
     /// Parses and validates inside the `rag.validate` span, whose trace becomes the job's trace.
+    ///
+    /// Every job gets a trace of its own: a caller's `traceparent` is recorded as a link of the
+    /// `rag.validate` span, never adopted, so two jobs posted with the same header (by mistake or
+    /// on purpose) never share a trace and `postmortem --job <trace id>` shows one job.
     private func validate(_ body: ByteBuffer, traceparent incoming: String?) throws -> NewJob {
-        var context = ServiceContext.topLevel
+        var caller: ServiceContext?
         if let incoming, W3CTraceparent(header: incoming) != nil {
+            var context = ServiceContext.topLevel
             tracer.extract(["traceparent": incoming], into: &context, using: DictionaryExtractor())
+            caller = context
         }
         let started = ContinuousClock.now
-        return try tracer.withSpan(PipelineStage.validate.spanName, context: context, ofKind: .server) { span in
+        return try tracer.withSpan(PipelineStage.validate.spanName, context: .topLevel, ofKind: .server) { span in
+            if let caller { span.addLink(SpanLink(context: caller, attributes: [:])) }
             let request: JobRequest
             switch JobRequest.decode(from: body.readableBytesView) {
             case .success(let decoded):
@@ -122,6 +155,17 @@ struct IntakeController: Sendable {
         return mediaType == "application/json" || (mediaType.hasPrefix("application/") && mediaType.hasSuffix("+json"))
     }
 
+    /// A `traceparent=<value>` entry of SageMaker's custom attributes (entries separated by `,` or
+    /// `;`): InvokeEndpoint drops a `traceparent` header, so a caller passes its trace this way.
+    static func traceparent(customAttributes: String?) -> String? {
+        guard let customAttributes else { return nil }
+        for entry in customAttributes.split(whereSeparator: { $0 == "," || $0 == ";" }) {
+            let pair = entry.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            if pair.count == 2, pair[0].lowercased() == "traceparent" { return pair[1] }
+        }
+        return nil
+    }
+
     static func pathComponent(_ id: String) -> String {
         id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? id
     }
@@ -129,4 +173,6 @@ struct IntakeController: Sendable {
 
 extension HTTPField.Name {
     static let traceparent = HTTPField.Name("traceparent")!
+    /// The one caller-defined header InvokeEndpoint forwards to the container (≤ 1,024 visible ASCII characters).
+    static let sageMakerCustomAttributes = HTTPField.Name("X-Amzn-SageMaker-Custom-Attributes")!
 }

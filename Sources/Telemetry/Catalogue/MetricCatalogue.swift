@@ -46,15 +46,37 @@ public enum MetricCatalogue {
     public static let webhookAttemptFailures = MetricDefinition(
         name: "WebhookAttemptFailures", kind: .counter, unit: .count,
         summary: "Single webhook attempts that failed and were scheduled for retry.")
+    public static let authFailures = MetricDefinition(
+        name: "AuthFailures", kind: .counter, unit: .count,
+        summary: "Requests refused for wrong Basic credentials (401), or because their client failed too often (429).")
     public static let telemetryDropped = MetricDefinition(
         name: "TelemetryDropped", kind: .counter, unit: .count,
         summary: "Telemetry records dropped because an exporter queue was full or its export failed.")
+
+    /// One per metrics interval from every running worker, whatever it does: the alarm on it
+    /// (missing data breaching) notices a fleet that stopped running or stopped exporting.
+    public static let heartbeat = MetricDefinition(
+        name: "Heartbeat", kind: .counter, unit: .count,
+        summary: "1 per metrics interval from each running worker process (silence means no worker or no export).")
+    /// Calls a telemetry exporter made to its destination, by `Provider` (the exporter:
+    /// `cloudwatch-logs`, `cloudwatch-metrics`).
+    public static let telemetryExportCalls = MetricDefinition(
+        name: "TelemetryExportCalls", kind: .counter, unit: .count, dimensions: [.provider],
+        summary: "Calls an exporter made to its destination (PutLogEvents, PutMetricData), by `Provider` = exporter.")
+    public static let telemetryExportFailures = MetricDefinition(
+        name: "TelemetryExportFailures", kind: .counter, unit: .count, dimensions: [.provider],
+        summary: "Exporter calls that failed (each attempt), by `Provider` = exporter.")
+    /// How old the oldest record of a batch was when its destination accepted it.
+    public static let telemetryExportLag = MetricDefinition(
+        name: "TelemetryExportLag", kind: .timer, unit: .seconds, dimensions: [.provider],
+        summary: "Seconds from a record's creation to its acceptance by CloudWatch (oldest record of each batch), by `Provider` = exporter.")
 
     /// Every metric, in a stable order (docs, dashboards and tests iterate this).
     public static let all: [MetricDefinition] = [
         jobLatency, stageLatency, jobsAccepted, jobsSucceeded, jobsFailed, jobsRejected,
         queueDepth, queueWait, providerErrors, tokensUsed,
-        webhookDeliveries, webhookFailures, webhookAttemptFailures, telemetryDropped,
+        webhookDeliveries, webhookFailures, webhookAttemptFailures, authFailures, telemetryDropped,
+        heartbeat, telemetryExportCalls, telemetryExportFailures, telemetryExportLag,
     ]
 
     /// The definition named `name`, if the catalogue has one.

@@ -1,6 +1,14 @@
 import Foundation
 
 extension TelemetryConfiguration {
+    /// The log group of an endpoint when `RAG_LOG_GROUP` is unset: the group SageMaker writes the
+    /// container's stdout to, which the stack creates with a retention. The worker's exporter, the
+    /// dashboard's Logs Insights widgets and the operator commands all use this one rule, so a
+    /// deployed dashboard cannot query a group nobody writes to.
+    public static func defaultLogGroupName(endpointName: String) -> String {
+        "/aws/sagemaker/Endpoints/\(endpointName)"
+    }
+
     /// Reads every setting from `environment`, collecting all bad values into one error.
     ///
     /// - Throws: ``TelemetryConfigurationError`` listing each variable that is malformed or out of range.
@@ -13,7 +21,7 @@ extension TelemetryConfiguration {
         endpointName = endpoint
         dataDirectory = reader.string("RAG_DATA_DIR") ?? "./data"
         cloudWatchEnabled = reader.flag("RAG_CLOUDWATCH", default: false)
-        logGroupName = reader.logGroupName("RAG_LOG_GROUP", default: "/rag-worker/\(endpoint)")
+        logGroupName = reader.logGroupName("RAG_LOG_GROUP", default: Self.defaultLogGroupName(endpointName: endpoint))
         logStreamName = reader.logStreamName("RAG_LOG_STREAM", default: Self.defaultStreamName(environment))
         metricsNamespace = reader.namespace("RAG_METRICS_NAMESPACE", default: MetricCatalogue.defaultNamespace)
         embeddedMetricFormat = emf

@@ -51,7 +51,8 @@ public final class CloudWatchLogsExporter<C: Clock>: TelemetryExporter where C.D
     private let stop = StopSignal()
     private let serial = AsyncSerialLock()
     private let destinationReady = Atomic<Bool>(false)
-    private let counters = ExporterStatisticsBox()
+    /// Shared with the self-monitoring, which reads and resets the lags each interval.
+    let counters = ExporterStatisticsBox()
     private let health: ExportHealth
     private let attempts: ExportAttempts<C>
 
@@ -150,6 +151,9 @@ public final class CloudWatchLogsExporter<C: Clock>: TelemetryExporter where C.D
         }
         if case .sent(let rejected) = outcome {
             counters.update { $0.itemsSent += batch.count - rejected }
+            if let oldest = batch.lazy.map(\.timestampMilliseconds).min() {
+                counters.recordLag(oldestNanoseconds: UInt64(max(0, oldest)) * 1_000_000, now: DefaultTracerClock.now.nanosecondsSinceEpoch)
+            }
         }
         return outcome
     }

@@ -2,6 +2,7 @@ import Curl
 import Logging
 import ServiceLifecycle
 import Synchronization
+import Tracing
 
 /// Sends interval aggregates of catalogue metrics to CloudWatch with PutMetricData.
 ///
@@ -47,7 +48,8 @@ public final class CloudWatchMetricsExporter<C: Clock>: TelemetryExporter where 
     private let filter: CatalogueFilter
     private let builder: MetricDatumBuilder
     let queue: BoundedQueue<MetricAggregate>
-    private let counters = ExporterStatisticsBox()
+    /// Shared with the self-monitoring, which reads and resets the lags each interval.
+    let counters = ExporterStatisticsBox()
     private let onDrop: @Sendable (Int) -> Void
     private let stop = StopSignal()
     private let serial = AsyncSerialLock()
@@ -117,7 +119,10 @@ public final class CloudWatchMetricsExporter<C: Clock>: TelemetryExporter where 
         for request in requests {
             switch await send(request) {
             case .sent:
-                break
+                // A datum is as old as the end of its interval: that is when it could first be sent.
+                if let oldest = datums[offset..<(offset + request.count)].map({ metrics[$0.source].aggregate.intervalEndNanoseconds }).min() {
+                    counters.recordLag(oldestNanoseconds: oldest, now: DefaultTracerClock.now.nanosecondsSinceEpoch)
+                }
             case .dropped:
                 onDrop(request.count)
             case .unreachable:

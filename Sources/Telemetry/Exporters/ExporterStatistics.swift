@@ -17,10 +17,31 @@ public struct ExporterStatistics: Sendable, Equatable {
 /// Shared, locked statistics of one exporter; its queue's drop callback updates it too.
 final class ExporterStatisticsBox: Sendable {
     private let value = Mutex(ExporterStatistics())
+    /// The oldest record's age, in seconds, of each batch accepted since the last ``takeLags()``.
+    private let lags = Mutex<[Double]>([])
 
     var current: ExporterStatistics { value.withLock { $0 } }
 
     func update(_ body: (inout ExporterStatistics) -> Void) {
         value.withLock { body(&$0) }
     }
+
+    /// Records that a batch whose oldest record was created at `oldestNanoseconds` was accepted
+    /// now; at most ``maxLags`` are kept between two readings (self-monitoring reads every interval).
+    func recordLag(oldestNanoseconds: UInt64, now: UInt64) {
+        let seconds = Double(now &- min(oldestNanoseconds, now)) / 1e9
+        lags.withLock { lags in
+            if lags.count < Self.maxLags { lags.append(seconds) }
+        }
+    }
+
+    /// The lags recorded since the last call.
+    func takeLags() -> [Double] {
+        lags.withLock { lags in
+            defer { lags.removeAll(keepingCapacity: true) }
+            return lags
+        }
+    }
+
+    static let maxLags = 1_000
 }

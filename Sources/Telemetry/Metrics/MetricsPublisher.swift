@@ -14,9 +14,15 @@ public final class MetricsPublisher<C: Clock>: Service where C.Duration == Durat
     private let clock: C
     private let stop = StopSignal()
     private let intervalStart: IntervalStart
+    /// Runs just before each interval is collected (the self-monitoring records its numbers).
+    private let beforePublish: @Sendable () -> Void
 
-    public init(factory: TelemetryMetricsFactory, sink: any TelemetryRecordSink, interval: Duration, clock: C) {
+    public init(
+        factory: TelemetryMetricsFactory, sink: any TelemetryRecordSink, interval: Duration, clock: C,
+        beforePublish: @escaping @Sendable () -> Void = {}
+    ) {
         self.factory = factory
+        self.beforePublish = beforePublish
         self.sink = sink
         self.interval = interval
         self.clock = clock
@@ -41,6 +47,7 @@ public final class MetricsPublisher<C: Clock>: Service where C.Duration == Durat
 
     /// Collects the interval that ends now and submits every aggregate.
     public func publish() {
+        beforePublish()
         let end = DefaultTracerClock.now.nanosecondsSinceEpoch
         let start = intervalStart.exchange(end)
         for aggregate in factory.collect(from: start, to: end) {

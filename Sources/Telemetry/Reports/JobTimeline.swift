@@ -26,6 +26,9 @@ public struct JobTimeline: Sendable, Codable, Equatable {
 
     public var jobID: String?
     public var traceID: String
+    /// Trace ids a caller sent in `traceparent` when it posted the job: linked, never adopted,
+    /// so this trace holds this job only.
+    public var linkedTraces: [String]
     public var run: JobRun?
     public var entries: [Entry]
 
@@ -38,6 +41,12 @@ public struct JobTimeline: Sendable, Codable, Equatable {
     init(jobID: String?, traceID: String, run: JobRun?, spans: [StoredSpan], logs: [StoredLog]) {
         self.jobID = jobID ?? run?.jobID ?? spans.lazy.compactMap(\.jobID).first
         self.traceID = traceID
+        var linked: [String] = []
+        for link in spans.flatMap(\.links) {
+            guard let fields = TraceIDs.parseFields(link), !linked.contains(fields.traceID) else { continue }
+            linked.append(fields.traceID)
+        }
+        self.linkedTraces = linked
         self.run = run
         let origin = (spans.map(\.startNanoseconds) + logs.map(\.timeNanoseconds)).min() ?? 0
         func offset(_ nanoseconds: UInt64) -> Double { Double(nanoseconds &- origin) / 1e9 }
@@ -51,7 +60,10 @@ public struct JobTimeline: Sendable, Codable, Equatable {
                   stage: nil, provider: nil, attempts: nil, outcome: nil, errorCode: log.errorCode,
                   detail: [log.message, log.error].compactMap { $0 }.joined(separator: ": "))
         }
-        self.entries = entries.sorted { $0.offsetSeconds < $1.offsetSeconds }
+        // Stable: entries that start in the same instant keep the order they were given in (parents first).
+        self.entries = entries.enumerated()
+            .sorted { ($0.element.offsetSeconds, $0.offset) < ($1.element.offsetSeconds, $1.offset) }
+            .map(\.element)
     }
 }
 

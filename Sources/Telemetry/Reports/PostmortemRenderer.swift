@@ -1,6 +1,11 @@
 import Foundation
 
 /// Renders post-mortems as text for a terminal or as JSON for tools.
+///
+/// In text, every value read from the ring buffer (job ids, span and log names, error codes,
+/// details) is printed through ``TerminalText``: a provider's error code holding an escape
+/// sequence or a line break shows as `\u{1B}` or `\u{A}` instead of acting on the terminal or
+/// forging a line.
 public enum PostmortemRenderer {
     public static func text(_ report: PostmortemReport) -> String {
         var lines = [
@@ -34,14 +39,17 @@ public enum PostmortemRenderer {
             if let code = run.errorCode { header += ", error \(code)" }
             header += " after \(seconds(run.endToEndSeconds))"
         }
-        var lines = [header]
+        if !timeline.linkedTraces.isEmpty {
+            header += "; the caller's trace: \(timeline.linkedTraces.joined(separator: ", "))"
+        }
+        var lines = [TerminalText.escaped(header)]
         if let failing = timeline.failingEntry {
             var cause = "  went wrong in \(failing.stage ?? failing.name)"
             if let provider = failing.provider { cause += ", provider \(provider)" }
             if let attempts = failing.attempts { cause += ", \(attempts) attempt\(attempts == 1 ? "" : "s")" }
             if let code = failing.errorCode { cause += ", error \(code)" }
             if let detail = failing.detail { cause += ": \(detail)" }
-            lines.append(cause)
+            lines.append(TerminalText.escaped(cause))
         }
         let widths = [10, 10, 8, 16, 14, 16, 4, 0]
         lines.append(row(["OFFSET", "DURATION", "STATUS", "SPAN", "STAGE", "PROVIDER", "TRY", "ERROR / DETAIL"], widths: widths))
@@ -70,7 +78,8 @@ public enum PostmortemRenderer {
     }
 
     static func row(_ cells: [String], widths: [Int]) -> String {
-        "  " + zip(cells, widths).map { cell, width in
+        let escaped: [String] = cells.map { TerminalText.escaped($0) }
+        return "  " + zip(escaped, widths).map { cell, width in
             width == 0 || cell.count >= width ? cell + " " : cell + String(repeating: " ", count: width - cell.count)
         }.joined().trimmingCharacters(in: .whitespaces)
     }

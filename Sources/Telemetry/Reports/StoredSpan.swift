@@ -18,6 +18,8 @@ public struct StoredSpan: Sendable, Codable, Equatable {
     public var events: [String]
     /// Recorded errors as `Type: message`.
     public var errors: [String]
+    /// The `traceparent`s of linked spans (a caller's trace linked to `rag.validate`).
+    public var links: [String] = []
 
     public var durationSeconds: Double { Double(endNanoseconds &- startNanoseconds) / 1e9 }
     public var jobID: String? { attributes[SpanAttributes.jobID] }
@@ -54,18 +56,19 @@ extension StoredSpan {
         self.endNanoseconds = UInt64(max(end, start, 0))
         self.status = row.string("status") ?? "unset"
         self.statusMessage = object["status.message"] as? String
-        self.attributes = ((object["attributes"] as? [String: Any]) ?? [:]).mapValues(Self.text)
+        self.attributes = ((object["attributes"] as? [String: Any]) ?? [:]).mapValues(Self.attributeText)
         self.events = ((object["events"] as? [[String: Any]]) ?? []).compactMap { $0["name"] as? String }
         self.errors = ((object["errors"] as? [[String: Any]]) ?? []).map {
             "\($0["type"] as? String ?? "Error"): \($0["message"] as? String ?? "")"
         }
+        self.links = (object["links"] as? [String]) ?? []
     }
 
-    private static func text(_ value: Any) -> String {
+    static func attributeText(_ value: Any) -> String {
         switch value {
         case let string as String: string
         case let number as NSNumber: number.stringValue
-        case let array as [Any]: array.map(text).joined(separator: ",")
+        case let array as [Any]: array.map(attributeText).joined(separator: ",")
         default: "\(value)"
         }
     }

@@ -29,6 +29,8 @@ final class MotoProcess: Sendable {
                 if os.getppid() != parent:
                     os._exit(0)
         threading.Thread(target=watch, daemon=True).start()
+        sys.path.insert(0, os.environ["RAG_MOTO_EXTENSIONS_DIR"])
+        import moto_extensions  # PutCompositeAlarm, which moto 5.2 lacks (scripts/testing)
         from moto.server import main
         sys.argv[0] = "moto_server"
         main(sys.argv[1:])
@@ -56,6 +58,7 @@ final class MotoProcess: Sendable {
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("AWS_") }
         environment.merge(extra) { $1 }
         environment["PYTHONUNBUFFERED"] = "1"
+        environment["RAG_MOTO_EXTENSIONS_DIR"] = root.appendingPathComponent("scripts/testing").path
         process.environment = environment
         process.standardOutput = log
         process.standardError = log

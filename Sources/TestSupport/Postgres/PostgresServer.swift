@@ -54,6 +54,18 @@ public final class PostgresServer: Sendable {
         return server
     }
 
+    /// Stops the server at once, keeping its data: clients get "connection refused" until
+    /// ``resume()`` (an outage of the shared store, as a test sees it).
+    public func halt() async throws {
+        try await pg("pg_ctl", ["-D", dataDirectory, "-m", "immediate", "-w", "stop"])
+    }
+
+    /// Starts the server again on the same port after ``halt()``.
+    public func resume() async throws {
+        try await pg("pg_ctl", ["-D", dataDirectory, "-w", "-t", "30", "-l", dataDirectory + "/server.log",
+                                "-o", "-h 127.0.0.1 -p \(port) -k \(dataDirectory) -F -c max_connections=60", "start"])
+    }
+
     /// Stops the server at once and deletes its directory.
     public func stop() async {
         _ = try? await pg("pg_ctl", ["-D", dataDirectory, "-m", "immediate", "-w", "stop"])

@@ -58,7 +58,8 @@ public final class OpenAIDouble: Sendable {
     private func embeddingsRoute(_ request: Request) async throws -> Response {
         let recorded = try await embeddings.record(request)
         if let denied = authorize(recorded) { return denied }
-        if let response = try await DoubleResponse.apply(await embeddingFaults.next(), errorBody: Self.errorBody) { return response }
+        if let response = try await DoubleResponse.apply(
+            await embeddingFaults.next(), authorization: recorded.header("Authorization"), errorBody: Self.errorBody) { return response }
         guard let body = recorded.jsonObject, body["model"] is String else {
             return DoubleResponse.json(Self.errorBody(400), status: .badRequest)
         }
@@ -84,7 +85,9 @@ public final class OpenAIDouble: Sendable {
         let recorded = try await chat.record(request)
         if let denied = authorize(recorded) { return denied }
         let fault = await chatFaults.next()
-        if let response = try await DoubleResponse.apply(fault, errorBody: Self.errorBody) { return response }
+        if let response = try await DoubleResponse.apply(fault, authorization: recorded.header("Authorization"), errorBody: Self.errorBody) {
+            return response
+        }
         guard let body = recorded.jsonObject, let model = body["model"] as? String,
               let messages = body["messages"] as? [[String: Any]], !messages.isEmpty
         else {

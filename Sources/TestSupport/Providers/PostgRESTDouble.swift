@@ -121,8 +121,16 @@ public final class PostgRESTDouble: Sendable {
 
     private func select(_ recorded: RecordedRequest, request: Request, table: String) throws -> Response {
         guard table == "documents" else { return DoubleResponse.json([], status: .ok) }
-        let rows = documents.filter { Self.matches($0, DoubleResponse.query(request)) }
-        return DoubleResponse.json(rows.map { ["content_hash": $0.contentHash.map { $0 as Any } ?? NSNull()] })
+        let query = DoubleResponse.query(request)
+        let rows = documents.filter { Self.matches($0, query) }
+        let limit = query.first { $0.key == "limit" }.flatMap { Int($0.value) } ?? rows.count
+        let page = rows.prefix(limit)
+        // `Prefer: count=exact`: PostgREST puts the total after the slash of Content-Range.
+        var headers: [String: String] = [:]
+        if (recorded.header("Prefer") ?? "").contains("count=exact") {
+            headers["Content-Range"] = page.isEmpty ? "*/\(rows.count)" : "0-\(page.count - 1)/\(rows.count)"
+        }
+        return DoubleResponse.json(page.map { ["content_hash": $0.contentHash.map { $0 as Any } ?? NSNull()] }, headers: headers)
     }
 
     private func insert(_ recorded: RecordedRequest, request: Request, table: String) throws -> Response {

@@ -16,6 +16,9 @@ public enum ProviderFault: Sendable, Equatable {
     case invalidModelOutput
     /// Sends the headers and part of the body, then closes the connection.
     case dropConnection
+    /// A misbehaving gateway: answers `status` with the request's `Authorization` header echoed
+    /// into the error body's `code` and into `x-request-id`, padded to `paddingBytes` more.
+    case echoAuthorization(status: Int, paddingBytes: Int)
 }
 
 /// The faults a double injects, one per request in arrival order; when the queue is empty
@@ -57,8 +60,14 @@ enum DoubleResponse {
     }
 
     /// The answer for `fault`, or `nil` when the double should answer normally (after any delay).
-    static func apply(_ fault: ProviderFault?, errorBody: (Int) -> Any) async throws -> Response? {
+    static func apply(_ fault: ProviderFault?, authorization: String? = nil, errorBody: (Int) -> Any) async throws -> Response? {
         switch fault {
+        case .echoAuthorization(let code, let padding):
+            let echoed = authorization ?? ""
+            return json(
+                ["error": ["message": "upstream failed", "type": "server_error", "code": echoed]],
+                status: .init(code: code),
+                headers: ["x-request-id": "req-\(echoed)-" + String(repeating: "x", count: padding)])
         case nil, .invalidModelOutput:
             return nil
         case .delay(let duration):

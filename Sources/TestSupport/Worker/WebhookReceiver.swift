@@ -15,6 +15,13 @@ public struct WebhookReceiver: Sendable {
         public let status: Int
         /// When the request arrived (before the scripted answer's delay).
         public let receivedAt: Date
+        /// Every header as received, names lower-cased.
+        public let headers: [String: String]
+
+        /// The value of header `name` (any case).
+        public func header(_ name: String) -> String? {
+            headers[name.lowercased()]
+        }
 
         /// The body as a JSON object.
         public var json: [String: Any] {
@@ -55,7 +62,8 @@ public struct WebhookReceiver: Sendable {
             await log.append(Delivery(
                 jobID: jobID, idempotencyKey: recorded.header("Idempotency-Key"),
                 attempt: recorded.header("X-RAG-Delivery-Attempt").flatMap(Int.init),
-                signatureValid: valid, body: body, status: answer.status, receivedAt: recorded.receivedAt
+                signatureValid: valid, body: body, status: answer.status, receivedAt: recorded.receivedAt,
+                headers: Dictionary(headers.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first })
             ))
             return try await answer.response()
         }

@@ -25,11 +25,16 @@ public final class WorkerProcess: @unchecked Sendable {
     /// - Parameters:
     ///   - environment: variables on top of a minimal base (PATH, HOME); `RAG_DATA_DIR`, `PORT`
     ///     and `HOST` are set by this helper.
+    ///   - openFileLimit: when set, the process runs with this soft and hard `RLIMIT_NOFILE`.
+    ///   - umask: when set, the process's file mode creation mask (e.g. `0o022`, the usual one).
+    ///     Both are set by `ulimit`/`umask` in a shell that then execs the worker (same pid).
     public static func start(
         dataDirectory: String,
         environment: [String: String] = [:],
         port: Int? = nil,
-        readyTimeout: Duration = .seconds(20)
+        readyTimeout: Duration = .seconds(20),
+        openFileLimit: Int? = nil,
+        umask: Int? = nil
     ) async throws -> WorkerProcess {
         let port = try port ?? freeLoopbackPort()
         let binary = PackagePaths.executable("rag-worker")
@@ -42,8 +47,14 @@ public final class WorkerProcess: @unchecked Sendable {
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
 
         let process = Process()
-        process.executableURL = binary
-        process.arguments = ["serve"]
+        let limits = [openFileLimit.map { "ulimit -n \($0)" }, umask.map { "umask \(String($0, radix: 8))" }].compactMap { $0 }
+        if !limits.isEmpty {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", (limits + ["exec \"$0\" serve"]).joined(separator: " && "), binary.path]
+        } else {
+            process.executableURL = binary
+            process.arguments = ["serve"]
+        }
         var base = ProcessInfo.processInfo.environment.filter { ["PATH", "HOME", "TMPDIR", "LANG"].contains($0.key) }
         base["LOG_LEVEL"] = "debug"
         process.environment = base.merging(environment) { _, new in new }.merging([

@@ -57,8 +57,8 @@ struct DashboardTests {
         #expect(arns == definitions.alarmNames.map { "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:\($0)" })
         let queries = widgets(body).filter { $0["type"]?.stringValue == "log" }.compactMap { $0["properties"]?["query"]?.stringValue }
         #expect(queries == [
-            "SOURCE '/rag-worker/rag-worker-test' | \(LogsInsightsQueries.slowestJobs)",
-            "SOURCE '/rag-worker/rag-worker-test' | \(LogsInsightsQueries.failedJobs)",
+            "SOURCE '/aws/sagemaker/Endpoints/rag-worker-test' | \(LogsInsightsQueries.slowestJobs)",
+            "SOURCE '/aws/sagemaker/Endpoints/rag-worker-test' | \(LogsInsightsQueries.failedJobs)",
         ])
     }
 

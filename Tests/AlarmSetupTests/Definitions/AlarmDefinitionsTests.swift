@@ -10,7 +10,7 @@ struct AlarmDefinitionsTests {
     func namesAndActions() throws {
         let definitions = try Fixtures.definitions()
         let topic = "arn:aws:sns:eu-west-1:123456789012:rag-worker-test-alarms"
-        #expect(definitions.metricAlarms.count == 9)
+        #expect(definitions.metricAlarms.count == 11)
         for alarm in definitions.metricAlarms {
             #expect(alarm.alarmName.hasPrefix("rag-worker-test-"))
             #expect(alarm.alarmActions == [topic] && alarm.okActions == [topic])
@@ -19,7 +19,26 @@ struct AlarmDefinitionsTests {
             let kind = try #require(AlarmKind.kind(ofAlarmNamed: alarm.alarmName, endpoint: "rag-worker-test"))
             #expect(alarm.alarmDescription.contains("docs/runbook.md#\(kind.rawValue)"))
         }
-        #expect(definitions.compositeAlarm == nil)
+        // The page alarm is on by default: it is what reaches a person.
+        #expect(definitions.compositeAlarm?.alarmName == "rag-worker-test-page")
+        #expect(definitions.compositeAlarm?.inputAlarmNames == definitions.metricAlarms.map(\.alarmName))
+    }
+
+    @Test("heartbeat alarm, fleet sum of Heartbeat below 1 in 5 of 5 minutes, missing data breaching; drops alarm on any drop")
+    func telemetryAlarms() throws {
+        let definitions = try Fixtures.definitions()
+        let heartbeat = try #require(definitions.metricAlarm(.heartbeat))
+        #expect(heartbeat.metric?.metricName == MetricCatalogue.heartbeat.name)
+        #expect(heartbeat.statistic == .sum && heartbeat.threshold == 1 && heartbeat.comparisonOperator == .lessThanThreshold)
+        #expect(heartbeat.treatMissingData == .breaching)
+        #expect(heartbeat.period == 60 && heartbeat.evaluationPeriods == 5 && heartbeat.datapointsToAlarm == 5)
+        let dropped = try #require(definitions.metricAlarm(.telemetryDropped))
+        #expect(dropped.metric?.metricName == MetricCatalogue.telemetryDropped.name)
+        #expect(dropped.threshold == 1 && dropped.comparisonOperator == .greaterThanOrEqualToThreshold)
+        #expect(dropped.treatMissingData == .notBreaching)
+        var settings = AlarmSettings()
+        settings.compositeEnabled = false
+        #expect(try Fixtures.definitions(settings).compositeAlarm == nil)
     }
 
     @Test("job latency alarms, p99 and Maximum above 120 seconds on JobLatency")
@@ -75,7 +94,7 @@ struct AlarmDefinitionsTests {
         settings.noJobsAlarmEnabled = false
         let off = try Fixtures.definitions(settings)
         #expect(off.metricAlarm(.noJobsAccepted) == nil)
-        #expect(off.metricAlarms.count == 8)
+        #expect(off.metricAlarms.count == 10)
     }
 
     @Test("composite alarm, enabled, an OR over every other alarm notifying the topic")

@@ -114,13 +114,13 @@ struct AlarmEvaluatorTests {
         #expect(try state(.webhookDeadLetters, MetricData()) == .ok)
     }
 
-    @Test("quiet endpoint, no data for six hours, only the no-jobs alarm fires; instance alarms lack data")
+    @Test("no data at all for six hours: the no-jobs and heartbeat alarms fire (nothing runs or exports); instance alarms lack data")
     func quietEndpoint() throws {
         let data = MetricData()
         let expected: [AlarmKind: AlarmState] = [
             .jobLatencyP99: .ok, .jobLatencyMax: .ok, .errorRate: .ok, .webhookDeadLetters: .ok,
             .invocation5XXErrors: .ok, .modelLatency: .ok, .cpuUtilization: .insufficientData,
-            .memoryUtilization: .insufficientData, .noJobsAccepted: .alarm,
+            .memoryUtilization: .insufficientData, .noJobsAccepted: .alarm, .heartbeat: .alarm, .telemetryDropped: .ok,
         ]
         for alarm in definitions.metricAlarms {
             let kind = try #require(AlarmKind.kind(ofAlarmNamed: alarm.alarmName, endpoint: Fixtures.endpoint))

@@ -24,9 +24,10 @@ struct PlannerTests {
     func fromScratch() throws {
         let wanted = try desired(subscriptions: [Subscription(protocol: "email", endpoint: "oncall@example.com")])
         let plan = Planner.applyPlan(wanted, empty)
-        #expect(plan.pending.count == 1 + 1 + 9 + 1)
+        // Topic, subscription, 11 metric alarms, the page alarm, the dashboard.
+        #expect(plan.pending.count == 1 + 1 + 11 + 1 + 1)
         #expect(plan.changes.allSatisfy { $0.action == .create })
-        #expect(plan.rendered().hasSuffix("Plan: 12 to create, 0 to update, 0 to delete, 0 unchanged."))
+        #expect(plan.rendered().hasSuffix("Plan: 15 to create, 0 to update, 0 to delete, 0 unchanged."))
     }
 
     @Test("applied state, nothing to change")
@@ -60,8 +61,8 @@ struct PlannerTests {
         var settings = AlarmSettings()
         settings.noJobsAlarmEnabled = false
         let plan = Planner.applyPlan(try desired(settings), observed)
-        // The dashboard's alarm widget loses the alarm too.
-        #expect(plan.pending.map(\.name) == ["rag-worker-test-no-jobs-accepted", "rag-worker-test"])
+        // The page alarm's rule and the dashboard's alarm widget lose the alarm too.
+        #expect(plan.pending.map(\.name) == ["rag-worker-test-no-jobs-accepted", "rag-worker-test-page", "rag-worker-test"])
         #expect(plan.pending.first?.action == .delete)
         #expect(!plan.changes.contains { $0.name == "rag-worker-test-custom" })
     }
@@ -103,7 +104,7 @@ struct PlannerTests {
         lookalike.alarmDescription = "hand-made"
         observed.metricAlarms[2] = lookalike
         let plan = Planner.destroyPlan(wanted.target, observed)
-        #expect(plan.pending.filter { $0.resource == .metricAlarm }.count == 8)
+        #expect(plan.pending.filter { $0.resource == .metricAlarm }.count == 10)
         #expect(plan.changes.first { $0.name == lookalike.alarmName }?.action == .notOwned)
         #expect(plan.changes.first { $0.resource == .dashboard }?.action == .delete)
         #expect(plan.changes.first { $0.resource == .topic }?.action == .delete)

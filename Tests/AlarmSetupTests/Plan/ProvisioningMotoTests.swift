@@ -53,7 +53,7 @@ struct ProvisioningMotoTests {
             let endpoint = "ep-apply"
             let (status, output) = try await run(["apply", "--endpoint-name", endpoint, "--notify-email", "oncall@example.com"], moto)
             #expect(status == 0, "\(output)")
-            #expect(output.contains("Applied 12 change(s)."))
+            #expect(output.contains("Applied 15 change(s)."), "\(output)")
 
             let files = try rendered(endpoint, moto)
             let found = try await observedAlarms(endpoint, moto)
@@ -138,9 +138,9 @@ struct ProvisioningMotoTests {
             let otherTopic = try await sns.createTopic(name: "unrelated-topic")
 
             #expect(try await run(["apply", "--endpoint-name", endpoint], moto).0 == 0)
-            #expect(try await cloudWatch.describeAlarms(prefix: "ep-destroy-").count == 10)
+            #expect(try await cloudWatch.describeAlarms(prefix: "ep-destroy-").count == 12)
             let (status, output) = try await run(["destroy", "--endpoint-name", endpoint], moto)
-            #expect(status == 0 && output.contains("Deleted 11 resource(s)."), "\(output)")
+            #expect(status == 0 && output.contains("Deleted 14 resource(s)."), "\(output)")
 
             #expect(try await cloudWatch.describeAlarms(prefix: "ep-destroy-").map(\.alarmName) == ["ep-destroy-custom"])
             #expect(try await cloudWatch.describeAlarms(names: ["someone-elses-alarm"]).count == 1)
@@ -153,16 +153,42 @@ struct ProvisioningMotoTests {
         }
     }
 
-    @Test("composite alarm, refused by moto, reported with exit 3 while the rest is created")
-    func compositeRefused() async throws {
+    @Test("the composite page alarm is created by default over every metric alarm, and verify agrees")
+    func compositeByDefault() async throws {
         try await withMotoServer { moto in
             let endpoint = "ep-composite"
-            let (status, output) = try await run(["apply", "--endpoint-name", endpoint, "--composite"], moto)
-            #expect(status == ApplyCommand.compositeRefusedStatus, "\(output)")
-            #expect(output.contains("Composite alarm ep-composite-page was NOT created"), "\(output)")
-            #expect(try await CloudWatchClient(client: moto.client()).describeAlarms(prefix: "ep-composite-").count == 9)
-            let (verify, verifyOutput) = try await run(["verify", "--endpoint-name", endpoint, "--composite"], moto)
-            #expect(verify == 1 && verifyOutput.contains("ep-composite-page"), "\(verifyOutput)")
+            let (status, output) = try await run(["apply", "--endpoint-name", endpoint], moto)
+            #expect(status == 0, "\(output)")
+            let metricAlarms = try await CloudWatchClient(client: moto.client()).describeAlarms(prefix: "\(endpoint)-")
+            let composites = try await AWSResources(client: moto.client()).compositeAlarms(names: ["\(endpoint)-page"])
+            let page = try #require(composites.first, "\(output)")
+            #expect(metricAlarms.count == 11)
+            for alarm in metricAlarms {
+                #expect(page.alarmRule.contains("ALARM(\"\(alarm.alarmName)\")"), "\(alarm.alarmName) is not an input of the page alarm")
+            }
+            #expect(page.alarmActions == metricAlarms.first?.alarmActions)
+            let (verify, verifyOutput) = try await run(["verify", "--endpoint-name", endpoint], moto)
+            #expect(verify == 0, "\(verifyOutput)")
+        }
+    }
+
+    @Test("composite alarm refused (no cloudwatch:PutCompositeAlarm), reported with exit 3 while the rest is created")
+    func compositeRefused() async throws {
+        try await withMotoServer { moto in
+            let endpoint = "ep-refused"
+            let denied = try await moto.createUser(
+                named: "no-composite-\(UUID().uuidString.prefix(6))",
+                allowingAllExcept: ["cloudwatch:PutCompositeAlarm", "monitoring:PutCompositeAlarm"])
+            var environment = moto.environment
+            environment["AWS_ACCESS_KEY_ID"] = denied.accessKeyID
+            environment["AWS_SECRET_ACCESS_KEY"] = denied.secretAccessKey
+            let output = BufferedOutput()
+            let status = try await ApplyCommand.parse(["--endpoint-name", endpoint]).execute(environment: environment, output: output)
+            #expect(status == ApplyCommand.compositeRefusedStatus, "\(output.text)")
+            #expect(output.text.contains("Composite alarm ep-refused-page was NOT created"), "\(output.text)")
+            #expect(try await CloudWatchClient(client: moto.client()).describeAlarms(prefix: "ep-refused-").count == 11)
+            let (verify, verifyOutput) = try await run(["verify", "--endpoint-name", endpoint], moto)
+            #expect(verify == 1 && verifyOutput.contains("ep-refused-page"), "\(verifyOutput)")
         }
     }
 

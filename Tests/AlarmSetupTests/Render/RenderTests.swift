@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 @testable import AlarmSetup
 
@@ -10,19 +11,13 @@ struct RenderTests {
         .deletingLastPathComponent().deletingLastPathComponent()
 
     /// Runs `scripts/check-dashboards` with `environment` added; returns its exit status and output.
-    static func checkDashboards(_ arguments: [String] = [], environment: [String: String]) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [root.appendingPathComponent("scripts/check-dashboards").path] + arguments
-        process.currentDirectoryURL = root
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+    static func checkDashboards(_ arguments: [String] = [], environment: [String: String]) async throws -> (Int32, String) {
+        let script = root.appendingPathComponent("scripts/check-dashboards").path
+        // The script changes to the repository root itself.
+        let result = try await runChildProcess(
+            URL(fileURLWithPath: "/bin/bash"), arguments: [script] + arguments,
+            environment: ProcessInfo.processInfo.environment.merging(environment) { _, new in new })
+        return (result.status, result.output)
     }
 
     @Test("render, written twice, gives identical files named after the endpoint")
@@ -52,8 +47,8 @@ struct RenderTests {
     }
 
     @Test("check-dashboards, committed files, passes; an edited copy, fails with a diff")
-    func checkScript() throws {
-        let (status, output) = try Self.checkDashboards(environment: [:])
+    func checkScript() async throws {
+        let (status, output) = try await Self.checkDashboards(environment: [:])
         #expect(status == 0, "\(output)")
         let copy = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: copy) }
@@ -64,15 +59,15 @@ struct RenderTests {
         let edited = copy.appendingPathComponent("rag-worker-prod.json")
         let text = try String(contentsOf: edited, encoding: .utf8)
         try text.replacingOccurrences(of: "\"width\" : 24", with: "\"width\" : 23").write(to: edited, atomically: true, encoding: .utf8)
-        let (editedStatus, editedOutput) = try Self.checkDashboards(environment: ["DASHBOARDS_DIR": copy.path])
+        let (editedStatus, editedOutput) = try await Self.checkDashboards(environment: ["DASHBOARDS_DIR": copy.path])
         #expect(editedStatus == 1)
         #expect(editedOutput.contains("-      \"width\" : 23"))
         #expect(editedOutput.contains("differs from 'alarm-setup render'"))
     }
 
     @Test("check-dashboards self-test passes")
-    func selfTest() throws {
-        let (status, output) = try Self.checkDashboards(["--self-test"], environment: [:])
+    func selfTest() async throws {
+        let (status, output) = try await Self.checkDashboards(["--self-test"], environment: [:])
         #expect(status == 0, "\(output)")
     }
 }

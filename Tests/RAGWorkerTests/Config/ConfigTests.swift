@@ -11,11 +11,11 @@ import Tracing
 
 @Suite("Configuration")
 struct ConfigTests {
-    @Test("defaults: port 8080 on 0.0.0.0, local profile, 1 MiB body limit, 4 workers, 25 s drain budget, 120 s deadline from acceptance")
+    @Test("defaults: port 8080 on loopback, local profile, direct platform, 1 MiB body limit, 4 workers, 25 s drain budget, 120 s deadline from acceptance")
     func defaults() throws {
         let config = try Config.load(environment: [:])
-        #expect(config.port == 8080 && config.host == "0.0.0.0")
-        #expect(config.profile == .local)
+        #expect(config.port == 8080 && config.host == "127.0.0.1")
+        #expect(config.profile == .local && config.platform == .direct)
         #expect(config.maxBodyBytes == 1 << 20)
         #expect(config.concurrency == 4)
         #expect(config.shutdownGrace == .seconds(25))
@@ -43,7 +43,7 @@ struct ConfigTests {
     @Test("production requires every real provider and the webhook, and says which are missing")
     func productionRequiresProviders() {
         #expect {
-            try Config.load(environment: ["RAG_PROFILE": "production", "OPENAI_API_KEY": "sk-x"])
+            try Config.load(environment: ["RAG_PROFILE": "production", "RAG_PLATFORM": "sagemaker", "OPENAI_API_KEY": "sk-x"])
         } throws: { error in
             let keys = Set((error as? ConfigError)?.problems.map(\.key) ?? [])
             return keys == ["COHERE_API_KEY", "WEBHOOK_URL", "WEBHOOK_SECRET", "SUPABASE_URL"]

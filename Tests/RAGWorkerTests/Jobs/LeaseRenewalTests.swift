@@ -47,6 +47,7 @@ private final class FlakyRenewalStore: JobStore, Sendable {
     func release(_ id: String, claim: String) async throws -> Bool { try await base.release(id, claim: claim) }
     func recoverInterrupted() async throws -> Int { try await base.recoverInterrupted() }
     func backlogDepth() async throws -> Int { try await base.backlogDepth() }
+    func ping() async throws { try await base.ping() }
     func purgeDelivered(before cutoff: Date, limit: Int) async throws -> Int {
         try await base.purgeDelivered(before: cutoff, limit: limit)
     }

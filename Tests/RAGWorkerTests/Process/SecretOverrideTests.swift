@@ -69,7 +69,8 @@ struct SecretOverrideTests {
             defer { directory.remove() }
             // What the stack gives the container: switches and the secret's id, never a key.
             var environment = moto.environment
-            environment.merge(["RAG_PROFILE": "production", "RAG_SECRET_ID": name, "RAG_DATA_DIR": directory.path]) { _, new in new }
+            environment.merge(["RAG_PROFILE": "production", "RAG_PLATFORM": "sagemaker", "RAG_SECRET_ID": name,
+                               "RAG_DATA_DIR": directory.path]) { _, new in new }
             let shown = try await runWorkerCommand(["config"], environment: environment)
             #expect(shown.status == 0, "\(shown.output)")
             #expect(!shown.output.contains("required when RAG_PROFILE=production"))

@@ -148,23 +148,6 @@ struct ServeProcessTests {
     }
 }
 
-/// Runs a `rag-worker` subcommand to completion and returns its exit status and output.
-func runWorkerCommand(_ arguments: [String], environment: [String: String]) async throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = PackagePaths.executable("rag-worker")
-    process.arguments = arguments
-    var base = ProcessInfo.processInfo.environment.filter { ["PATH", "HOME", "TMPDIR"].contains($0.key) }
-    base.merge(environment) { _, new in new }
-    process.environment = base
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = output
-    try process.run()
-    let data = try await Task.detached { try output.fileHandleForReading.readToEnd() ?? Data() }.value
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-}
-
 /// Polls `condition` until it holds or `timeout` passes (then records a failure).
 func eventually(timeout: Duration, _ condition: @Sendable () async throws -> Bool) async throws {
     let deadline = ContinuousClock.now + timeout

@@ -52,7 +52,7 @@ struct AuthTests {
     func constantTimeEquals() {
         let cases: [([UInt8], [UInt8])] = [([], []), ([1], [1]), ([1, 2], [1, 3]), ([1], [1, 0]), ([0], [])]
         for (lhs, rhs) in cases {
-            #expect(BasicAuthMiddleware<BasicRequestContextAlias>.constantTimeEquals(lhs, rhs) == (lhs == rhs))
+            #expect(BasicAuthMiddleware<WorkerRequestContextAlias>.constantTimeEquals(lhs, rhs) == (lhs == rhs))
         }
     }
 }

@@ -1,4 +1,4 @@
-import Hummingbird
+@testable import RAGWorker
 
 /// The request context the worker's router uses.
-typealias BasicRequestContextAlias = BasicRequestContext
+typealias WorkerRequestContextAlias = WorkerRequestContext

@@ -9,7 +9,7 @@ struct TelemetryConfigurationTests {
         #expect(configuration.endpointName == "local")
         #expect(configuration.ringBufferPath == "./data/telemetry.sqlite")
         #expect(configuration.cloudWatchEnabled == false)
-        #expect(configuration.logGroupName == "/rag-worker/local")
+        #expect(configuration.logGroupName == "/aws/sagemaker/Endpoints/local")
         #expect(configuration.metricsNamespace == MetricCatalogue.defaultNamespace)
         #expect(configuration.embeddedMetricFormat == false)
         #expect(configuration.putMetricData == true)
@@ -24,7 +24,7 @@ struct TelemetryConfigurationTests {
             "RAG_ENDPOINT_NAME": "rag-prod", "RAG_CLOUDWATCH": "on", "RAG_EMF": "on", "RAG_DATA_DIR": "/var/rag",
             "RAG_METRICS_HIGH_RESOLUTION": "on", "RAG_TELEMETRY_MAX_ROWS": "5000",
         ])
-        #expect(configuration.logGroupName == "/rag-worker/rag-prod")
+        #expect(configuration.logGroupName == "/aws/sagemaker/Endpoints/rag-prod")
         #expect(configuration.cloudWatchEnabled)
         #expect(configuration.embeddedMetricFormat)
         #expect(configuration.putMetricData == false)

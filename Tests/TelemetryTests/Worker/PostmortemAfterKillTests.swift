@@ -60,11 +60,11 @@ struct PostmortemAfterKillTests {
                 return rows == 1
             })
             kill(child.processIdentifier, SIGKILL)
-            child.waitUntilExit()
+            while child.isRunning { try await Task.sleep(for: .milliseconds(20)) }
             #expect(child.terminationReason == .uncaughtSignal)
 
             // The operator's command, on the killed worker's data directory.
-            let report = try runPostmortem(["--data-dir", directory.path, "--since", "1h", "--json"])
+            let report = try await runPostmortem(["--data-dir", directory.path, "--since", "1h", "--json"])
             let decoded = try JSONDecoder.iso8601.decode(PostmortemReport.self, from: Data(report.utf8))
             let timeline = try #require(decoded.failed.first)
             #expect(decoded.failed.count == 1)
@@ -76,22 +76,16 @@ struct PostmortemAfterKillTests {
             #expect(cause.attempts == 3)
             #expect(timeline.entries.map(\.name).starts(with: ["rag.validate", "rag.job", "rag.embed"]))
 
-            let text = try runPostmortem(["--data-dir", directory.path, "--job", "fail-1"])
+            let text = try await runPostmortem(["--data-dir", directory.path, "--job", "fail-1"])
             #expect(text.contains("went wrong in generate, provider openai, 3 attempts, error provider_unavailable"))
         }
     }
 
     /// Runs `rag-worker postmortem` and returns its standard output.
-    private func runPostmortem(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = PackagePaths.executable("rag-worker")
-        process.arguments = ["postmortem"] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        return String(decoding: data, as: UTF8.self)
+    private func runPostmortem(_ arguments: [String]) async throws -> String {
+        let result = try await runChildProcess(
+            PackagePaths.executable("rag-worker"), arguments: ["postmortem"] + arguments, separateStandardError: true)
+        #expect(result.status == 0)
+        return result.output
     }
 }

@@ -134,6 +134,19 @@ struct WorkerTelemetryTests {
             #expect(exported + logs.dropped == recorded)
             let droppedMetric = try await readBack.statistics(MetricCatalogue.telemetryDropped)
             #expect(Int(droppedMetric.sum) == logs.dropped + (statistics["metrics"]?.dropped ?? 0))
+
+            // The telemetry's own numbers reached CloudWatch too: one heartbeat per interval, the
+            // exporters' calls and failed calls (the outage), and how late their batches arrived.
+            #expect(try await readBack.statistics(MetricCatalogue.heartbeat).sum >= 1)
+            let logsExporter = [MetricDimension.provider.rawValue: "cloudwatch-logs"]
+            let calls = try await readBack.statistics(MetricCatalogue.telemetryExportCalls, dimensions: logsExporter).sum
+            let failures = try await readBack.statistics(MetricCatalogue.telemetryExportFailures, dimensions: logsExporter).sum
+            #expect(failures > 0 && calls > failures, "calls \(calls), failures \(failures)")
+            #expect(Int(calls) <= logs.calls && Int(failures) <= logs.failedCalls)
+            let lag = try await readBack.statistics(MetricCatalogue.telemetryExportLag, dimensions: logsExporter)
+            #expect(lag.count > 0)
+            // Records kept through the outage were sent late: the largest lag passes the flush interval (0.1 s).
+            #expect((lag.maximum ?? 0) > 0.1, "largest lag \(lag.maximum ?? 0) s")
         }
     }
 }

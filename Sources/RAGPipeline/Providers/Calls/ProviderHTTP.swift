@@ -1,5 +1,6 @@
 import Curl
 import Foundation
+import Telemetry
 
 /// Sends a provider's JSON requests through the shared ``Curl/HTTPClient`` and turns what
 /// comes back into a response or a ``ProviderError``.
@@ -7,6 +8,11 @@ import Foundation
 /// The API key is read at each request; after a 401 it asks ``APIKeyProvider/refresh`` once
 /// (unless the key already changed meanwhile) and, when the key changed, sends the request
 /// again with the new one.
+///
+/// Whatever the provider says that ends up in a ``ProviderError`` (its request id header, its
+/// error code, a transport or decoding message) goes through ``UntrustedText`` first, checked
+/// against the keys this call sent: a gateway that echoes `Authorization` back into
+/// `x-request-id` or `error.code` cannot put the key into logs, spans or the ring buffer.
 struct ProviderHTTP: Sendable {
     /// Where the key goes.
     enum KeyPlacement: Sendable {
@@ -36,16 +42,20 @@ struct ProviderHTTP: Sendable {
             throw ProviderError(kind: .notConfigured, provider: provider.name, message: "no API key is configured")
         }
         let started = ContinuousClock.now
+        var sent = [current]
         var response = try await transfer(method, url: url, body: body, headers: extra, key: current, timeout: timeout)
         if response.status == 401 {
             // Another request may have fetched the rotated key while this one was in flight.
             if key.current() == current { await key.refresh() }
             if let fresh = key.current(), !fresh.isEmpty, fresh != current {
+                sent.append(fresh)
                 let left = max(.milliseconds(1), timeout - (ContinuousClock.now - started))
                 response = try await transfer(method, url: url, body: body, headers: extra, key: fresh, timeout: left)
             }
         }
-        guard response.isSuccess else { throw Self.error(for: response, provider: provider.name) }
+        guard response.isSuccess else {
+            throw Self.error(for: response, provider: provider.name, secrets: SecretDetector(secrets: sent + [key.current()].compactMap { $0 }))
+        }
         return response
     }
 
@@ -71,10 +81,11 @@ struct ProviderHTTP: Sendable {
         do {
             return try JSONDecoder().decode(type, from: response.body)
         } catch let error as DecodingError {
+            let secrets = SecretDetector(secrets: [key.current()].compactMap { $0 })
             throw ProviderError(
                 kind: .malformedResponse, provider: provider.name, status: response.status,
-                requestID: Self.requestID(response.headers),
-                message: "the response is not the documented JSON (\(Self.summary(error)))"
+                requestID: Self.requestID(response.headers, secrets: secrets),
+                message: "the response is not the documented JSON (\(UntrustedText.message(Self.summary(error), maxLength: 120, secrets: secrets)))"
             )
         } catch {
             throw ProviderError(kind: .malformedResponse, provider: provider.name, status: response.status, message: "unreadable response body")
@@ -99,7 +110,8 @@ struct ProviderHTTP: Sendable {
             return try await client.execute(request)
         } catch let error as HTTPClientError {
             let kind: ProviderError.Kind = error.kind == .timedOut ? .timedOut : (error.isRetryable ? .transport : .rejected)
-            throw ProviderError(kind: kind, provider: provider.name, message: "\(error.kind): \(error.message)")
+            let message = UntrustedText.message(error.message, maxLength: 200, secrets: SecretDetector(secrets: [key]))
+            throw ProviderError(kind: kind, provider: provider.name, message: "\(error.kind): \(message)")
         }
     }
 
@@ -107,8 +119,9 @@ struct ProviderHTTP: Sendable {
         key.hasPrefix("eyJ") && key.split(separator: ".", omittingEmptySubsequences: false).count == 3
     }
 
-    /// Maps a non-2xx answer: 429 throttled, 408/5xx server error, other 4xx rejected.
-    static func error(for response: HTTPClientResponse, provider: String) -> ProviderError {
+    /// Maps a non-2xx answer: 429 throttled, 408/5xx server error, other 4xx rejected. The
+    /// provider's request id and error code are sanitized against `secrets`.
+    static func error(for response: HTTPClientResponse, provider: String, secrets: SecretDetector) -> ProviderError {
         let kind: ProviderError.Kind = switch response.status {
         case 429: .throttled
         case 408, 500...599: .serverError
@@ -122,23 +135,27 @@ struct ProviderHTTP: Sendable {
         }
         return ProviderError(
             kind: kind, provider: provider, status: response.status,
-            retryAfter: response.retryAfter(), requestID: requestID(response.headers),
-            providerCode: providerCode(response.body), message: what
+            retryAfter: response.retryAfter(), requestID: requestID(response.headers, secrets: secrets),
+            providerCode: providerCode(response.body, secrets: secrets), message: what
         )
     }
 
-    static func requestID(_ headers: HTTPHeaders) -> String? {
-        headers["x-request-id"] ?? headers["request-id"] ?? headers["sb-request-id"] ?? headers["cf-ray"]
+    /// The provider's request id header, sanitized (at most 128 characters).
+    static func requestID(_ headers: HTTPHeaders, secrets: SecretDetector) -> String? {
+        let raw = headers["x-request-id"] ?? headers["request-id"] ?? headers["sb-request-id"] ?? headers["cf-ray"]
+        return UntrustedText.identifier(raw, maxLength: 128, secrets: secrets)
     }
 
     /// The error's `code` or `type` from an OpenAI (`{error: {code, type}}`), Cohere or
-    /// PostgREST (`{code}`) error body. Free-text messages are left out on purpose.
-    static func providerCode(_ body: Data) -> String? {
-        guard let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] else { return nil }
+    /// PostgREST (`{code}`) error body, sanitized (at most 64 characters). Free-text messages
+    /// are left out on purpose. Bodies over 64 KiB are not parsed.
+    static func providerCode(_ body: Data, secrets: SecretDetector) -> String? {
+        guard body.count <= 64 << 10,
+              let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] else { return nil }
         let nested = object["error"] as? [String: Any]
         let candidates: [Any?] = [nested?["code"], nested?["type"], object["code"]]
-        for case let code as String in candidates where !code.isEmpty && code.count <= 64 {
-            return code
+        for case let code as String in candidates where !code.isEmpty {
+            return UntrustedText.identifier(code, maxLength: 64, secrets: secrets)
         }
         return nil
     }

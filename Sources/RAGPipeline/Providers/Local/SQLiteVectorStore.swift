@@ -110,6 +110,30 @@ public final class SQLiteVectorStore: VectorStore {
         }
     }
 
+    public func inventory(embeddingModel: String, call: ProviderCall) async throws -> StoreInventory {
+        let provider = identity.name
+        return try await call.run(timeLimit: .byOperation) { [database] timeout in
+            try await Self.mapErrors(provider: provider) {
+                try await database.read(timeout: timeout) { connection in
+                    let rows = try connection.query("""
+                        SELECT embedding_model = ? AS mine, count(*) AS chunks, count(DISTINCT source) AS sources
+                        FROM documents GROUP BY embedding_model = ?
+                        """, [embeddingModel, embeddingModel])
+                    var inventory = StoreInventory(embeddingModel: embeddingModel, chunks: 0, documents: 0, otherModelChunks: 0)
+                    for row in rows {
+                        if row.int("mine") == 1 {
+                            inventory.chunks = row.int("chunks") ?? 0
+                            inventory.documents = row.int("sources") ?? 0
+                        } else {
+                            inventory.otherModelChunks = row.int("chunks") ?? 0
+                        }
+                    }
+                    return inventory
+                }
+            }
+        }
+    }
+
     /// How many chunks of `embeddingModel` are stored (all models when `nil`).
     public func count(embeddingModel: String? = nil) async throws -> Int {
         try await database.read { connection in

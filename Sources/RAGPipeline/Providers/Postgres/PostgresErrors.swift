@@ -1,4 +1,5 @@
 import PostgresNIO
+import Telemetry
 
 /// Turns PostgresNIO failures into ``ProviderError``s: lost or refused connections and
 /// server-side transient states (serialization failures, deadlocks, too many connections,
@@ -25,7 +26,8 @@ enum PostgresErrors {
             // 40001 serialization failure, 40P01 deadlock, 53xxx resources, 57P0x shutdown.
             let transient = sqlState.map { $0 == "40001" || $0 == "40P01" || $0.hasPrefix("53") || $0.hasPrefix("57P") } ?? false
             return ProviderError(
-                kind: transient ? .serverError : .rejected, provider: provider, providerCode: sqlState,
+                kind: transient ? .serverError : .rejected, provider: provider,
+                providerCode: UntrustedText.identifier(sqlState, maxLength: 5, secrets: SecretDetector(secrets: [])),
                 message: "the database refused the statement"
             )
         case .queryCancelled:

@@ -5,9 +5,13 @@ import PostgresNIO
 /// Applies the SQL migrations shipped in `Resources/migrations/` (`NNN_name.sql`, in name
 /// order) to a Postgres database, each once, in its own transaction.
 ///
-/// Applied versions are kept in `rag_schema_migrations`. A session advisory lock serializes
-/// migrators, so several workers starting together apply each file exactly once. On
-/// Supabase the same files can be pasted into the SQL editor instead, in order.
+/// Applied versions are kept in `rag_schema_migrations`. Each migration's transaction first takes
+/// a transaction-scoped advisory lock (`pg_advisory_xact_lock`) and then checks whether the
+/// version is applied, so several workers starting together apply each file exactly once. The
+/// lock ends with its transaction: it cannot outlive the migrator, also through a transaction
+/// pooler such as Supabase's on port 6543, which may run two statements of one session on two
+/// server connections (a session-level lock taken on one would never be released on the other).
+/// On Supabase the same files can be pasted into the SQL editor instead, in order.
 public struct PostgresMigrator: Sendable {
     /// One migration file.
     public struct Migration: Sendable, Equatable {
@@ -42,40 +46,42 @@ public struct PostgresMigrator: Sendable {
     @discardableResult
     public func migrate() async throws -> [String] {
         try await client.withConnection { connection in
-            try await connection.query("SELECT pg_advisory_lock(\(Self.lockKey))", logger: logger)
-            do {
-                let applied = try await apply(on: connection)
-                try await connection.query("SELECT pg_advisory_unlock(\(Self.lockKey))", logger: logger)
-                return applied
-            } catch {
-                _ = try? await connection.query("SELECT pg_advisory_unlock(\(Self.lockKey))", logger: logger)
-                throw error
+            try await connection.withTransaction(logger: logger) { transaction in
+                try await lock(transaction)
+                try await transaction.query("""
+                    CREATE TABLE IF NOT EXISTS rag_schema_migrations (
+                        version text PRIMARY KEY,
+                        applied_at timestamptz NOT NULL DEFAULT now()
+                    )
+                    """, logger: logger)
             }
+            var applied: [String] = []
+            for migration in migrations {
+                guard try await apply(migration, on: connection) else { continue }
+                logger.info("applied database migration", metadata: ["version": "\(migration.version)"])
+                applied.append(migration.version)
+            }
+            return applied
         }
     }
 
-    private func apply(on connection: PostgresConnection) async throws -> [String] {
-        try await connection.query("""
-            CREATE TABLE IF NOT EXISTS rag_schema_migrations (
-                version text PRIMARY KEY,
-                applied_at timestamptz NOT NULL DEFAULT now()
-            )
-            """, logger: logger)
-        var done: Set<String> = []
-        for try await version in try await connection.query("SELECT version FROM rag_schema_migrations", logger: logger).decode(String.self) {
-            done.insert(version)
-        }
-        var applied: [String] = []
-        for migration in migrations where !done.contains(migration.version) {
-            try await connection.withTransaction(logger: logger) { transaction in
-                for statement in SQLScript.statements(migration.sql) {
-                    try await transaction.query(PostgresQuery(unsafeSQL: statement), logger: logger)
-                }
-                try await transaction.query("INSERT INTO rag_schema_migrations (version) VALUES (\(migration.version))", logger: logger)
+    /// Applies `migration` in one transaction unless it is recorded already; true when applied now.
+    private func apply(_ migration: Migration, on connection: PostgresConnection) async throws -> Bool {
+        try await connection.withTransaction(logger: logger) { transaction in
+            try await lock(transaction)
+            let done = try await transaction.query(
+                "SELECT 1 FROM rag_schema_migrations WHERE version = \(migration.version)", logger: logger).collect()
+            guard done.isEmpty else { return false }
+            for statement in SQLScript.statements(migration.sql) {
+                try await transaction.query(PostgresQuery(unsafeSQL: statement), logger: logger)
             }
-            logger.info("applied database migration", metadata: ["version": "\(migration.version)"])
-            applied.append(migration.version)
+            try await transaction.query("INSERT INTO rag_schema_migrations (version) VALUES (\(migration.version))", logger: logger)
+            return true
         }
-        return applied
+    }
+
+    /// Serializes migrators until the end of the current transaction.
+    private func lock(_ transaction: PostgresConnection) async throws {
+        try await transaction.query("SELECT pg_advisory_xact_lock(\(Self.lockKey))", logger: logger)
     }
 }

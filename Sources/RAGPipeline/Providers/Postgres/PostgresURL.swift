@@ -6,7 +6,8 @@ import PostgresNIO
 ///
 /// `sslmode` follows libpq: `disable`; `prefer` (the default) and `require` encrypt without
 /// checking the certificate; `verify-ca` and `verify-full` check it against the system's
-/// trust store.
+/// trust store. Any other value is refused, as libpq refuses it (`invalid sslmode value`): a
+/// misspelt `verify_full` must not quietly become an unverified connection.
 public struct PostgresURL: Sendable, CustomStringConvertible {
     public let host: String
     public let port: Int
@@ -15,7 +16,11 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
     public let database: String?
     public let sslMode: String
 
-    /// - Throws: ``PipelineSettingsError`` when the URL is not a postgres URL.
+    /// The `sslmode` values libpq accepts.
+    public static let sslModes = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]
+
+    /// - Throws: ``PipelineSettingsError`` when the URL is not a postgres URL or its `sslmode`
+    ///   is not one libpq knows.
     public init(_ url: String) throws {
         guard let components = URLComponents(string: url),
               let scheme = components.scheme, scheme == "postgres" || scheme == "postgresql",
@@ -29,7 +34,16 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
         self.password = components.percentEncodedPassword?.removingPercentEncoding
         let path = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
         self.database = path.isEmpty ? nil : path
-        self.sslMode = components.queryItems?.first { $0.name == "sslmode" }?.value ?? "prefer"
+        let sslMode = components.queryItems?.first { $0.name == "sslmode" }?.value ?? "prefer"
+        guard Self.sslModes.contains(sslMode) else {
+            throw PipelineSettingsError(problems: [Self.sslModeProblem(sslMode)])
+        }
+        self.sslMode = sslMode
+    }
+
+    /// The message for an `sslmode` libpq would refuse; names the value, never the URL.
+    public static func sslModeProblem(_ value: String) -> String {
+        "DATABASE_URL: invalid sslmode \"\(value.prefix(40))\": must be one of \(sslModes.joined(separator: ", ")) (as libpq)"
     }
 
     /// The configuration for `PostgresClient`.
@@ -46,6 +60,7 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
             tls.certificateVerification = .none
             mode = .require(tls)
         default:
+            // "prefer", the only value left after `init` checked it.
             tls.certificateVerification = .none
             mode = .prefer(tls)
         }

@@ -96,4 +96,27 @@ public struct PostgresVectorStore: VectorStore {
             }
         }
     }
+
+    public func inventory(embeddingModel: String, call: ProviderCall) async throws -> StoreInventory {
+        let provider = identity.name
+        return try await call.run { [client, logger] _ in
+            try await PostgresErrors.map(provider: provider) {
+                let rows = try await client.query("""
+                    SELECT (metadata->>'embedding_model' IS NOT DISTINCT FROM \(embeddingModel)) AS mine,
+                        count(*)::int8, count(DISTINCT metadata->>'source')::int8
+                    FROM documents GROUP BY 1
+                    """, logger: logger)
+                var inventory = StoreInventory(embeddingModel: embeddingModel, chunks: 0, documents: 0, otherModelChunks: 0)
+                for try await (mine, chunks, sources) in rows.decode((Bool, Int64, Int64).self) {
+                    if mine {
+                        inventory.chunks = Int(chunks)
+                        inventory.documents = Int(sources)
+                    } else {
+                        inventory.otherModelChunks = Int(chunks)
+                    }
+                }
+                return inventory
+            }
+        }
+    }
 }

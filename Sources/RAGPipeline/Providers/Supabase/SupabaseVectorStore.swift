@@ -115,4 +115,26 @@ public struct SupabaseVectorStore: VectorStore {
         }
         return removed.count
     }
+
+    /// Counts with `Prefer: count=exact` and reads the total from `Content-Range` (`0-0/42`,
+    /// `*/0`), so no rows are transferred; PostgREST cannot count distinct sources without
+    /// aggregates (off by default), so ``StoreInventory/documents`` stays nil.
+    public func inventory(embeddingModel: String, call: ProviderCall) async throws -> StoreInventory {
+        let mine = try await count([("metadata->>embedding_model", "eq.\(embeddingModel)")], call: call)
+        let all = try await count([], call: call)
+        return StoreInventory(embeddingModel: embeddingModel, chunks: mine, documents: nil, otherModelChunks: max(0, all - mine))
+    }
+
+    private func count(_ filters: [(String, String)], call: ProviderCall) async throws -> Int {
+        let url = urls.table(table, [("select", "content_hash"), ("limit", "1")] + filters)
+        let provider = identity.name
+        return try await call.run(timeLimit: .byOperation) { [http] timeout in
+            let response = try await http.send(.get, url: url, headers: ["Prefer": "count=exact"], timeout: timeout)
+            _ = try http.decode([HashRow].self, from: response)
+            guard let range = response.headers["Content-Range"], let total = range.split(separator: "/").last.flatMap({ Int($0) }) else {
+                throw ProviderError(kind: .malformedResponse, provider: provider, message: "no total in Content-Range for Prefer: count=exact")
+            }
+            return total
+        }
+    }
 }

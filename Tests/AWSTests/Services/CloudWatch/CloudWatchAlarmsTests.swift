@@ -70,15 +70,17 @@ struct CloudWatchAlarmsTests {
         #expect(error?.message.contains("statistic") == true)
     }
 
-    @Test("PutCompositeAlarm, which moto lacks, fails with a clear notImplemented error")
+    @Test("PutCompositeAlarm (added to moto by scripts/testing/moto_extensions.py) stores the rule, read back by DescribeAlarms")
     func compositeAlarm() async throws {
-        let cloudWatch = CloudWatchClient(client: try await MotoServer.shared().client(retryPolicy: .noRetries))
-        let error = await #expect(throws: AWSError.self) {
-            try await cloudWatch.putCompositeAlarm(CompositeAlarm(alarmName: "composite", alarmRule: "ALARM(a) OR ALARM(b)"))
-        }
-        #expect(error?.kind == .notImplemented)
-        #expect(error?.operation == "PutCompositeAlarm")
-        #expect(error?.description.contains("does not implement PutCompositeAlarm") == true)
+        let client = try await MotoServer.shared().client(retryPolicy: .noRetries)
+        let cloudWatch = CloudWatchClient(client: client)
+        let name = "composite-\(UUID().uuidString.prefix(8))"
+        try await cloudWatch.putCompositeAlarm(CompositeAlarm(alarmName: name, alarmRule: #"ALARM("a") OR ALARM("b")"#))
+        var parameters = QueryParameters()
+        parameters.add("AlarmNames.member.1", name)
+        parameters.add("AlarmTypes.member.1", "CompositeAlarm")
+        let answer = try await client.query(service: .cloudWatch, action: "DescribeAlarms", parameters: parameters)
+        #expect(answer.members("CompositeAlarms").compactMap { $0.string("AlarmRule") } == [#"ALARM("a") OR ALARM("b")"#])
     }
 
     @Test("dashboards: put, get the same body, list by prefix, missing is nil, delete")

@@ -68,12 +68,14 @@ struct LeaseRenewalTests {
     func renewalsHoldAgainstACompetitor() async throws {
         try await withTemporaryDirectory { directory in
             let base = try SQLiteJobStore(directory: directory.path)
-            let store = FlakyRenewalStore(base: base, failures: 3)
+            let store = FlakyRenewalStore(base: base, failures: 2)
             _ = try await store.accept(try LeasedFinish.newJob("renewed"), maxBacklog: 10, now: Date())
-            // The job outlasts its 2 s lease more than twice over: only renewals keep it.
+            // The job outlasts its 4 s lease twice over: only renewals keep it. The first renewal
+            // comes after a third of the lease, and the two that fail are retried a tenth apart,
+            // so the lease is renewed almost 2 s before it would end.
             let runner = JobRunner(
-                store: store, pipeline: SlowPipeline(duration: .seconds(5)),
-                settings: .init(concurrency: 1, jobDeadline: .seconds(60), deliveryReserve: .seconds(1), lease: .seconds(2)),
+                store: store, pipeline: SlowPipeline(duration: .seconds(9)),
+                settings: .init(concurrency: 1, jobDeadline: .seconds(60), deliveryReserve: .seconds(1), lease: .seconds(4)),
                 owner: "w", jobWake: WakeSignal(), outboxWake: WakeSignal(),
                 outboxHandOff: OutboxHandOff(capacity: 1, lease: .seconds(15)), readiness: Readiness(),
                 drain: DrainBudget(total: .seconds(5), telemetryReserve: .seconds(1)), metrics: WorkerMetrics(factory: TestMetrics()),

@@ -24,9 +24,15 @@ public final class CloudWatchLogsExporter<C: Clock>: TelemetryExporter where C.D
         public var maxAttempts = 3
         public var backoff = Backoff(base: .milliseconds(200), maximum: .seconds(30))
         public var shutdownTimeout: Duration
+        /// The process's shutdown budget, which the final flush never outruns.
+        public var shutdownDeadline: ShutdownDeadline
         public var limits = PutLogEventsLimits()
 
-        public init(logGroup: String, logStream: String, flushInterval: Duration, queueCapacity: Int, shutdownTimeout: Duration) {
+        public init(
+            logGroup: String, logStream: String, flushInterval: Duration, queueCapacity: Int, shutdownTimeout: Duration,
+            shutdownDeadline: ShutdownDeadline = .none
+        ) {
+            self.shutdownDeadline = shutdownDeadline
             self.logGroup = logGroup
             self.logStream = logStream
             self.flushInterval = flushInterval
@@ -88,7 +94,7 @@ public final class CloudWatchLogsExporter<C: Clock>: TelemetryExporter where C.D
         await ExportLoop(
             name: "CloudWatch Logs", clock: clock, queue: queue, flushInterval: configuration.flushInterval,
             threshold: configuration.batchThreshold, backoff: configuration.backoff, shutdownTimeout: configuration.shutdownTimeout,
-            stop: stop, logger: logger, consecutiveFailures: { health.consecutiveFailures }, onDrop: onDrop
+            shutdownDeadline: configuration.shutdownDeadline, stop: stop, logger: logger, consecutiveFailures: { health.consecutiveFailures }, onDrop: onDrop
         ).run { await self.forceFlush() }
     }
 

@@ -25,10 +25,13 @@ public final class CloudWatchMetricsExporter<C: Clock>: TelemetryExporter where 
         /// submissions do, once per interval).
         public var flushInterval: Duration
         public var shutdownTimeout: Duration
+        /// The process's shutdown budget, which the final flush never outruns.
+        public var shutdownDeadline: ShutdownDeadline
         public var limits = PutMetricDataLimits()
 
         public init(namespace: String, endpointName: String, storageResolution: Int, queueCapacity: Int,
-                    flushInterval: Duration, shutdownTimeout: Duration) {
+                    flushInterval: Duration, shutdownTimeout: Duration, shutdownDeadline: ShutdownDeadline = .none) {
+            self.shutdownDeadline = shutdownDeadline
             self.namespace = namespace
             self.endpointName = endpointName
             self.storageResolution = storageResolution
@@ -89,6 +92,7 @@ public final class CloudWatchMetricsExporter<C: Clock>: TelemetryExporter where 
         await ExportLoop(
             name: "PutMetricData", clock: clock, queue: queue, flushInterval: configuration.flushInterval,
             threshold: 1, backoff: configuration.backoff, shutdownTimeout: configuration.shutdownTimeout,
+            shutdownDeadline: configuration.shutdownDeadline,
             stop: stop, logger: logger, consecutiveFailures: { health.consecutiveFailures }, onDrop: onDrop
         ).run { await self.forceFlush() }
     }

@@ -120,7 +120,9 @@ struct ProposalPipelineFaultTests {
             let elapsed = ContinuousClock.now - started
             #expect(error?.code == .deadlineExceeded)
             #expect(error?.stage == .generate)
-            #expect(elapsed < .seconds(6), "the job ends within its deadline, leaving persist its share")
+            // The deadline, plus room for a loaded machine: an attempt not cut at its 1 s limit
+            // would wait out the 4 s answers, and the job would end well past 8 s.
+            #expect(elapsed < .seconds(8), "the job ends by its 6 s deadline, leaving persist its share")
         }
     }
 

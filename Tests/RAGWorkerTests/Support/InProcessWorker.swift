@@ -21,15 +21,17 @@ struct InProcessWorker: WorkerAPIClient {
 
     /// Runs `body` against a started worker, then shuts it down gracefully and removes its data.
     /// Without `pipeline`, the worker runs the pipeline `serve` would build from `environment`
-    /// (the embedded defaults unless provider keys are given).
+    /// (the embedded defaults unless provider keys are given). With `dataDirectory`, the worker
+    /// uses (and leaves) that directory, e.g. one holding jobs a previous process left.
     static func with<Value: Sendable>(
         environment: [String: String] = [:],
         pipeline: (any JobPipeline)? = nil,
+        dataDirectory: String? = nil,
         _ body: @Sendable (InProcessWorker) async throws -> Value
     ) async throws -> Value {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let config = try Config.load(environment: inProcessWorkerEnvironment(dataDirectory: directory.path, environment))
+        let config = try Config.load(environment: inProcessWorkerEnvironment(dataDirectory: dataDirectory ?? directory.path, environment))
         var logger = Logger(label: "test.worker")
         logger.logLevel = .critical
         let metrics = TestMetrics()

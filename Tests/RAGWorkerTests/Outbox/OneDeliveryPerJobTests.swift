@@ -21,16 +21,16 @@ private struct InstantPipeline: JobPipeline {
 /// for a slot longer than the lease they were handed over with.
 @Suite("One delivery per job with a slow receiver", .serialized)
 struct OneDeliveryPerJobTests {
-    /// Attempts may take 3 s and a lease holds 0.3 s more; "slow-" jobs are answered after
-    /// 2.4 s (under the time limit, with room for a loaded machine), the others at once. Two
-    /// delivery slots.
-    static let attemptTimeout = Duration.seconds(3)
+    /// Attempts may take 6 s and a lease holds 0.3 s more; "slow-" jobs are answered after
+    /// 4.2 s (under the time limit with 1.8 s of room, so a loaded machine does not turn an
+    /// attempt into a timeout and a legitimate retry), the others at once. Two delivery slots.
+    static let attemptTimeout = Duration.seconds(6)
     static let leaseMargin = Duration.milliseconds(300)
-    static let slowAnswer = Duration.milliseconds(2_400)
+    static let slowAnswer = Duration.milliseconds(4_200)
 
     /// Three slow jobs, then six fast ones, finished one after the other. The third slow
-    /// delivery is handed over while both slots are busy, waits 2.4 s for one, then needs 2.4 s
-    /// more: its first lease (3.3 s from the finish) ends in the middle of its attempt, while
+    /// delivery is handed over while both slots are busy, waits 4.2 s for one, then needs 4.2 s
+    /// more: its first lease (6.3 s from the finish) ends in the middle of its attempt, while
     /// the other slot, through with the fast jobs, looks for due deliveries.
     static let jobIDs = ["slow-1", "slow-2", "slow-3"] + (1...6).map { "fast-\($0)" }
 

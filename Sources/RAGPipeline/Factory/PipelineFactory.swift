@@ -36,7 +36,7 @@ public enum PipelineFactory {
         try validate(settings)
         let selection = ProviderSelection(settings: settings)
         let postgresClient = try settings.postgres.map { postgres in
-            PostgresClient(configuration: try PostgresURL(postgres.url).clientConfiguration, backgroundLogger: logger)
+            try RotatingPostgresClient(url: postgres.url, currentURL: postgres.currentURL, logger: logger)
         }
 
         let embedder: any Embedder

@@ -39,7 +39,7 @@ struct WorkerRuntime: Sendable {
         metricsFactory: any MetricsFactory,
         tracer: any Tracer,
         logger: Logger,
-        postgresClient: PostgresClient? = nil,
+        postgresClient: (any PostgresClientSource)? = nil,
         loginThrottle: LoginThrottle = LoginThrottle(),
         drain: DrainBudget? = nil
     ) throws {

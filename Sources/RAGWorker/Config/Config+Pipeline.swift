@@ -25,7 +25,7 @@ extension Config {
         }
         settings.supabase = supabase.map { PipelineSettings.Supabase(url: $0.url, apiKey: key(ConfigKey.supabaseKey)) }
         if let databaseURL = secrets.value(ConfigKey.databaseURL) {
-            settings.postgres = PipelineSettings.Postgres(url: databaseURL)
+            settings.postgres = PipelineSettings.Postgres(url: databaseURL, currentURL: { secrets.value(ConfigKey.databaseURL) })
         }
         return settings
     }

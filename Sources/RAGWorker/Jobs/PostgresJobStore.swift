@@ -17,13 +17,17 @@ import Synchronization
 /// Every lease and due time is the database's clock (`clock_timestamp()`), never an
 /// instance's: instances whose clocks disagree still agree on when a lease ends.
 final class PostgresJobStore: JobStore, OutboxStore {
-    let client: PostgresClient
+    let source: any PostgresClientSource
     let logger: Logger
     let schema: SchemaGate
 
-    /// - Parameter client: a `PostgresClient` whose `run()` is active (a service of the group).
-    init(client: PostgresClient, logger: Logger) {
-        self.client = client
+    /// The client for this call: a rotated `DATABASE_URL` gives a new one (``RotatingPostgresClient``).
+    var client: PostgresClient { source.client }
+
+    /// - Parameter client: a `PostgresClient` whose `run()` is active (a service of the group), or
+    ///   a ``RotatingPostgresClient`` that is.
+    init(client: any PostgresClientSource, logger: Logger) {
+        self.source = client
         self.logger = logger
         self.schema = SchemaGate(client: client, logger: logger)
     }
@@ -185,21 +189,21 @@ final class PostgresJobStore: JobStore, OutboxStore {
 /// Applies the shipped migrations once, before the store's first use; concurrent callers wait
 /// for the same run, and a failed run is tried again by the next caller.
 actor SchemaGate {
-    private let client: PostgresClient
+    private let source: any PostgresClientSource
     private let logger: Logger
     private var applied = false
     private var running: Task<Void, any Error>?
 
-    init(client: PostgresClient, logger: Logger) {
-        self.client = client
+    init(client: any PostgresClientSource, logger: Logger) {
+        self.source = client
         self.logger = logger
     }
 
     func ready() async throws {
         if applied { return }
         if let running { return try await running.value }
-        let task = Task { [client, logger] in
-            _ = try await PostgresMigrator(client: client, logger: logger).migrate()
+        let task = Task { [source, logger] in
+            _ = try await PostgresMigrator(client: source.client, logger: logger).migrate()
         }
         running = task
         do {

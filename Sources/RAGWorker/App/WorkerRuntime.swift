@@ -31,6 +31,11 @@ struct WorkerRuntime: Sendable {
     let owner: String
     /// Failed logins per client, shared by every request.
     let loginThrottle: LoginThrottle
+    /// Fetches the configuration secret at once (single-flight, rate-limited): the job store
+    /// calls it when the database refuses the password, which may have been rotated.
+    let refreshSecrets: @Sendable () async -> Void
+    /// The Postgres client of the job store, when there is one.
+    let postgres: (any PostgresClientSource)?
 
     init(
         config: Config,
@@ -41,9 +46,12 @@ struct WorkerRuntime: Sendable {
         logger: Logger,
         postgresClient: (any PostgresClientSource)? = nil,
         loginThrottle: LoginThrottle = LoginThrottle(),
-        drain: DrainBudget? = nil
+        drain: DrainBudget? = nil,
+        refreshSecrets: @escaping @Sendable () async -> Void = {}
     ) throws {
         self.config = config
+        self.refreshSecrets = refreshSecrets
+        self.postgres = postgresClient
         self.loginThrottle = loginThrottle
         if let postgresClient {
             self.store = PostgresJobStore(client: postgresClient, logger: logger)
@@ -129,7 +137,10 @@ struct WorkerRuntime: Sendable {
     func services(telemetry: [any Service] = [], onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> [any Service] {
         let app = buildApplication(
             router: router, host: config.host, port: config.port, limits: config.httpServer, logger: logger, onListening: onListening)
-        let probe = StoreHealthProbe(store: store, health: storeHealth, logger: logger)
+        let probe = StoreHealthProbe(
+            store: store, health: storeHealth, logger: logger,
+            credentialsRejected: { [postgres] in await postgres?.credentialsRejected() ?? false },
+            onRejectedCredentials: refreshSecrets)
         return telemetry + [JobRetention(store: store, retention: config.jobRetention, logger: logger), probe, app, outbox, runner]
     }
 }

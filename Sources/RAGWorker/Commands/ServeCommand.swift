@@ -38,7 +38,8 @@ struct ServeCommand: AsyncParsableCommand {
         let runtime = try WorkerRuntime(
             config: config, pipeline: components.pipeline, httpClient: httpClient,
             metricsFactory: telemetry.metricsFactory, tracer: telemetry.tracer, logger: logger,
-            postgresClient: components.postgresClient, drain: drain
+            postgresClient: components.postgresClient, drain: drain,
+            refreshSecrets: { await refreshService?.refreshAfterRejection() }
         )
         logger.info("rag-worker starting", metadata: [
             "port": "\(config.port)", "profile": "\(config.profile.rawValue)", "platform": "\(config.platform.rawValue)",

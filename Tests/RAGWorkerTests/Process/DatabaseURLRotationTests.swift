@@ -10,8 +10,11 @@ import TestSupport
 /// without a restart.
 @Suite("DATABASE_URL rotation", .serialized)
 struct DatabaseURLRotationTests {
-    @Test("the database password rotated in Secrets Manager (moto) and old sessions cut: new jobs are accepted with the new URL, no restart")
-    func rotatedPassword() async throws {
+    @Test(
+        "the database password rotated in Secrets Manager (moto) and old sessions cut: new jobs are accepted with the new URL, no restart",
+        // 1 s: the regular refresh finds it; 3600 s: the database's refusal of the old password fetches the secret at once.
+        arguments: ["1", "3600"])
+    func rotatedPassword(secretTTL: String) async throws {
         let moto = try await MotoServer.shared()
         let first = "first-\(UUID().uuidString.prefix(8))"
         let second = "second-\(UUID().uuidString.prefix(8))"
@@ -24,7 +27,7 @@ struct DatabaseURLRotationTests {
         }
         _ = try await secrets.createSecret(name: name, string: document(first))
         var environment = moto.environment
-        environment.merge(["RAG_SECRET_ID": name, "RAG_SECRET_TTL_SECONDS": "1"]) { _, new in new }
+        environment.merge(["RAG_SECRET_ID": name, "RAG_SECRET_TTL_SECONDS": secretTTL]) { _, new in new }
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let worker = try await WorkerProcess.start(dataDirectory: directory.path, environment: environment)

@@ -6,6 +6,15 @@ import PostgresNIO
 public protocol PostgresClientSource: Sendable {
     /// The client to use now.
     var client: PostgresClient { get }
+
+    /// Whether the database refuses the credentials in use (SQLSTATE class 28), found by opening
+    /// one connection outside the pool: the pool retries a refused login in the background, so
+    /// its callers only see a wait. False when unknown or not refused.
+    func credentialsRejected() async -> Bool
+}
+
+extension PostgresClientSource {
+    public func credentialsRejected() async -> Bool { false }
 }
 
 extension PostgresClient: PostgresClientSource {

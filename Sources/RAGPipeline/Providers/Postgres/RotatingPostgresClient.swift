@@ -15,7 +15,11 @@ public final class RotatingPostgresClient: PostgresClientSource, Service, Custom
     private struct State {
         /// The URL last seen (the current client's, or a rejected one not to log twice).
         var url: String
+        /// The URL of ``client``.
+        var inUse: String
         var client: PostgresClient
+        /// When ``credentialsRejected()`` last connected (it does at most every 10 s).
+        var lastDiagnosis: ContinuousClock.Instant?
     }
 
     private let currentURL: @Sendable () -> String?
@@ -25,8 +29,8 @@ public final class RotatingPostgresClient: PostgresClientSource, Service, Custom
     /// How long a replaced client keeps serving calls already under way.
     public let retireAfter: Duration
     private let state: Mutex<State>
-    private let replacements: AsyncStream<PostgresClient>
-    private let replacement: AsyncStream<PostgresClient>.Continuation
+    private let replacements: AsyncStream<(client: PostgresClient, url: String)>
+    private let replacement: AsyncStream<(client: PostgresClient, url: String)>.Continuation
 
     /// - Parameters:
     ///   - url: the `DATABASE_URL` to start with.
@@ -41,8 +45,8 @@ public final class RotatingPostgresClient: PostgresClientSource, Service, Custom
         self.logger = logger
         self.checkInterval = checkInterval
         self.retireAfter = retireAfter
-        self.state = Mutex(State(url: url, client: client))
-        (replacements, replacement) = AsyncStream.makeStream(of: PostgresClient.self)
+        self.state = Mutex(State(url: url, inUse: url, client: client))
+        (replacements, replacement) = AsyncStream.makeStream(of: (client: PostgresClient, url: String).self)
     }
 
     public var client: PostgresClient { state.withLock { $0.client } }
@@ -56,10 +60,14 @@ public final class RotatingPostgresClient: PostgresClientSource, Service, Custom
         await withTaskGroup(of: Void.self) { group in
             group.addTask { [self] in await watch() }
             var stopPrevious = Self.start(first, in: &group)
-            for await next in replacements {
+            for await (next, url) in replacements {
                 let stop = Self.start(next, in: &group)
                 // Only a running client is handed out: calls before its run() would wait on it.
-                state.withLock { $0.client = next }
+                state.withLock { state in
+                    state.client = next
+                    state.inUse = url
+                    state.lastDiagnosis = nil
+                }
                 group.addTask { [retireAfter, stopPrevious] in
                     try? await cancelWhenGracefulShutdown { try await Task.sleep(for: retireAfter) }
                     stopPrevious.finish()
@@ -100,12 +108,32 @@ public final class RotatingPostgresClient: PostgresClientSource, Service, Custom
         state.withLock { $0.url = url }
         do {
             let client = PostgresClient(configuration: try PostgresURL(url).clientConfiguration, backgroundLogger: logger)
-            replacement.yield(client)
+            replacement.yield((client, url))
             logger.notice("DATABASE_URL changed: new Postgres calls use it; the previous client retires", metadata: [
                 "retire.after": "\(retireAfter)",
             ])
         } catch {
             logger.error("DATABASE_URL changed to an unusable value; the current connection settings stay", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Opens one connection with the URL in use, at most every 10 s, to tell a refused login
+    /// (a rotated password) from an unreachable server.
+    public func credentialsRejected() async -> Bool {
+        let url: String? = state.withLock { state in
+            if let last = state.lastDiagnosis, ContinuousClock.now - last < .seconds(10) { return nil }
+            state.lastDiagnosis = .now
+            return state.inUse
+        }
+        guard let url, let configuration = try? PostgresURL(url).connectionConfiguration() else { return false }
+        do {
+            let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+            try? await connection.close()
+            return false
+        } catch let error as PSQLError {
+            return error.serverInfo?[.sqlState]?.hasPrefix("28") ?? false
+        } catch {
+            return false
         }
     }
 }

@@ -163,8 +163,9 @@ public struct ProposalPipeline: JobPipeline {
         let outputGuard = self.outputGuard
         return try await runner.run(.generate, provider: generator.identity, context: context) { call in
             let draft = try await generator.generate(GenerationRequest(job: job, references: references, keyTerms: terms), call: call)
+            // The generator saw every chunk; the result lists each piece of past work once.
             let result = ProposalResult(
-                proposal: draft.proposal, analysis: draft.analysis, references: references.map(\.reference),
+                proposal: draft.proposal, analysis: draft.analysis, references: references.bestChunkPerDocument().map(\.reference),
                 providers: names, degraded: degraded
             )
             try outputGuard.check(result, provider: generator.identity.name)

@@ -139,6 +139,8 @@ let package = Package(
             dependencies: [
                 "AWS",
                 "Curl",
+                // The OpenAI double writes embeddings with the pipeline's own Float32Base64.
+                "RAGPipeline",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -27,21 +27,13 @@ enum OpenAIWire {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
                 index = try container.decode(Int.self, forKey: .index)
                 if let encoded = try? container.decode(String.self, forKey: .embedding) {
-                    guard let vector = Self.floats(base64: encoded) else {
+                    guard let vector = Float32Base64.decode(encoded) else {
                         throw DecodingError.dataCorruptedError(
                             forKey: .embedding, in: container, debugDescription: "not the base64 of float32 values")
                     }
                     embedding = vector
                 } else {
                     embedding = try container.decode([Float].self, forKey: .embedding)
-                }
-            }
-
-            /// Little-endian float32 values from their base64 text; nil when it is not that.
-            static func floats(base64 text: String) -> [Float]? {
-                guard let bytes = Data(base64Encoded: text), bytes.count % 4 == 0 else { return nil }
-                return bytes.withUnsafeBytes { raw in
-                    (0..<(bytes.count / 4)).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }
                 }
             }
         }

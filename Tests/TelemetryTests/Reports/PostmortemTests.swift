@@ -75,7 +75,7 @@ struct PostmortemTests {
             let header = try #require(lines.first { $0.contains("PROVIDER") && $0.contains("TRY") })
             let providerColumn = try #require(header.range(of: "PROVIDER")).lowerBound.utf16Offset(in: header)
             let tryColumn = try #require(header.range(of: "TRY")).lowerBound.utf16Offset(in: header)
-            let rows = lines.filter { $0.contains(provider) }
+            let rows = lines.filter { $0.hasPrefix("  +") && $0.contains(provider) }
             #expect(rows.count == 1)
             for row in rows {
                 #expect(try #require(row.range(of: provider)).lowerBound.utf16Offset(in: row) == providerColumn, "\(row)")

@@ -150,6 +150,23 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The one in-process worker helper of the test targets that drive a worker; it links the
+        // RAGWorker executable, so each test target using it depends on RAGWorker as well.
+        .target(
+            name: "WorkerTestSupport",
+            dependencies: [
+                "Curl",
+                "RAGPipeline",
+                "RAGWorker",
+                "Telemetry",
+                "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
@@ -171,6 +188,7 @@ let package = Package(
                 // The worker, in process and as a child process, for the end-to-end telemetry tests.
                 "RAGWorker",
                 "RAGPipeline",
+                "WorkerTestSupport",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ],
@@ -200,6 +218,7 @@ let package = Package(
                 "SQLite",
                 "Telemetry",
                 "TestSupport",
+                "WorkerTestSupport",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],

@@ -5,6 +5,7 @@ import Testing
 import TestSupport
 
 @testable import RAGWorker
+@testable import WorkerTestSupport
 
 @Suite("Graceful shutdown")
 struct DrainTests {

@@ -12,7 +12,7 @@ import Tracing
 /// creates the group and stream when missing, retries throttling and unavailability with
 /// backoff, and puts records back at the front of the queue when the service stays unreachable,
 /// so export resumes where it stopped. On graceful shutdown it flushes within a time limit.
-public final class CloudWatchLogsExporter<C: Clock>: TelemetryExporter where C.Duration == Duration {
+public final class CloudWatchLogsExporter<C: Clock>: QueuedExporter where C.Duration == Duration {
     public struct Configuration: Sendable {
         public var logGroup: String
         public var logStream: String
@@ -38,7 +38,7 @@ public final class CloudWatchLogsExporter<C: Clock>: TelemetryExporter where C.D
     let configuration: Configuration
     private let sink: any LogEventsSink
     private let encoder: LogEventEncoder
-    private let core: ExporterCore<C, TelemetryRecord>
+    let core: ExporterCore<C, TelemetryRecord>
     private let destinationReady = Atomic<Bool>(false)
 
     /// - Parameters:
@@ -57,22 +57,14 @@ public final class CloudWatchLogsExporter<C: Clock>: TelemetryExporter where C.D
         ), clock: clock, logger: logger, onDrop: onDrop, classify: Self.classify)
     }
 
-    var queue: BoundedQueue<TelemetryRecord> { core.queue }
-    var counters: ExporterStatisticsBox { core.counters }
-    public var statistics: ExporterStatistics { core.statistics }
-
     /// Records wait in the queue; nothing else happens on the caller's task.
     public func submit(_ record: TelemetryRecord) {
         if case .metric = record, encoder.emf == nil { return }
         core.queue.push(record)
     }
 
-    public func run() async throws { await core.run { await self.forceFlush() } }
-    public func shutdown() { core.shutdown() }
-    public func forceFlush() async { await core.serially { await self.flushQueued() } }
-
     /// Sends what is queued now. Returns false when the destination stayed unreachable.
-    private func flushQueued() async -> Bool {
+    func flushQueued() async -> Bool {
         let records = core.queue.drain()
         guard !records.isEmpty else { return true }
         let now = Int64(DefaultTracerClock.now.millisecondsSinceEpoch)

@@ -12,7 +12,7 @@ import Tracing
 /// packed up to 1,000 datums and 1 MB, so the number of calls grows with distinct metrics and
 /// values, not with traffic. Failures are retried with backoff; while CloudWatch stays
 /// unreachable the aggregates wait in a bounded queue (oldest dropped and counted).
-public final class CloudWatchMetricsExporter<C: Clock>: TelemetryExporter where C.Duration == Duration {
+public final class CloudWatchMetricsExporter<C: Clock>: QueuedExporter where C.Duration == Duration {
     public struct Configuration: Sendable {
         public var namespace: String
         public var endpointName: String
@@ -42,7 +42,7 @@ public final class CloudWatchMetricsExporter<C: Clock>: TelemetryExporter where 
     private let sink: any MetricDataSink
     private let filter: CatalogueFilter
     private let builder: MetricDatumBuilder
-    private let core: ExporterCore<C, MetricAggregate>
+    let core: ExporterCore<C, MetricAggregate>
 
     init(configuration: Configuration, sink: any MetricDataSink, clock: C, logger: Logger,
          onDrop: @escaping @Sendable (Int) -> Void) {
@@ -58,10 +58,6 @@ public final class CloudWatchMetricsExporter<C: Clock>: TelemetryExporter where 
         ), clock: clock, logger: logger, onDrop: onDrop, classify: Self.classify)
     }
 
-    var queue: BoundedQueue<MetricAggregate> { core.queue }
-    var counters: ExporterStatisticsBox { core.counters }
-    public var statistics: ExporterStatistics { core.statistics }
-
     /// Takes metric interval aggregates; spans and logs are ignored. Labels outside the catalogue
     /// are dropped here, before they take room in the queue.
     public func submit(_ record: TelemetryRecord) {
@@ -69,12 +65,8 @@ public final class CloudWatchMetricsExporter<C: Clock>: TelemetryExporter where 
         core.queue.push(aggregate)
     }
 
-    public func run() async throws { await core.run { await self.forceFlush() } }
-    public func shutdown() { core.shutdown() }
-    public func forceFlush() async { await core.serially { await self.flushQueued() } }
-
     /// Sends what is queued now; false when CloudWatch stayed unreachable.
-    private func flushQueued() async -> Bool {
+    func flushQueued() async -> Bool {
         let aggregates = core.queue.drain()
         guard !aggregates.isEmpty else { return true }
         let metrics = filter.exportable(aggregates)

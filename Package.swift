@@ -42,6 +42,10 @@ let package = Package(
 
         // MARK: Swift libraries, bottom up
         .target(
+            name: "Deadlines",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Curl",
             dependencies: [
                 "CCurl",
@@ -51,7 +55,7 @@ let package = Package(
         ),
         .target(
             name: "SQLite",
-            dependencies: ["CSQLite"],
+            dependencies: ["CSQLite", "Deadlines"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -66,6 +70,7 @@ let package = Package(
             name: "Telemetry",
             dependencies: [
                 "AWS",
+                "Deadlines",
                 "SQLite",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -100,6 +105,7 @@ let package = Package(
             dependencies: [
                 "AWS",
                 "Curl",
+                "Deadlines",
                 "RAGPipeline",
                 "SQLite",
                 "Telemetry",
@@ -169,6 +175,7 @@ let package = Package(
         ),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "DeadlinesTests", dependencies: ["Deadlines"], swiftSettings: swiftSettings),
         .testTarget(
             name: "AWSTests",
             dependencies: [
@@ -213,6 +220,7 @@ let package = Package(
         .testTarget(
             name: "RAGWorkerTests",
             dependencies: [
+                "Deadlines",
                 "RAGWorker",
                 "RAGPipeline",
                 "SQLite",

@@ -58,7 +58,7 @@ struct DashboardBuilder: Sendable {
         let rows: [MetricRow] = [50.0, 90, 99].map { .metric(latency, stat: .percentile($0), label: "p\(Int($0))") }
             + [.metric(latency, stat: .maximum, label: "max")]
         return graph(
-            "Job latency (accept to persisted)", rows: rows, unit: MetricCatalogue.jobLatency.unit,
+            "Job latency (accept to webhook 2xx)", rows: rows, unit: MetricCatalogue.jobLatency.unit,
             lines: [("\(Int(settings.latencyThresholdSeconds)) s limit", settings.latencyThresholdSeconds)])
     }
 

@@ -6,6 +6,7 @@ import Metrics
 import PostgresNIO
 import RAGPipeline
 import ServiceLifecycle
+import Telemetry
 import Tracing
 
 /// Everything `rag-worker serve` runs, assembled once from the configuration: stores, intake,
@@ -16,7 +17,8 @@ struct WorkerRuntime: Sendable {
     let store: any JobStore & OutboxStore
     let readiness = Readiness()
     let storeHealth = StoreHealth()
-    let drain: DrainDeadline
+    /// The process's shutdown budget; `serve` shares it with telemetry's final flushes.
+    let drain: DrainBudget
     let jobWake = WakeSignal()
     let outboxWake = WakeSignal()
     let outboxHandOff: OutboxHandOff
@@ -38,7 +40,8 @@ struct WorkerRuntime: Sendable {
         tracer: any Tracer,
         logger: Logger,
         postgresClient: PostgresClient? = nil,
-        loginThrottle: LoginThrottle = LoginThrottle()
+        loginThrottle: LoginThrottle = LoginThrottle(),
+        drain: DrainBudget? = nil
     ) throws {
         self.config = config
         self.loginThrottle = loginThrottle
@@ -47,7 +50,7 @@ struct WorkerRuntime: Sendable {
         } else {
             self.store = try SQLiteJobStore(directory: config.dataDirectory, durability: config.sqliteDurability)
         }
-        self.drain = DrainDeadline(grace: config.shutdownGrace)
+        self.drain = drain ?? Self.drainBudget(config)
         let outboxSettings = Self.outboxSettings(config)
         self.outboxHandOff = OutboxHandOff(capacity: outboxSettings.parallelism, lease: outboxSettings.lease)
         self.metrics = WorkerMetrics(factory: metricsFactory)
@@ -79,7 +82,8 @@ struct WorkerRuntime: Sendable {
     var runner: JobRunner {
         JobRunner(
             store: store, pipeline: pipeline,
-            settings: .init(concurrency: config.concurrency, jobDeadline: config.jobDeadline, lease: config.leaseDuration),
+            settings: .init(concurrency: config.concurrency, jobDeadline: config.jobDeadline,
+                            deliveryReserve: config.deliveryReserve, lease: config.leaseDuration),
             owner: owner, jobWake: jobWake, outboxWake: outboxWake, outboxHandOff: outboxHandOff,
             readiness: readiness, drain: drain, metrics: metrics, tracer: tracer, logger: logger
         )
@@ -90,6 +94,12 @@ struct WorkerRuntime: Sendable {
             store: store, sender: webhookSender, settings: Self.outboxSettings(config), owner: owner,
             handOff: outboxHandOff, wake: outboxWake, drain: drain, metrics: metrics, tracer: tracer, logger: logger
         )
+    }
+
+    /// The drain budget for `config`: `RAG_SHUTDOWN_GRACE_SECONDS` in all, the last
+    /// `RAG_TELEMETRY_SHUTDOWN_SECONDS` of it for telemetry's final flushes.
+    static func drainBudget(_ config: Config) -> DrainBudget {
+        DrainBudget(total: config.shutdownGrace, telemetryReserve: config.telemetry.shutdownFlushTimeout)
     }
 
     private static func outboxSettings(_ config: Config) -> OutboxDeliverer.Settings {

@@ -8,8 +8,8 @@ extension Config {
     /// Keys and secret values are read from ``secrets`` at each use, so a rotated value takes
     /// effect without a restart.
     ///
-    /// - Parameter refreshSecrets: re-reads the Secrets Manager secret; providers call it once
-    ///   when they get a 401.
+    /// - Parameter refreshSecrets: fetches the Secrets Manager secret at once; providers call it
+    ///   once when they get a 401 (a burst of 401s costs one fetch).
     func pipelineSettings(refreshSecrets: @escaping @Sendable () async -> Void = {}) -> PipelineSettings {
         let secrets = self.secrets
         func key(_ name: String) -> APIKeyProvider {

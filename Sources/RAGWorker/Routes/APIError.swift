@@ -16,7 +16,10 @@ struct APIError: HTTPResponseError, Sendable {
     func response(from request: Request, context: some RequestContext) throws -> Response {
         var headers = self.headers
         headers[.contentType] = "application/json; charset=utf-8"
-        let body = Body(error: .init(code: code, message: message, fields: fields.isEmpty ? nil : fields))
+        // Through InvokeEndpoint a 429/503 reaches the caller as a ModelError whose OriginalMessage
+        // is this body, without the Retry-After header: the body repeats it.
+        let retryAfter = self.headers[.retryAfter].flatMap { Int($0) }
+        let body = Body(error: .init(code: code, message: message, fields: fields.isEmpty ? nil : fields, retryAfterSeconds: retryAfter))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let data = (try? encoder.encode(body)) ?? Data(#"{"error":{"code":"internal_error","message":"unencodable error"}}"#.utf8)
@@ -28,6 +31,12 @@ struct APIError: HTTPResponseError, Sendable {
             let code: String
             let message: String
             let fields: [FieldProblem]?
+            let retryAfterSeconds: Int?
+
+            enum CodingKeys: String, CodingKey {
+                case code, message, fields
+                case retryAfterSeconds = "retry_after_seconds"
+            }
         }
 
         let error: Detail

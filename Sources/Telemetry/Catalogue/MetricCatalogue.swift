@@ -4,10 +4,11 @@
 public enum MetricCatalogue {
     public static let defaultNamespace = "RAGWorker"
 
-    /// End-to-end job latency: accept to result persisted and handed to the outbox.
+    /// End-to-end job latency, the promise's measure: acceptance to the webhook's 2xx for the
+    /// job's result (queue wait, every run, and every delivery attempt included).
     public static let jobLatency = MetricDefinition(
         name: "JobLatency", kind: .timer, unit: .seconds,
-        summary: "Seconds from a job's acceptance to its result being persisted.")
+        summary: "Seconds from a job's acceptance to the webhook's 2xx for its result.")
     /// Duration of one pipeline stage, by `Stage`.
     public static let stageLatency = MetricDefinition(
         name: "StageLatency", kind: .timer, unit: .seconds, dimensions: [.stage],

@@ -24,9 +24,15 @@ public final class CloudWatchLogsExporter<C: Clock>: QueuedExporter where C.Dura
         public var maxAttempts = 3
         public var backoff = Backoff(base: .milliseconds(200), maximum: .seconds(30))
         public var shutdownTimeout: Duration
+        /// The process's shutdown budget, which the final flush never outruns.
+        public var shutdownDeadline: ShutdownDeadline
         public var limits = PutLogEventsLimits()
 
-        public init(logGroup: String, logStream: String, flushInterval: Duration, queueCapacity: Int, shutdownTimeout: Duration) {
+        public init(
+            logGroup: String, logStream: String, flushInterval: Duration, queueCapacity: Int, shutdownTimeout: Duration,
+            shutdownDeadline: ShutdownDeadline = .none
+        ) {
+            self.shutdownDeadline = shutdownDeadline
             self.logGroup = logGroup
             self.logStream = logStream
             self.flushInterval = flushInterval
@@ -53,7 +59,8 @@ public final class CloudWatchLogsExporter<C: Clock>: QueuedExporter where C.Dura
         self.core = ExporterCore(.init(
             name: "CloudWatch Logs", keptItems: "records", callItems: "events", queueCapacity: configuration.queueCapacity,
             flushInterval: configuration.flushInterval, threshold: configuration.batchThreshold, maxAttempts: configuration.maxAttempts,
-            backoff: configuration.backoff, shutdownTimeout: configuration.shutdownTimeout
+            backoff: configuration.backoff, shutdownTimeout: configuration.shutdownTimeout,
+            shutdownDeadline: configuration.shutdownDeadline
         ), clock: clock, logger: logger, onDrop: onDrop, classify: Self.classify)
     }
 

@@ -25,10 +25,13 @@ public final class CloudWatchMetricsExporter<C: Clock>: QueuedExporter where C.D
         /// submissions do, once per interval).
         public var flushInterval: Duration
         public var shutdownTimeout: Duration
+        /// The process's shutdown budget, which the final flush never outruns.
+        public var shutdownDeadline: ShutdownDeadline
         public var limits = PutMetricDataLimits()
 
         public init(namespace: String, endpointName: String, storageResolution: Int, queueCapacity: Int,
-                    flushInterval: Duration, shutdownTimeout: Duration) {
+                    flushInterval: Duration, shutdownTimeout: Duration, shutdownDeadline: ShutdownDeadline = .none) {
+            self.shutdownDeadline = shutdownDeadline
             self.namespace = namespace
             self.endpointName = endpointName
             self.storageResolution = storageResolution
@@ -54,7 +57,8 @@ public final class CloudWatchMetricsExporter<C: Clock>: QueuedExporter where C.D
         self.core = ExporterCore(.init(
             name: "PutMetricData", keptItems: "aggregates", callItems: "datums", queueCapacity: configuration.queueCapacity,
             flushInterval: configuration.flushInterval, threshold: 1, maxAttempts: configuration.maxAttempts,
-            backoff: configuration.backoff, shutdownTimeout: configuration.shutdownTimeout
+            backoff: configuration.backoff, shutdownTimeout: configuration.shutdownTimeout,
+            shutdownDeadline: configuration.shutdownDeadline
         ), clock: clock, logger: logger, onDrop: onDrop, classify: Self.classify)
     }
 

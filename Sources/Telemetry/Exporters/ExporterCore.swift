@@ -21,6 +21,8 @@ struct ExporterCore<C: Clock, Element: Sendable>: Sendable where C.Duration == D
         var maxAttempts: Int
         var backoff: Backoff
         var shutdownTimeout: Duration
+        /// The process's shutdown budget, which the final flush never outruns.
+        var shutdownDeadline: ShutdownDeadline
     }
 
     let settings: Settings
@@ -68,7 +70,7 @@ struct ExporterCore<C: Clock, Element: Sendable>: Sendable where C.Duration == D
         await ExportLoop(
             name: settings.name, clock: clock, queue: queue, flushInterval: settings.flushInterval,
             threshold: settings.threshold, backoff: settings.backoff, shutdownTimeout: settings.shutdownTimeout,
-            stop: stop, logger: logger, consecutiveFailures: { health.consecutiveFailures }, onDrop: onDrop
+            shutdownDeadline: settings.shutdownDeadline, stop: stop, logger: logger, consecutiveFailures: { health.consecutiveFailures }, onDrop: onDrop
         ).run(flush: flush)
     }
 

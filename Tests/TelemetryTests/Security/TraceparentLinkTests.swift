@@ -43,4 +43,24 @@ struct TraceparentLinkTests {
             #expect(try await query.job(Self.callerTrace) == nil, "the caller's trace holds no job")
         }
     }
+
+    @Test("through InvokeEndpoint (no traceparent header), a traceparent in X-Amzn-SageMaker-Custom-Attributes is linked the same way")
+    func traceparentInCustomAttributes() async throws {
+        try await withTemporaryDirectory { directory in
+            let trace = try await InProcessWorker.withTelemetry(dataDirectory: directory.path, environment: ["RAG_CLOUDWATCH": "off"],
+                                                                destinations: nil, pipeline: ScriptedPipeline.init) { worker in
+                let response = try await worker.postJob(sampleJob(id: "via-sagemaker"), headers: [
+                    "Content-Type": "application/json",
+                    "X-Amzn-SageMaker-Custom-Attributes": "source=n8n, traceparent=\(Self.traceparent)",
+                ])
+                #expect(response.status == 202)
+                _ = try await worker.waitUntilFinished("via-sagemaker")
+                return response.json["trace_id"] as? String ?? ""
+            }
+            let query = PostmortemQuery(store: try RingBufferStore(
+                path: directory.file("telemetry.sqlite"), limits: RingBufferLimits(maxRows: 100_000, maxBytes: 1 << 26)))
+            let timeline = try #require(try await query.job(trace))
+            #expect(timeline.linkedTraces == [Self.callerTrace])
+        }
+    }
 }

@@ -145,12 +145,31 @@ let package = Package(
             dependencies: [
                 "AWS",
                 "Curl",
+                // The OpenAI double writes embeddings with the pipeline's own Float32Base64.
+                "RAGPipeline",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The one in-process worker helper of the test targets that drive a worker; it links the
+        // RAGWorker executable, so each test target using it depends on RAGWorker as well.
+        .target(
+            name: "WorkerTestSupport",
+            dependencies: [
+                "Curl",
+                "RAGPipeline",
+                "RAGWorker",
+                "Telemetry",
+                "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -176,6 +195,7 @@ let package = Package(
                 // The worker, in process and as a child process, for the end-to-end telemetry tests.
                 "RAGWorker",
                 "RAGPipeline",
+                "WorkerTestSupport",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ],
@@ -206,6 +226,7 @@ let package = Package(
                 "SQLite",
                 "Telemetry",
                 "TestSupport",
+                "WorkerTestSupport",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],

@@ -37,6 +37,11 @@ public enum MetricCatalogue {
     public static let tokensUsed = MetricDefinition(
         name: "TokensUsed", kind: .counter, unit: .count, dimensions: [.provider],
         summary: "Model tokens used (input plus output), by `Provider`, for cost per proposal.")
+    /// Screening questions a delivered proposal left unanswered because the model's answers
+    /// could not be matched to them after the repair attempt (the job's `degraded` says so).
+    public static let questionsUnanswered = MetricDefinition(
+        name: "QuestionsUnanswered", kind: .counter, unit: .count,
+        summary: "Screening questions a delivered proposal left unanswered (the model's answers could not be matched to them).")
     public static let webhookDeliveries = MetricDefinition(
         name: "WebhookDeliveries", kind: .counter, unit: .count,
         summary: "Webhook deliveries the receiver acknowledged with 2xx.")
@@ -74,7 +79,7 @@ public enum MetricCatalogue {
     /// Every metric, in a stable order (docs, dashboards and tests iterate this).
     public static let all: [MetricDefinition] = [
         jobLatency, stageLatency, jobsAccepted, jobsSucceeded, jobsFailed, jobsRejected,
-        queueDepth, queueWait, providerErrors, tokensUsed,
+        queueDepth, queueWait, providerErrors, tokensUsed, questionsUnanswered,
         webhookDeliveries, webhookFailures, webhookAttemptFailures, authFailures, telemetryDropped,
         heartbeat, telemetryExportCalls, telemetryExportFailures, telemetryExportLag,
     ]

@@ -185,7 +185,9 @@ struct ProposalPipelineFaultTests {
             #expect(result.degraded == [
                 "rerank: cohere:rerank-v3.5 failed (provider_unavailable, HTTP 503, 4 attempts); kept the keyword-boosted similarity order",
             ])
-            #expect(result.references.count == 5)
+            // The five best boosted chunks, each document once (its best chunk).
+            #expect((1...5).contains(result.references.count))
+            #expect(Set(result.references.map { $0.source ?? $0.title }).count == result.references.count)
             #expect(result.references.allSatisfy { $0.rerankScore == nil })
             #expect(result.references.allSatisfy { abs($0.score - ($0.similarity + $0.keywordBoost)) < 1e-9 })
             #expect(result.references.map(\.score) == result.references.map(\.score).sorted(by: >))

@@ -10,6 +10,7 @@ import TestSupport
 import Tracing
 
 @testable import RAGWorker
+@testable import WorkerTestSupport
 
 /// Counts the Secrets Manager fetches made through it.
 private final class CountingHTTPClient: HTTPClient {

@@ -7,6 +7,7 @@ import Testing
 import TestSupport
 
 @testable import RAGWorker
+@testable import WorkerTestSupport
 
 /// A pipeline that takes `duration` per job (per id prefix), keeping to the job's deadline as
 /// the real stages do: when the deadline comes first it fails with `deadline_exceeded`.

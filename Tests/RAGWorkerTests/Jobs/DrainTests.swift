@@ -7,6 +7,7 @@ import Testing
 import TestSupport
 
 @testable import RAGWorker
+@testable import WorkerTestSupport
 
 @Suite("Graceful shutdown")
 struct DrainTests {

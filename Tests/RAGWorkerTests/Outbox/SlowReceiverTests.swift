@@ -4,6 +4,7 @@ import Testing
 import TestSupport
 
 @testable import RAGWorker
+@testable import WorkerTestSupport
 
 @Suite("Webhook outbox with a slow receiver")
 struct SlowReceiverTests {

@@ -116,6 +116,14 @@ class Settings:
     """Addresses alarm-setup subscribes to the alarm topic (each confirms by e-mail)."""
     notify_topic_arn: str | None = None
     """An existing SNS topic (same region) the alarms notify instead of the one alarm-setup creates."""
+    xray_traces: bool = False
+    """Traces to CloudWatch's OTLP endpoint (X-Ray trace map, Transaction Search): the model's
+    environment gets `RAG_XRAY=on` and the execution role `xray:PutSpans` (docs/deployment.md)."""
+
+    @property
+    def enabled_features(self) -> frozenset[str]:
+        """The settings that add optional statements to the execution role (worker_policy.OPTIONAL_STATEMENTS)."""
+        return frozenset(name for name, on in (("xray_traces", self.xray_traces),) if on)
 
     @property
     def stack_name(self) -> str:
@@ -128,7 +136,7 @@ class Settings:
 
     def model_environment(self, secret_arn: str, region: str) -> dict[str, str]:
         """The SageMaker model's container environment (what the worker reads at start-up)."""
-        return {
+        environment = {
             "RAG_PLATFORM": PLATFORM,
             "RAG_PROFILE": "production",
             "RAG_SECRET_ID": secret_arn,
@@ -139,6 +147,10 @@ class Settings:
             "RAG_METRICS_NAMESPACE": self.metrics_namespace,
             "LOG_LEVEL": self.log_level,
         }
+        if self.xray_traces:
+            environment["RAG_XRAY"] = "on"
+            environment["OTEL_RESOURCE_ATTRIBUTES"] = f"deployment.environment.name={self.env}"
+        return environment
 
 
 REGION_VARIABLES = ("AWS_REGION", "AWS_DEFAULT_REGION")
@@ -248,6 +260,8 @@ def validate(settings: Settings) -> list[str]:
         problems.append("secret_arn must be a complete ARN (ending in -XXXXXX)")
     if settings.account is not None and not re.fullmatch(r"\d{12}", settings.account):
         problems.append("account must be 12 digits or null")
+    if not isinstance(settings.xray_traces, bool):
+        problems.append(f"xray_traces must be true or false, got {settings.xray_traces!r}")
     if settings.log_level not in {"trace", "debug", "info", "notice", "warning", "error", "critical"}:
         problems.append(f"log_level {settings.log_level!r} is not a swift-log level")
     for address in settings.notify_emails:

@@ -141,7 +141,7 @@ class RagWorkerStack(Stack):
             "LogGroupArn": log_group_arn,
             "MetricsNamespace": self.settings.metrics_namespace,
             "Region": self.region,
-        })
+        }, enabled=self.settings.enabled_features)
         return iam.Role(
             self,
             "ExecutionRole",

@@ -52,8 +52,10 @@ def variant_settings() -> dict[str, tuple[Settings, dict]]:
         "network": {"mode": "existing", "vpc_id": EXISTING_VPC, "subnet_ids": list(EXISTING_SUBNETS)},
     })
     existing = replace(existing, env="shared")
+    traced = load_settings("dev", overrides={**pinned, "xray_traces": True})
     return {
         "dev": (dev, {"image_tag": IMAGE_TAG}),
+        "traced": (replace(traced, env="traced"), {"image_tag": IMAGE_TAG}),
         "prod": (prod, {"image_tag": IMAGE_TAG}),
         "existing": (existing, {"image_digest": IMAGE_DIGEST}),
         "foundation": (replace(dev, env="first"), {"phase": "foundation"}),

@@ -25,6 +25,7 @@ SAGEMAKER_USES = {
 # documents without a resource scope): only these may have Resource "*".
 RESOURCE_WILDCARD_ALLOWED = {
     "ecr:GetAuthorizationToken",
+    "xray:PutSpans",  # CloudWatch's OTLP traces endpoint: the action has no resource type
     "cloudwatch:PutMetricData",  # scoped by the cloudwatch:namespace condition instead
     "ec2:DescribeDhcpOptions",
     "ec2:DescribeNetworkInterfaces",
@@ -72,37 +73,59 @@ def test_no_policy_has_a_wildcard_action(variants, name):
     assert checked > 0
 
 
-@pytest.mark.parametrize("name", ("dev", "prod", "existing"))
+@pytest.mark.parametrize("name", ("dev", "prod", "existing", "traced"))
 def test_resource_wildcards_only_where_aws_requires_them(variants, name):
     for statement in _execution_policy(variants[name])["Statement"]:
         if "*" in _as_list(statement["Resource"]):
             assert set(_as_list(statement["Action"])) <= RESOURCE_WILDCARD_ALLOWED, statement["Sid"]
 
 
-@pytest.mark.parametrize("name", ("dev", "prod", "existing"))
+@pytest.mark.parametrize("name", ("dev", "prod", "existing", "traced"))
 def test_execution_role_policy_equals_the_policy_file_statement_by_statement(variants, name):
-    expected = worker_policy.actions_by_statement(worker_policy.load_template())
+    """Every statement of the file, the optional ones exactly when their setting is on."""
+    enabled = variants[name].settings.enabled_features
+    expected = {sid: actions for sid, actions in worker_policy.actions_by_statement(worker_policy.load_template()).items()
+                if sid not in worker_policy.OPTIONAL_STATEMENTS or worker_policy.OPTIONAL_STATEMENTS[sid] in enabled}
     assert worker_policy.actions_by_statement(_execution_policy(variants[name])) == expected
+
+
+def test_xray_traces_setting_adds_exactly_put_spans_and_the_workers_switch(variants):
+    """The OTLP traces endpoint needs `xray:PutSpans` (Service Authorization Reference, X-Ray: "upload
+    OpenTelemetry spans"); the setting adds that statement and `RAG_XRAY=on`, and nothing else."""
+    by_sid = {s["Sid"]: s for s in _execution_policy(variants["traced"])["Statement"]}
+    assert by_sid["ExportTracesToXRay"]["Action"] == "xray:PutSpans"  # CDK writes a lone action as a string
+    assert by_sid["ExportTracesToXRay"]["Resource"] == "*"
+    assert _granted(variants["traced"]) - _granted(variants["dev"]) == {"xray:PutSpans"}
+    traced = variants["traced"].only("AWS::SageMaker::Model")["Properties"]["PrimaryContainer"]["Environment"]
+    plain = variants["dev"].only("AWS::SageMaker::Model")["Properties"]["PrimaryContainer"]["Environment"]
+    assert traced["RAG_XRAY"] == "on" and "RAG_XRAY" not in plain
+    assert traced["OTEL_RESOURCE_ATTRIBUTES"] == "deployment.environment.name=traced"
 
 
 def _granted(variant) -> set[str]:
     return set().union(*worker_policy.actions_by_statement(_execution_policy(variant)).values())
 
 
+def _switched_off(variant) -> set[str]:
+    """Actions the worker's code can call that this variant's settings leave off (their feature is off)."""
+    return worker_policy.optional_actions(worker_policy.load_template(), set(variant.settings.enabled_features))
+
+
 def test_scan_of_the_swift_sources_finds_the_workers_aws_calls():
     """The scan itself: the exporters and the secret loader are found (else the checks below pass
     vacuously), and operator-only calls (reports, alarm-setup) are not counted as the worker's."""
     called = actions_called_by(worker_runtime_files())
-    assert {"logs:PutLogEvents", "cloudwatch:PutMetricData", "secretsmanager:GetSecretValue"} <= called
+    assert {"logs:PutLogEvents", "cloudwatch:PutMetricData", "secretsmanager:GetSecretValue", "xray:PutSpans"} <= called
     assert not called & {"cloudwatch:GetMetricData", "cloudwatch:PutMetricAlarm", "sagemaker:InvokeEndpoint"}
 
 
-@pytest.mark.parametrize("name", ("dev", "prod", "existing"))
+@pytest.mark.parametrize("name", ("dev", "prod", "existing", "traced"))
 def test_execution_role_grants_every_action_the_worker_code_calls(variants, name):
-    assert actions_called_by(worker_runtime_files()) - _granted(variants[name]) == set()
+    variant = variants[name]
+    assert actions_called_by(worker_runtime_files()) - _granted(variant) - _switched_off(variant) == set()
 
 
-@pytest.mark.parametrize("name", ("dev", "prod", "existing"))
+@pytest.mark.parametrize("name", ("dev", "prod", "existing", "traced"))
 def test_execution_role_grants_nothing_the_worker_and_sagemaker_do_not_use(variants, name):
     unused = _granted(variants[name]) - actions_called_by(worker_runtime_files()) - SAGEMAKER_USES
     assert unused == set(), "least privilege: drop these from docs/iam/worker-policy.json"

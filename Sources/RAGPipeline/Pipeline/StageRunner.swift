@@ -50,10 +50,11 @@ struct StageRunner: Sendable {
         logger[metadataKey: LogKeys.provider] = "\(provider.name)"
         let instruments = self.instruments
         let recorder = AttemptRecorder { _ in instruments.providerError(provider) }
-        let call = ProviderCall(
+        var call = ProviderCall(
             provider: provider, deadline: limits.deadline, attemptTimeout: limits.attemptTimeout,
             policy: retry, logger: logger, recorder: recorder
         )
+        if !provider.isEmbedded { call.attemptSpans = Self.attemptSpans(tracer, stage: stage, provider: provider) }
 
         return try await tracer.withSpan(stage.spanName, ofKind: .internal) { span in
             span.attributes[Telemetry.SpanAttributes.stage] = stage.rawValue
@@ -93,6 +94,32 @@ struct StageRunner: Sendable {
                              outcome: failureOutcome, context: context)
                 throw failure
             }
+        }
+    }
+
+    /// The client span of each call to a remote provider: named `{operation} {model}` for model
+    /// calls, as the GenAI semantic conventions name them (e.g. `chat gpt-4o-mini`), else after the
+    /// provider (`supabase match_documents`).
+    static func attemptSpans(_ tracer: any Tracer, stage: PipelineStage, provider: ProviderIdentity) -> ProviderCall.AttemptSpans {
+        var attributes: Tracing.SpanAttributes = [:]
+        attributes[Telemetry.SpanAttributes.provider] = provider.name
+        attributes[Telemetry.SpanAttributes.stage] = stage.rawValue
+        guard let model = provider.model else {
+            return .init(tracer: tracer, name: provider.name.replacingOccurrences(of: ":", with: " "), attributes: attributes)
+        }
+        let operation = genAIOperation(stage)
+        attributes[Telemetry.SpanAttributes.genAIOperationName] = operation
+        attributes[Telemetry.SpanAttributes.genAISystem] = provider.system
+        attributes[Telemetry.SpanAttributes.genAIRequestModel] = model
+        return .init(tracer: tracer, name: "\(operation) \(model)", attributes: attributes)
+    }
+
+    /// `gen_ai.operation.name` of a stage's model call.
+    static func genAIOperation(_ stage: PipelineStage) -> String {
+        switch stage {
+        case .embed: "embeddings"
+        case .generate: "chat"
+        default: "retrieval"
         }
     }
 

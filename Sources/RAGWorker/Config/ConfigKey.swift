@@ -54,9 +54,12 @@ enum ConfigKey {
     static let cloudWatch = "RAG_CLOUDWATCH"
     static let logGroup = "RAG_LOG_GROUP"
     static let metricsNamespace = "RAG_METRICS_NAMESPACE"
+    /// OTLP headers (e.g. a tracing vendor's API key): secret, read by the Telemetry module.
+    static let otlpHeaders = "OTEL_EXPORTER_OTLP_HEADERS"
+    static let otlpTracesHeaders = "OTEL_EXPORTER_OTLP_TRACES_HEADERS"
 
     /// Keys whose values are secrets: never logged, printed, traced or sent in a webhook.
     static let secretKeys: Set<String> = [
-        basicAuthPass, webhookSecret, openAIKey, cohereKey, supabaseKey, databaseURL,
+        basicAuthPass, webhookSecret, openAIKey, cohereKey, supabaseKey, databaseURL, otlpHeaders, otlpTracesHeaders,
     ]
 }

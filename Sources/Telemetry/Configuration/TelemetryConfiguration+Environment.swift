@@ -36,6 +36,7 @@ extension TelemetryConfiguration {
         logsQueueCapacity = reader.int("RAG_LOGS_QUEUE_CAPACITY", default: 20_000, range: 100...10_000_000)
         metricsQueueCapacity = reader.int("RAG_METRICS_QUEUE_CAPACITY", default: 20_000, range: 100...10_000_000)
         shutdownFlushTimeout = reader.seconds("RAG_TELEMETRY_SHUTDOWN_SECONDS", default: 3, range: 0.1...25)
+        otlp = OTLPConfiguration(reader: &reader)
 
         if highResolution, metricsInterval > .seconds(1), environment["RAG_METRICS_INTERVAL_SECONDS"] != nil {
             // A 1-second storage resolution with a longer interval would just publish sparse points.

@@ -46,6 +46,8 @@ public struct TelemetryConfiguration: Sendable {
     public var metricsQueueCapacity: Int
     /// `RAG_TELEMETRY_SHUTDOWN_SECONDS`, default 3: time each exporter gets for its last flush at shutdown.
     public var shutdownFlushTimeout: Duration
+    /// The OTLP/HTTP trace exporter (`OTEL_EXPORTER_OTLP_*`, `RAG_XRAY`); off unless an endpoint is set.
+    public var otlp: OTLPConfiguration
 
     /// File name of the ring buffer inside ``dataDirectory``.
     public static let ringBufferFileName = "telemetry.sqlite"

@@ -11,7 +11,8 @@ import Tracing
 /// metrics). Keyword extraction runs beside the embedding call. A failed rerank degrades the
 /// job (it continues on the keyword-boosted order and says so in ``ProposalResult/degraded``);
 /// any other failed stage ends the job with a ``PipelineError``. The result is checked by
-/// ``OutputGuard`` before anything is persisted or returned.
+/// ``OutputGuard`` before anything is persisted or returned; then its quality is assessed
+/// (``ProposalQualityEvaluator``, in process) and kept in `analysis.quality`.
 public struct ProposalPipeline: JobPipeline {
     /// The providers of the stages.
     public struct Providers: Sendable {
@@ -49,12 +50,17 @@ public struct ProposalPipeline: JobPipeline {
     public let keyTerms: KeyTermExtractor
     public let keywordBoost: KeywordBoost
     public let outputGuard: OutputGuard
+    /// Judges each delivered proposal (``LexicalQualityEvaluator`` by default).
+    public let quality: any ProposalQualityEvaluator
     private let runner: StageRunner
+    private let instruments: PipelineInstruments
     private static let keywordBoostIdentity = ProviderIdentity.local("keyword-boost")
 
     /// - Parameters:
     ///   - tracer: spans of every stage (`rag.<stage>`), children of the task's current span.
-    ///   - metrics: the factory for `StageLatency`, `ProviderErrors` and `TokensUsed`.
+    ///   - metrics: the factory for `StageLatency`, `ProviderErrors`, the token metrics and the
+    ///     quality metrics.
+    ///   - quality: the evaluator of each proposal's quality signals.
     public init(
         providers: Providers,
         retrieval: Retrieval = Retrieval(),
@@ -63,6 +69,7 @@ public struct ProposalPipeline: JobPipeline {
         timeouts: StageTimeouts = .default,
         retry: RetryPolicy = RetryPolicy(),
         outputGuard: OutputGuard,
+        quality: any ProposalQualityEvaluator = LexicalQualityEvaluator(),
         tracer: any Tracer,
         metrics: any MetricsFactory
     ) {
@@ -71,7 +78,10 @@ public struct ProposalPipeline: JobPipeline {
         self.keyTerms = keyTerms
         self.keywordBoost = keywordBoost
         self.outputGuard = outputGuard
-        self.runner = StageRunner(tracer: tracer, instruments: PipelineInstruments(factory: metrics), timeouts: timeouts, retry: retry)
+        self.quality = quality
+        let instruments = PipelineInstruments(factory: metrics)
+        self.instruments = instruments
+        self.runner = StageRunner(tracer: tracer, instruments: instruments, timeouts: timeouts, retry: retry)
     }
 
     /// Which provider serves each stage, keyed by the stage's name (as in the result).
@@ -115,9 +125,12 @@ public struct ProposalPipeline: JobPipeline {
         }
 
         var degraded: [String] = []
+        var degradedStages: [PipelineStage] = []
         if documents.isEmpty {
             // A nearest-neighbour search returns rows whenever the store holds any for this model.
             degraded.append(Self.emptyStoreNote(store: store.identity.name, embeddingModel: embedder.identity.name))
+            degradedStages.append(.retrieve)
+            instruments.degraded(.retrieve)
         }
         let references: [RankedDocument]
         do {
@@ -125,10 +138,15 @@ public struct ProposalPipeline: JobPipeline {
         } catch let failure as PipelineError {
             context.logger.warning("rerank failed, continuing on the keyword-boosted order", metadata: ["error": "\(failure)"])
             degraded.append(Self.rerankNote(failure))
+            degradedStages.append(.rerank)
+            instruments.degraded(.rerank)
             references = Array(boosted.prefix(retrieval.references))
         }
 
-        let result = try await generate(job, references: references, terms: terms, degraded: degraded, context: context)
+        let generated = try await generate(job, references: references, terms: terms, degraded: degraded, context: context)
+        var result = generated.result
+        result.analysis.quality = await assess(
+            result, job: job, references: references, repaired: generated.repaired, degradedStages: degradedStages, context: context)
         let sink = providers.resultSink
         let record = ProposalRecord(jobID: job.jobID, traceID: context.traceID, title: job.title, result: result, createdAt: Date())
         try await runner.run(.persist, provider: sink.identity, context: context) { call in
@@ -136,6 +154,28 @@ public struct ProposalPipeline: JobPipeline {
             return .init(value: ())
         }
         return result
+    }
+
+    /// The proposal's quality signals; nil (logged) when the evaluator fails, which never fails the job.
+    private func assess(
+        _ result: ProposalResult, job: JobRequest, references: [RankedDocument], repaired: Bool,
+        degradedStages: [PipelineStage], context: JobContext
+    ) async -> QualitySignals? {
+        let input = ProposalQualityInput(
+            proposal: result.proposal.text, answers: result.proposal.answers, questions: job.questions,
+            references: references.map(ReferenceIndex.init))
+        do {
+            let assessment = try await quality.evaluate(input)
+            let signals = QualitySignals(
+                assessment: assessment, repairs: repaired ? 1 : 0, degradedStages: degradedStages.map(\.rawValue))
+            instruments.quality(signals)
+            return signals
+        } catch {
+            context.logger.warning("quality evaluation failed; the job goes on without quality signals", metadata: [
+                "evaluator": "\(quality.name)", "error": "\(error)",
+            ])
+            return nil
+        }
     }
 
     private func rerank(_ boosted: [RankedDocument], query: String, context: JobContext) async throws -> [RankedDocument] {
@@ -155,21 +195,32 @@ public struct ProposalPipeline: JobPipeline {
         }
     }
 
+    /// The checked draft and whether it needed a schema repair. Counts `ModelRepairs` (a
+    /// repaired draft, or one still invalid after its repair) and `GuardBlocks`.
     private func generate(
         _ job: JobRequest, references: [RankedDocument], terms: [KeyTerm], degraded: [String], context: JobContext
-    ) async throws -> ProposalResult {
+    ) async throws -> (result: ProposalResult, repaired: Bool) {
         let generator = providers.generator
         let names = providerNames
         let outputGuard = self.outputGuard
-        return try await runner.run(.generate, provider: generator.identity, context: context) { call in
-            let draft = try await generator.generate(GenerationRequest(job: job, references: references, keyTerms: terms), call: call)
-            let result = ProposalResult(
-                proposal: draft.proposal, analysis: draft.analysis, references: references.map(\.reference),
-                providers: names, degraded: degraded
-            )
-            try outputGuard.check(result, provider: generator.identity.name)
-            return .init(value: result, outcome: draft.repaired ? "repaired" : "ok", usage: draft.usage)
+        let generated: (result: ProposalResult, repaired: Bool)
+        do {
+            generated = try await runner.run(.generate, provider: generator.identity, context: context) { call in
+                let draft = try await generator.generate(GenerationRequest(job: job, references: references, keyTerms: terms), call: call)
+                let result = ProposalResult(
+                    proposal: draft.proposal, analysis: draft.analysis, references: references.map(\.reference),
+                    providers: names, degraded: degraded
+                )
+                try outputGuard.check(result, provider: generator.identity.name)
+                return .init(value: (result, draft.repaired), outcome: draft.repaired ? "repaired" : "ok", usage: draft.usage)
+            }
+        } catch let failure as PipelineError {
+            if failure.code == .unsafeOutput { instruments.guardBlocked() }
+            if failure.code == .invalidModelOutput { instruments.repaired() }
+            throw failure
         }
+        if generated.repaired { instruments.repaired() }
+        return generated
     }
 
     /// The text embedded and reranked against: title, skills and the start of the description.

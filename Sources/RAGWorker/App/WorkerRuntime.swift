@@ -29,6 +29,8 @@ struct WorkerRuntime: Sendable {
     let owner: String
     /// Failed logins per client, shared by every request.
     let loginThrottle: LoginThrottle
+    /// Prices every job with the configured price table; one per runtime, so each unknown model is named once.
+    let costing: JobCosting
 
     init(
         config: Config,
@@ -42,6 +44,7 @@ struct WorkerRuntime: Sendable {
     ) throws {
         self.config = config
         self.loginThrottle = loginThrottle
+        self.costing = JobCosting(prices: config.modelPrices)
         if let postgresClient {
             self.store = PostgresJobStore(client: postgresClient, logger: logger)
         } else {
@@ -81,7 +84,8 @@ struct WorkerRuntime: Sendable {
             store: store, pipeline: pipeline,
             settings: .init(concurrency: config.concurrency, jobDeadline: config.jobDeadline, lease: config.leaseDuration),
             owner: owner, jobWake: jobWake, outboxWake: outboxWake, outboxHandOff: outboxHandOff,
-            readiness: readiness, drain: drain, metrics: metrics, tracer: tracer, logger: logger
+            readiness: readiness, drain: drain, metrics: metrics, tracer: tracer, logger: logger,
+            costing: costing
         )
     }
 

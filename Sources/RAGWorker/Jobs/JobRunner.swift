@@ -37,6 +37,8 @@ struct JobRunner: Service {
     let metrics: WorkerMetrics
     let tracer: any Tracer
     let logger: Logger
+    /// Prices each run from the configured price table (`RAG_MODEL_PRICES`).
+    var costing = JobCosting()
 
     func run() async throws {
         let recovered = try await store.recoverInterrupted(now: Date())
@@ -107,16 +109,20 @@ struct JobRunner: Service {
         var context = ServiceContext.topLevel
         tracer.extract(["traceparent": job.traceparent], into: &context, using: DictionaryExtractor())
         let timings = StageTimingLog()
-        let runOutcome = await tracer.withSpan("rag.job", context: context, ofKind: .consumer) { span in
+        let usage = JobUsageLog()
+        let (runOutcome, accounting) = await tracer.withSpan("rag.job", context: context, ofKind: .consumer) { span in
             span.attributes[SpanAttributes.jobID] = job.id
             span.attributes[SpanAttributes.attempts] = job.attempts
-            let outcome = await runPipeline(job, timings: timings, logger: log)
+            let outcome = await runPipeline(job, timings: timings, usage: usage, logger: log)
             span.attributes[SpanAttributes.outcome] = outcome.name
             if case .finished(.failed(let failure)) = outcome {
                 span.attributes[SpanAttributes.errorCode] = failure.code
+                // The failing stage and provider, for the report's failures by cause.
+                if let stage = failure.stage { span.attributes[SpanAttributes.stage] = stage }
+                if let provider = failure.provider { span.attributes[SpanAttributes.provider] = provider }
                 span.setStatus(SpanStatus(code: .error, message: failure.message))
             }
-            return outcome
+            return (outcome, account(outcome, usage: usage, on: span, logger: log))
         }
 
         switch runOutcome {
@@ -128,16 +134,20 @@ struct JobRunner: Service {
                 log.error("cannot give an interrupted job back; it resumes at the next start", metadata: ["error": "\(error)"])
             }
         case .finished(let outcome):
-            await finish(job, outcome: outcome, stageTimings: await timings.all, startedAt: startedAt, logger: log)
+            await finish(job, outcome: outcome, stageTimings: await timings.all, accounting: accounting, startedAt: startedAt, logger: log)
         }
         await updateQueueDepth()
     }
 
-    private func finish(_ job: JobRecord, outcome: JobOutcome, stageTimings: [StageTiming], startedAt: Date, logger: Logger) async {
+    private func finish(
+        _ job: JobRecord, outcome: JobOutcome, stageTimings: [StageTiming], accounting: JobAccounting, startedAt: Date, logger: Logger
+    ) async {
         let finishedAt = Date()
         let handingOff = outboxHandOff.reserve()
         do {
-            let payload = try WebhookPayload(job: job, outcome: outcome, stageTimings: stageTimings, startedAt: startedAt, finishedAt: finishedAt).encoded()
+            let payload = try WebhookPayload(
+                job: job, outcome: outcome, stageTimings: stageTimings, cost: accounting.cost, startedAt: startedAt, finishedAt: finishedAt
+            ).encoded()
             let leaseUntil = handingOff ? finishedAt.addingTimeInterval(outboxHandOff.lease.seconds) : nil
             switch try await store.finish(job.id, owner: owner, outcome: outcome, payload: payload, now: finishedAt, deliveryLeaseUntil: leaseUntil) {
             case .leaseLost:
@@ -158,6 +168,7 @@ struct JobRunner: Service {
             return
         }
         metrics.jobLatency.recordNanoseconds(Int64(max(0, finishedAt.timeIntervalSince(job.acceptedAt)) * 1e9))
+        metrics.jobCost.record(accounting.cost.totalUSD)
         switch outcome {
         case .succeeded:
             metrics.jobsSucceeded.increment()

@@ -9,6 +9,10 @@ public enum PipelineStage: String, Sendable, Hashable, CaseIterable, Codable {
     case persist
     case webhook
 
+    /// Stages that can fall back without failing the job (`DegradedJobs` has a series for each):
+    /// retrieval that found nothing, and a failed rerank.
+    public static let degradable: [PipelineStage] = [.retrieve, .rerank]
+
     /// The span name for this stage, e.g. `rag.embed`.
     public var spanName: String { "rag.\(rawValue)" }
 }

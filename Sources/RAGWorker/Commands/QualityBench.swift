@@ -1,0 +1,60 @@
+import Curl
+import Foundation
+import RAGPipeline
+
+/// The quality computation of one job, timed: a 350-word proposal with two screening answers
+/// checked against 10 references of about 1,200 characters each, built from the bundled corpus.
+///
+/// One measurement is what the pipeline does after generation: index the references
+/// (``ReferenceIndex``) and assess the draft (``LexicalQualityEvaluator/assess(_:)``).
+struct QualityBench {
+    let iterations: Int
+
+    /// Per-job times in microseconds, and the assessment (to show what was measured).
+    func run() throws -> (micros: [Double], assessment: ProposalAssessment, words: Int, referenceCharacters: [Int]) {
+        let documents = try DocumentLoader.load(paths: [PipelineResources.sampleCorpus.path])
+        let sentences = documents.flatMap { ProposalText.sentences($0.text) }.filter { $0.count > 40 }
+        precondition(sentences.count > 40, "the bundled corpus has too few sentences")
+        // Ten references of ~1,200 characters, each from consecutive sentences of the corpus.
+        let references = (0..<10).map { index -> (String, String, String) in
+            var content = ""
+            var next = index * 7
+            while content.count < 1_200 {
+                content += sentences[next % sentences.count] + " "
+                next += 1
+            }
+            return ("ref-\(index)", "Past project \(index)", String(content.prefix(1_200)))
+        }
+        // A 350-word draft: sentences quoted from the references (supported) and invented ones.
+        var proposal = ""
+        var index = 0
+        while ProposalText.wordCount(proposal) < 340 {
+            proposal += index % 4 == 3
+                ? "In 2021 I built Ledgerly for Northwind Bank, which cut reconciliation time by 63%. "
+                : sentences[(index * 7) % sentences.count] + " "
+            index += 1
+        }
+        proposal = proposal.split(separator: " ").prefix(350).joined(separator: " ")
+        let answers = [
+            Proposal.Answer(question: "Have you done similar work?", answer: sentences[3]),
+            Proposal.Answer(question: "What is your availability?", answer: "I can start on Monday and work 30 hours a week."),
+        ]
+        let evaluator = LexicalQualityEvaluator()
+        func once() -> ProposalAssessment {
+            let indexed = references.map { ReferenceIndex(id: $0.0, title: $0.1, content: $0.2) }
+            return evaluator.assess(ProposalQualityInput(
+                proposal: proposal, answers: answers, questions: answers.map(\.question), references: indexed))
+        }
+        let assessment = once()
+        for _ in 0..<min(200, iterations) { _ = once() }
+        var micros: [Double] = []
+        micros.reserveCapacity(iterations)
+        for _ in 0..<iterations {
+            let started = ContinuousClock.now
+            let result = once()
+            micros.append((ContinuousClock.now - started).seconds * 1_000_000)
+            precondition(result.groundedness.claims == assessment.groundedness.claims)
+        }
+        return (micros, assessment, ProposalText.wordCount(proposal), references.map(\.2.count))
+    }
+}

@@ -71,21 +71,36 @@ public enum ClaimExtractor {
     /// The anchor a word is, if any.
     static func anchor(_ word: ProposalText.Word) -> Claim.Anchor? {
         let text = word.text
+        // One pass: digits, joiners (a possible address), letters and capitals.
+        var hasDigit = false
+        var hasJoiner = false
+        var letters = 0
+        var uppercase = 0
+        var firstIsUpper = false
+        var innerCapital = false
+        for scalar in text.unicodeScalars {
+            if ProposalText.isDigit(scalar) {
+                hasDigit = true
+            } else if scalar == "." || scalar == ":" {
+                hasJoiner = true
+            } else if scalar.isASCII ? (scalar.value >= 0x41 && scalar.value <= 0x5A) || (scalar.value >= 0x61 && scalar.value <= 0x7A)
+                                     : scalar.properties.isAlphabetic {
+                let upper = scalar.isASCII ? scalar.value <= 0x5A : scalar.properties.isUppercase
+                if upper {
+                    uppercase += 1
+                    if letters == 0 { firstIsUpper = true } else { innerCapital = true }
+                }
+                letters += 1
+            }
+        }
         let lower = text.lowercased()
-        if let url = urlCanonical(lower) { return Claim.Anchor(kind: .url, canonical: url) }
-        if text.unicodeScalars.contains(where: ProposalText.isDigit) {
-            return Claim.Anchor(kind: .figure, canonical: figureCanonical(lower))
-        }
-        let letters = text.unicodeScalars.filter { $0.properties.isAlphabetic }
-        guard let first = letters.first else { return nil }
-        let uppercase = letters.filter { $0.properties.isUppercase }.count
-        let innerCapital = letters.dropFirst().contains { $0.properties.isUppercase }
-        if uppercase >= 2 && uppercase == letters.count { return Claim.Anchor(kind: .name, canonical: lower) }
-        if innerCapital && !notNames.contains(normalizedApostrophes(lower)) { return Claim.Anchor(kind: .name, canonical: lower) }
-        if first.properties.isUppercase, word.position > 0, !notNames.contains(normalizedApostrophes(lower)) {
-            return Claim.Anchor(kind: .name, canonical: lower)
-        }
-        return nil
+        if hasJoiner, let url = urlCanonical(lower) { return Claim.Anchor(kind: .url, canonical: url) }
+        if hasDigit { return Claim.Anchor(kind: .figure, canonical: figureCanonical(lower)) }
+        guard letters > 0, uppercase > 0 else { return nil }
+        if uppercase >= 2 && uppercase == letters { return Claim.Anchor(kind: .name, canonical: lower) }
+        let isName = innerCapital || (firstIsUpper && word.position > 0)
+        guard isName, !notNames.contains(normalizedApostrophes(lower)) else { return nil }
+        return Claim.Anchor(kind: .name, canonical: lower)
     }
 
     /// `example.com/x` for `https://www.example.com/x/`; nil when the word is not an address.
@@ -138,7 +153,8 @@ public enum ClaimExtractor {
     }
 
     static func normalizedApostrophes(_ text: String) -> String {
-        text.contains("\u{2019}") ? text.replacingAll("\u{2019}", with: "'") : text
+        guard text.unicodeScalars.contains("\u{2019}") else { return text }
+        return String(String.UnicodeScalarView(text.unicodeScalars.map { $0 == "\u{2019}" ? "'" : $0 }))
     }
 
     static let firstPersonWords: Set<String> = ["i", "i've", "i'd", "we", "we've", "my", "our", "me", "us", "myself", "ourselves"]
@@ -173,9 +189,3 @@ public enum ClaimExtractor {
     ]
 }
 
-extension String {
-    /// Every occurrence of `target` replaced (Foundation-free).
-    func replacingAll(_ target: String, with replacement: String) -> String {
-        split(separator: Character(target), omittingEmptySubsequences: false).joined(separator: replacement)
-    }
-}

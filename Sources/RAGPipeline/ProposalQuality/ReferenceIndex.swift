@@ -15,22 +15,24 @@ public struct ReferenceIndex: Sendable {
         var terms = Set<String>()
         var contentWords = Set<String>()
         for text in [title, content] {
-            for sentence in ProposalText.sentences(text) {
-                for word in ProposalText.words(sentence) {
-                    let lower = ClaimExtractor.normalizedApostrophes(word.text.lowercased())
-                    terms.insert(lower)
-                    if let url = ClaimExtractor.urlCanonical(lower) { terms.insert(url) }
-                    if lower.unicodeScalars.contains(where: ProposalText.isDigit) {
-                        terms.insert(ClaimExtractor.figureCanonical(lower))
-                    }
-                    if lower.unicodeScalars.contains(where: { Self.splitters.contains($0) }) {
-                        for part in lower.split(whereSeparator: { Self.splitters.contains($0.unicodeScalars.first!) }) {
-                            terms.insert(String(part))
-                            if let stem = ClaimExtractor.contentStem(String(part)) { contentWords.insert(stem) }
-                        }
-                    }
-                    if let stem = ClaimExtractor.contentStem(lower) { contentWords.insert(stem) }
+            // Sentence boundaries do not matter here: every word of the text counts.
+            for word in ProposalText.words(text) {
+                let lower = ClaimExtractor.normalizedApostrophes(word.text.lowercased())
+                terms.insert(lower)
+                var hasDigit = false
+                var hasSplitter = false
+                for scalar in lower.unicodeScalars {
+                    if ProposalText.isDigit(scalar) { hasDigit = true } else if Self.splitters.contains(scalar) { hasSplitter = true }
                 }
+                if hasSplitter, let url = ClaimExtractor.urlCanonical(lower) { terms.insert(url) }
+                if hasDigit { terms.insert(ClaimExtractor.figureCanonical(lower)) }
+                if hasSplitter {
+                    for part in lower.split(whereSeparator: { Self.splitters.contains($0.unicodeScalars.first!) }) {
+                        terms.insert(String(part))
+                        if let stem = ClaimExtractor.contentStem(String(part)) { contentWords.insert(stem) }
+                    }
+                }
+                if !hasDigit, let stem = ClaimExtractor.contentStem(lower) { contentWords.insert(stem) }
             }
         }
         self.terms = terms

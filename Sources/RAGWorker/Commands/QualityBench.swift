@@ -25,13 +25,20 @@ struct QualityBench {
             }
             return ("ref-\(index)", "Past project \(index)", String(content.prefix(1_200)))
         }
-        // A 350-word draft: sentences quoted from the references (supported) and invented ones.
+        // A 350-word draft: claims quoted from the references (supported), plain sentences, and
+        // an invented project every fourth sentence (unsupported).
+        let quotable = references.flatMap { ProposalText.sentences($0.2) }
+        let claims = quotable.filter { ClaimExtractor.claim(in: $0) != nil }
+        let plain = quotable.filter { ClaimExtractor.claim(in: $0) == nil }
+        precondition(!claims.isEmpty && !plain.isEmpty, "the references hold no claim to quote")
         var proposal = ""
         var index = 0
         while ProposalText.wordCount(proposal) < 340 {
-            proposal += index % 4 == 3
-                ? "In 2021 I built Ledgerly for Northwind Bank, which cut reconciliation time by 63%. "
-                : sentences[(index * 7) % sentences.count] + " "
+            switch index % 4 {
+            case 3: proposal += "In 2021 I built Ledgerly for Northwind Bank, which cut reconciliation time by 63%. "
+            case 1: proposal += plain[index % plain.count] + " "
+            default: proposal += claims[index % claims.count] + " "
+            }
             index += 1
         }
         proposal = proposal.split(separator: " ").prefix(350).joined(separator: " ")

@@ -84,7 +84,7 @@ public enum PostmortemRenderer {
         }
         if let cost = run.cost {
             var text = "  cost: \(ReportSectionsRenderer.usd(cost.costUSD)), \(cost.inputTokens) input and \(cost.outputTokens) output tokens"
-            if cost.searchUnits > 0 { text += ", \(cost.searchUnits) search units" }
+            if cost.searchUnits > 0 { text += ", \(cost.searchUnits) search unit\(cost.searchUnits == 1 ? "" : "s")" }
             if !cost.unpricedModels.isEmpty { text += " (no price for \(cost.unpricedModels.joined(separator: ", ")): priced 0)" }
             lines.append(text)
         }

@@ -181,10 +181,8 @@ public final class OpenAIDouble: Sendable {
         return ["error": ["message": "The double failed this request on purpose.", "type": type, "code": type]]
     }
 
-    /// A proposal JSON that passes validation, answering every numbered line of the
-    /// `<screening_questions>` block of the last user message.
-    public static func validProposal(for request: ChatRequest) -> String {
-        let prompt = request.messages.first { $0.role == "user" }?.content ?? ""
+    /// The numbered lines of the prompt's `<screening_questions>` block, in order.
+    public static func questions(in prompt: String) -> [String] {
         var questions: [String] = []
         if let start = prompt.range(of: "<screening_questions>"), let end = prompt.range(of: "</screening_questions>") {
             for line in prompt[start.upperBound..<end.lowerBound].split(separator: "\n") {
@@ -193,6 +191,13 @@ public final class OpenAIDouble: Sendable {
                 }
             }
         }
+        return questions
+    }
+
+    /// A proposal JSON that passes validation, answering every numbered line of the
+    /// `<screening_questions>` block of the last user message.
+    public static func validProposal(for request: ChatRequest) -> String {
+        let questions = questions(in: request.messages.first { $0.role == "user" }?.content ?? "")
         let object: [String: Any] = [
             "proposal": "Hello, I have built systems like this before and would plan the work in three milestones.",
             "answers": questions.map { ["question": $0, "answer": "I did this on a recent project and measured the result."] },

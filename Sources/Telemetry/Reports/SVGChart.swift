@@ -94,7 +94,11 @@ enum SVGChart {
     }
 
     static func format(_ value: Double) -> String {
-        value >= 100 ? String(format: "%.0f", value) : value >= 10 ? String(format: "%.1f", value) : String(format: "%.2f", value)
+        if value >= 100 { return String(format: "%.0f", value) }
+        if value >= 10 { return String(format: "%.1f", value) }
+        // Small values (a job's cost in dollars) keep three significant digits instead of reading 0.00.
+        if value > 0, value < 0.1 { return String(format: "%.3g", value) }
+        return String(format: "%.2f", value)
     }
 
     private static func f(_ value: Double) -> String { String(format: "%.1f", value) }

@@ -75,6 +75,30 @@ struct ProvisioningMotoTests {
         }
     }
 
+    @Test("quality and cost alarms: plan shows each, apply creates each in moto as rendered, with its runbook link")
+    func qualityAndCostAlarms() async throws {
+        try await withMotoServer { moto in
+            let endpoint = "ep-quality"
+            let kinds: [AlarmKind] = [.groundedness, .guardBlocks, .repairDegradedRate, .dailySpend, .jobCostOutlier]
+            let (planStatus, plan) = try await run(["plan", "--endpoint-name", endpoint, "--detailed-exitcode"], moto)
+            #expect(planStatus == 2)
+            for kind in kinds {
+                #expect(plan.contains("+ metric alarm \(kind.alarmName(endpoint: endpoint)) (create)"), "\(kind): \(plan)")
+            }
+            #expect(try await run(["apply", "--endpoint-name", endpoint, "--daily-spend-budget", "35"], moto).0 == 0)
+            let found = try await observedAlarms(endpoint, moto)
+            let wanted = try renderedAlarms(rendered(endpoint, moto, extra: ["--daily-spend-budget", "35"]).alarms)
+            for kind in kinds {
+                let name = kind.alarmName(endpoint: endpoint)
+                let alarm = try #require(found[name], "\(name) missing in moto")
+                #expect(JSONDifference.between(wanted[name], alarm) == [], "\(name)")
+                #expect(alarm["AlarmDescription"]?.stringValue?.contains("docs/runbook.md#\(kind.rawValue)") == true)
+            }
+            #expect(found["ep-quality-daily-spend"]?["Threshold"] == 35)
+            #expect(found["ep-quality-daily-spend"]?["Period"] == 86_400)
+        }
+    }
+
     @Test("changed threshold, plan shows the one update, apply makes it, then nothing is left to change")
     func thresholdUpdate() async throws {
         try await withMotoServer { moto in

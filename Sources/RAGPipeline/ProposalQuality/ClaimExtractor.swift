@@ -13,9 +13,12 @@ public struct Claim: Sendable, Equatable {
 
     public struct Anchor: Sendable, Equatable, Hashable {
         public var kind: AnchorKind
-        /// The comparable form: lower case; figures without `$`, `%` and thousands separators
+        /// The comparable form: lower case, `’` as `'`; figures without `$`, `%` and thousands separators
         /// (`50,000` → `50000`, `40%` → `40`); addresses without scheme, `www.` and trailing `/`.
         public var canonical: String
+
+        /// The key a ``ReferenceIndex`` holds for this anchor.
+        var key: UInt64 { QualityKey.of(canonical) }
     }
 
     /// The sentence as written.
@@ -23,7 +26,18 @@ public struct Claim: Sendable, Equatable {
     /// What it names, each once, in order of appearance.
     public var anchors: [Anchor]
     /// Its content words (lower case, stop words out, plural `s` removed), for the overlap test.
-    public var contentWords: Set<String>
+    public var contentWords: Set<String> {
+        didSet { contentKeys = Set(contentWords.map(QualityKey.of)) }
+    }
+    /// The keys of ``contentWords``.
+    private(set) var contentKeys: Set<UInt64>
+
+    public init(text: String, anchors: [Anchor], contentWords: Set<String>) {
+        self.text = text
+        self.anchors = anchors
+        self.contentWords = contentWords
+        contentKeys = Set(contentWords.map(QualityKey.of))
+    }
 }
 
 /// Finds the claims about past work in a proposal: sentences that speak of the writer's past
@@ -46,27 +60,74 @@ public enum ClaimExtractor {
     /// The sentence as a claim, or nil when it is not one.
     public static func claim(in sentence: String) -> Claim? {
         let words = ProposalText.words(sentence)
+        // First the cheap part, on folded keys without a string per word: most sentences stop here.
         var firstPerson = false
         var pastWork = false
+        var previous: UInt64 = 0
+        for word in words {
+            let folded = Folded(word.text)
+            if firstPersonKeys.contains(folded.key) { firstPerson = true }
+            if (folded.isPastTense && !presentBeKeys.contains(previous)) || pastMarkerKeys.contains(folded.key) || folded.isYear {
+                pastWork = true
+            }
+            previous = folded.key
+        }
+        guard firstPerson, pastWork else { return nil }
         var anchors: [Claim.Anchor] = []
         var seen = Set<Claim.Anchor>()
         var content = Set<String>()
-        var previous = ""
         for word in words {
-            let lower = normalizedApostrophes(word.text.lowercased())
-            if firstPersonWords.contains(lower) { firstPerson = true }
-            // "-ed" after a form of "be" is an adjective ("I am excited"), not a past.
-            if (isPastTense(lower) && !presentBe.contains(previous)) || pastMarkers.contains(lower) || isYear(lower) { pastWork = true }
-            previous = lower
             if let anchor = anchor(word) {
                 if seen.insert(anchor).inserted { anchors.append(anchor) }
-            } else if let stem = contentStem(lower) {
+            } else if let stem = contentStem(normalizedApostrophes(word.text.lowercased())) {
                 content.insert(stem)
             }
         }
-        guard firstPerson, pastWork, !anchors.isEmpty else { return nil }
+        guard !anchors.isEmpty else { return nil }
         return Claim(text: sentence, anchors: anchors, contentWords: content)
     }
+
+    /// A word's folded key (ASCII lower case, `’` as `'`) and what its bytes say about it.
+    struct Folded {
+        var key = StableHash.offset
+        var isPastTense = false
+        var isYear = false
+
+        init(_ text: String) {
+            var count = 0
+            var letters = true
+            var digits = 0
+            var last: UInt8 = 0
+            var beforeLast: UInt8 = 0
+            var beforeThat: UInt8 = 0
+            var pending = 0
+            for byte in text.utf8 {
+                var folded = byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
+                // ’ (E2 80 99) folds to '.
+                if byte == 0xE2 { pending = 1; continue }
+                if pending == 1 { pending = byte == 0x80 ? 2 : 0; if pending == 0 { key = StableHash.combine(StableHash.combine(key, 0xE2), byte) }; continue }
+                if pending == 2 {
+                    pending = 0
+                    if byte == 0x99 { folded = 0x27 } else { key = StableHash.combine(StableHash.combine(key, 0xE2), 0x80) }
+                }
+                key = StableHash.combine(key, folded)
+                count += 1
+                if !(folded >= 0x61 && folded <= 0x7A) { letters = false }
+                if folded >= 0x30 && folded <= 0x39 { digits += 1 }
+                beforeThat = beforeLast
+                beforeLast = last
+                last = folded
+            }
+            if letters, count >= 5, beforeLast == 0x65, last == 0x64, beforeThat != 0x65 { isPastTense = true }
+            if irregularPastKeys.contains(key) { isPastTense = true }
+            if digits == 4, count == 4, let year = Int(text) { isYear = (1990...2039).contains(year) }
+        }
+    }
+
+    static let firstPersonKeys = Set(firstPersonWords.map(QualityKey.of))
+    static let irregularPastKeys = Set(irregularPast.map(QualityKey.of))
+    static let pastMarkerKeys = Set(pastMarkers.map(QualityKey.of))
+    static let presentBeKeys = Set(presentBe.map(QualityKey.of))
 
     /// The anchor a word is, if any.
     static func anchor(_ word: ProposalText.Word) -> Claim.Anchor? {
@@ -93,13 +154,13 @@ public enum ClaimExtractor {
                 letters += 1
             }
         }
-        let lower = text.lowercased()
+        let lower = normalizedApostrophes(text.lowercased())
         if hasJoiner, let url = urlCanonical(lower) { return Claim.Anchor(kind: .url, canonical: url) }
         if hasDigit { return Claim.Anchor(kind: .figure, canonical: figureCanonical(lower)) }
         guard letters > 0, uppercase > 0 else { return nil }
         if uppercase >= 2 && uppercase == letters { return Claim.Anchor(kind: .name, canonical: lower) }
         let isName = innerCapital || (firstIsUpper && word.position > 0)
-        guard isName, !notNames.contains(normalizedApostrophes(lower)) else { return nil }
+        guard isName, !notNames.contains(lower) else { return nil }
         return Claim.Anchor(kind: .name, canonical: lower)
     }
 

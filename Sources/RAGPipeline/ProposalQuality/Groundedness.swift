@@ -51,9 +51,9 @@ public enum Groundedness {
 
     /// Whether `reference` supports `claim` under `rule`.
     public static func supports(_ reference: ReferenceIndex, _ claim: Claim, rule: Rule = .default) -> Bool {
-        guard claim.anchors.allSatisfy(reference.contains) else { return false }
-        guard !claim.contentWords.isEmpty else { return true }
-        let found = claim.contentWords.filter { reference.contentWords.contains($0) }.count
-        return Double(found) / Double(claim.contentWords.count) >= rule.minimumContentOverlap
+        guard claim.anchors.allSatisfy({ reference.contains($0.key) }) else { return false }
+        guard !claim.contentKeys.isEmpty else { return true }
+        let found = claim.contentKeys.filter { reference.contentWords.contains($0) }.count
+        return Double(found) / Double(claim.contentKeys.count) >= rule.minimumContentOverlap
     }
 }

@@ -25,7 +25,7 @@ public enum ProposalText {
         var index = 0
         func flush() {
             let sentence = stripListMarker(current.strippingWhitespace())
-            if sentence.unicodeScalars.contains(where: { $0.properties.isAlphabetic || ("0"..."9").contains($0) }) {
+            if sentence.unicodeScalars.contains(where: isWordScalar) {
                 sentences.append(sentence)
             }
             current = ""
@@ -38,7 +38,7 @@ public enum ProposalText {
                 current.unicodeScalars.append(scalar)
                 if scalar == "." || scalar == "!" || scalar == "?" {
                     let next = index + 1 < scalars.count ? scalars[index + 1] : " "
-                    if next.properties.isWhitespace, scalar != "." || !(endsWithAbbreviation(current) || isListNumber(current)) {
+                    if isWhitespace(next), scalar != "." || !(endsWithAbbreviation(current) || isListNumber(current)) {
                         flush()
                     }
                 }
@@ -67,7 +67,7 @@ public enum ProposalText {
                 let next = index + 1 < scalars.count ? scalars[index + 1] : nil
                 if isWordScalar(scalar) {
                     word.append(scalar)
-                } else if joiners.contains(scalar), let next, isWordScalar(next) {
+                } else if isJoiner(scalar), let next, isWordScalar(next) {
                     word.append(scalar)
                 } else if scalar == "%", let last = word.last, isDigit(last) {
                     word.append(scalar)
@@ -88,7 +88,7 @@ public enum ProposalText {
         var count = 0
         var inWord = false
         for scalar in text.unicodeScalars {
-            if scalar.properties.isWhitespace {
+            if isWhitespace(scalar) {
                 inWord = false
             } else if !inWord, isWordScalar(scalar) {
                 inWord = true
@@ -98,7 +98,20 @@ public enum ProposalText {
         return count
     }
 
-    static let joiners: Set<Unicode.Scalar> = [".", ",", "-", "'", "\u{2019}", "/", ":", "_", "@"]
+    @inline(__always)
+    static func isJoiner(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar {
+        case ".", ",", "-", "'", "\u{2019}", "/", ":", "_", "@": true
+        default: false
+        }
+    }
+
+    /// White space, with a table-free test for ASCII (the Unicode property lookup is the slow path).
+    @inline(__always)
+    static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.isASCII { return scalar == " " || (scalar.value >= 0x09 && scalar.value <= 0x0D) }
+        return scalar.properties.isWhitespace
+    }
 
     @inline(__always)
     static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
@@ -117,7 +130,7 @@ public enum ProposalText {
     private static let abbreviations = ["e.g.", "i.e.", "etc.", "vs.", "approx.", "incl."]
 
     private static func endsWithAbbreviation(_ text: String) -> Bool {
-        let lower = text.lowercased()
+        let lower = String(text.suffix(8)).lowercased()
         return abbreviations.contains { abbreviation in
             guard lower.hasSuffix(abbreviation) else { return false }
             let before = lower.dropLast(abbreviation.count).last
@@ -150,8 +163,8 @@ extension String {
     /// The text without leading and trailing white space (Foundation-free).
     func strippingWhitespace() -> String {
         let scalars = unicodeScalars
-        guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
-              let end = scalars.lastIndex(where: { !$0.properties.isWhitespace })
+        guard let start = scalars.firstIndex(where: { !ProposalText.isWhitespace($0) }),
+              let end = scalars.lastIndex(where: { !ProposalText.isWhitespace($0) })
         else { return "" }
         return String(scalars[start...end])
     }

@@ -42,6 +42,17 @@ struct GroundednessTests {
         #expect(empty.score == nil && empty.claims == 0)
     }
 
+    @Test("references with curly quotes, dashes and accented names indexed like the proposal's words")
+    func unicodeReference() {
+        let reference = ReferenceIndex(id: "u", title: "Café Zürich — bookings",
+                                       content: "I rebuilt Émilie’s booking site for Café Zürich\u{00A0}— 3,400 bookings a month, «fast».")
+        let claim = ClaimExtractor.claim(in: "Previously I rebuilt Émilie’s booking site for Café Zürich, 3400 bookings a month.")!
+        #expect(claim.anchors.map(\.canonical) == ["émilie's", "café", "zürich", "3400"])
+        #expect(Groundedness.supports(reference, claim))
+        let other = ClaimExtractor.claim(in: "Previously I rebuilt Émilie’s booking site for Café Genève.")!
+        #expect(!Groundedness.supports(reference, other))
+    }
+
     @Test("the overlap threshold is the rule's: 0.9 refuses what 0.5 accepts")
     func threshold() {
         let claim = ClaimExtractor.claim(in: "Previously I delivered a support assistant for Helpdeskly with fast onboarding dashboards.")!

@@ -9,10 +9,11 @@ import Tracing
 ///
 /// Each stage runs through ``StageRunner`` (span, share of the deadline, retries, timing,
 /// metrics). Keyword extraction runs beside the embedding call. A failed rerank degrades the
-/// job (it continues on the keyword-boosted order and says so in ``ProposalResult/degraded``);
-/// any other failed stage ends the job with a ``PipelineError``. The result is checked by
-/// ``OutputGuard`` before anything is persisted or returned; then its quality is assessed
-/// (``ProposalQualityEvaluator``, in process) and kept in `analysis.quality`.
+/// job (it continues on the keyword-boosted order and says so in ``ProposalResult/degraded``),
+/// as does a draft delivered with screening questions left unanswered; any other failed stage
+/// ends the job with a ``PipelineError``. The result is checked by ``OutputGuard`` before
+/// anything is persisted or returned; then its quality is assessed (``ProposalQualityEvaluator``,
+/// in process) and kept in `analysis.quality`.
 public struct ProposalPipeline: JobPipeline {
     /// The providers of the stages.
     public struct Providers: Sendable {
@@ -145,6 +146,11 @@ public struct ProposalPipeline: JobPipeline {
 
         let generated = try await generate(job, references: references, terms: terms, degraded: degraded, context: context)
         var result = generated.result
+        if result.degraded.count > degraded.count {
+            // The generator delivered with questions it could not answer.
+            degradedStages.append(.generate)
+            instruments.degraded(.generate)
+        }
         result.analysis.quality = await assess(
             result, job: job, references: references, repaired: generated.repaired, degradedStages: degradedStages, context: context)
         let sink = providers.resultSink
@@ -153,10 +159,17 @@ public struct ProposalPipeline: JobPipeline {
             try await sink.persist(record, call: call)
             return .init(value: ())
         }
+        // Counted once the proposal is stored, like every metric of a delivered proposal.
+        if let quality = result.analysis.quality {
+            instruments.quality(quality)
+        } else {
+            instruments.questionsUnanswered(result.proposal.answers.filter { !$0.answered }.count)
+        }
         return result
     }
 
-    /// The proposal's quality signals; nil (logged) when the evaluator fails, which never fails the job.
+    /// The proposal's quality signals; nil (logged) when the evaluator fails, which never fails the
+    /// job. Their metrics are recorded by the caller once the proposal is persisted.
     private func assess(
         _ result: ProposalResult, job: JobRequest, references: [RankedDocument], repaired: Bool,
         degradedStages: [PipelineStage], context: JobContext
@@ -168,7 +181,6 @@ public struct ProposalPipeline: JobPipeline {
             let assessment = try await quality.evaluate(input)
             let signals = QualitySignals(
                 assessment: assessment, repairs: repaired ? 1 : 0, degradedStages: degradedStages.map(\.rawValue))
-            instruments.quality(signals)
             return signals
         } catch {
             context.logger.warning("quality evaluation failed; the job goes on without quality signals", metadata: [
@@ -207,12 +219,14 @@ public struct ProposalPipeline: JobPipeline {
         do {
             generated = try await runner.run(.generate, provider: generator.identity, context: context) { call in
                 let draft = try await generator.generate(GenerationRequest(job: job, references: references, keyTerms: terms), call: call)
+                // The generator saw every chunk; the result lists each piece of past work once.
                 let result = ProposalResult(
-                    proposal: draft.proposal, analysis: draft.analysis, references: references.map(\.reference),
-                    providers: names, degraded: degraded
+                    proposal: draft.proposal, analysis: draft.analysis, references: references.bestChunkPerDocument().map(\.reference),
+                    providers: names, degraded: degraded + draft.degraded
                 )
                 try outputGuard.check(result, provider: generator.identity.name)
-                return .init(value: (result, draft.repaired), outcome: draft.repaired ? "repaired" : "ok", usage: draft.usage)
+                let outcome = !draft.degraded.isEmpty ? "degraded" : draft.repaired ? "repaired" : "ok"
+                return .init(value: (result, draft.repaired), outcome: outcome, usage: draft.usage)
             }
         } catch let failure as PipelineError {
             if failure.code == .unsafeOutput { instruments.guardBlocked() }

@@ -1,7 +1,8 @@
 /// Screening-question coverage: how many of the posting's questions the proposal answers.
 ///
 /// A question counts as answered when an answer for it exists (matched by its question text,
-/// ignoring case and spacing, else by position) and says something: not empty, not a placeholder
+/// ignoring case and spacing, else by position), is not marked unanswered by the generator
+/// (``Proposal/Answer/answered``), and says something: not empty, not a placeholder
 /// (``placeholders``: `n/a`, `tbd`, `-`, `…`), and not the question repeated.
 public struct QuestionCoverage: Sendable, Equatable, Codable {
     public var asked: Int
@@ -13,15 +14,16 @@ public struct QuestionCoverage: Sendable, Equatable, Codable {
     public static func measure(questions: [String], answers: [Proposal.Answer]) -> QuestionCoverage {
         let keys = questions.map(normalized)
         var byQuestion: [String: String] = [:]
+        // An answer the generator marked unanswered counts as none.
         for answer in answers where byQuestion[normalized(answer.question)] == nil {
-            byQuestion[normalized(answer.question)] = answer.answer
+            byQuestion[normalized(answer.question)] = answer.answered ? answer.answer : ""
         }
         var unanswered: [String] = []
         for (index, question) in questions.enumerated() {
             var answer = byQuestion[keys[index]]
             // An answer whose question text matches no question (the model rephrased it) stands in its position.
             if answer == nil, answers.indices.contains(index), !keys.contains(normalized(answers[index].question)) {
-                answer = answers[index].answer
+                answer = answers[index].answered ? answers[index].answer : ""
             }
             if !says(answer, to: keys[index]) { unanswered.append(question) }
         }

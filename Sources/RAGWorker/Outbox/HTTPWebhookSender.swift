@@ -10,8 +10,9 @@ struct HTTPWebhookSender: WebhookSender {
     /// Read at each attempt so a rotated secret applies at once.
     let secret: @Sendable () -> String?
 
+    /// The URL without credentials or query (tokens sometimes ride in webhook URLs), port kept.
     var destination: String {
-        URL(string: url).map { "\($0.scheme ?? "https")://\($0.host ?? "?")\($0.path)" } ?? "webhook"
+        URL(string: url).map { "\($0.scheme ?? "https")://\($0.host ?? "?")\($0.port.map { ":\($0)" } ?? "")\($0.path)" } ?? "webhook"
     }
 
     func deliver(_ message: OutboxMessage, attempt: Int) async -> DeliveryResult {

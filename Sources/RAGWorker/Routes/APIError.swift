@@ -16,7 +16,10 @@ struct APIError: HTTPResponseError, Sendable {
     func response(from request: Request, context: some RequestContext) throws -> Response {
         var headers = self.headers
         headers[.contentType] = "application/json; charset=utf-8"
-        let body = Body(error: .init(code: code, message: message, fields: fields.isEmpty ? nil : fields))
+        // Through InvokeEndpoint a 429/503 reaches the caller as a ModelError whose OriginalMessage
+        // is this body, without the Retry-After header: the body repeats it.
+        let retryAfter = self.headers[.retryAfter].flatMap { Int($0) }
+        let body = Body(error: .init(code: code, message: message, fields: fields.isEmpty ? nil : fields, retryAfterSeconds: retryAfter))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let data = (try? encoder.encode(body)) ?? Data(#"{"error":{"code":"internal_error","message":"unencodable error"}}"#.utf8)
@@ -28,6 +31,12 @@ struct APIError: HTTPResponseError, Sendable {
             let code: String
             let message: String
             let fields: [FieldProblem]?
+            let retryAfterSeconds: Int?
+
+            enum CodingKeys: String, CodingKey {
+                case code, message, fields
+                case retryAfterSeconds = "retry_after_seconds"
+            }
         }
 
         let error: Detail
@@ -87,6 +96,15 @@ extension APIError {
 
     static func unavailable(_ message: String, retryAfterSeconds: Int = 5) -> APIError {
         APIError(status: .serviceUnavailable, code: "unavailable", message: message, headers: [.retryAfter: String(retryAfterSeconds)])
+    }
+
+    static func methodNotAllowed(_ method: HTTPRequest.Method, allowed: [HTTPRequest.Method]) -> APIError {
+        let list = allowed.map(\.rawValue).joined(separator: ", ")
+        return APIError(
+            status: .methodNotAllowed, code: "method_not_allowed",
+            message: "\(method.rawValue.prefix(32)) is not allowed here; allowed: \(list)",
+            headers: [.allow: list]
+        )
     }
 
     static func notFound(_ what: String) -> APIError {

@@ -1,5 +1,6 @@
 import CoreMetrics
 import Curl
+import Deadlines
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -49,7 +50,7 @@ struct IntakeController: Sendable {
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw APIError.tooLarge(limit: maxBodyBytes)
         }
-        let newJob = try validate(body, traceparent: request.headers[.traceparent])
+        let newJob = try validate(body, traceparent: request.headers[.traceparent] ?? Self.traceparent(customAttributes: request.headers[.sageMakerCustomAttributes]))
         guard storeHealth.isReachable else {
             metrics.jobsRejected.increment()
             throw APIError.unavailable("the job store is unreachable; the job was not accepted")
@@ -154,6 +155,17 @@ struct IntakeController: Sendable {
         return mediaType == "application/json" || (mediaType.hasPrefix("application/") && mediaType.hasSuffix("+json"))
     }
 
+    /// A `traceparent=<value>` entry of SageMaker's custom attributes (entries separated by `,` or
+    /// `;`): InvokeEndpoint drops a `traceparent` header, so a caller passes its trace this way.
+    static func traceparent(customAttributes: String?) -> String? {
+        guard let customAttributes else { return nil }
+        for entry in customAttributes.split(whereSeparator: { $0 == "," || $0 == ";" }) {
+            let pair = entry.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            if pair.count == 2, pair[0].lowercased() == "traceparent" { return pair[1] }
+        }
+        return nil
+    }
+
     static func pathComponent(_ id: String) -> String {
         id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? id
     }
@@ -161,4 +173,6 @@ struct IntakeController: Sendable {
 
 extension HTTPField.Name {
     static let traceparent = HTTPField.Name("traceparent")!
+    /// The one caller-defined header InvokeEndpoint forwards to the container (≤ 1,024 visible ASCII characters).
+    static let sageMakerCustomAttributes = HTTPField.Name("X-Amzn-SageMaker-Custom-Attributes")!
 }

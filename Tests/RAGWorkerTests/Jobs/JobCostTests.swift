@@ -9,6 +9,7 @@ import Testing
 import TestSupport
 
 @testable import RAGWorker
+@testable import WorkerTestSupport
 
 /// The price table end to end: `RAG_MODEL_PRICES` changes each job's cost, a bad table stops
 /// start-up naming the model, a model without a price costs 0 and is named once.

@@ -7,6 +7,7 @@ import Testing
 import TestSupport
 
 @testable import RAGWorker
+@testable import WorkerTestSupport
 
 @Suite("POST /invocations over HTTP")
 struct InvocationsTests {
@@ -171,6 +172,8 @@ struct InvocationsTests {
             let rejected = try await worker.postJob(sampleJob(id: "bp-9"))
             #expect(rejected.headers["Retry-After"] == "10")
             #expect(rejected.errorCode == "backlog_full")
+            // InvokeEndpoint drops the header (the caller gets a ModelError carrying the body): the body repeats it.
+            #expect((rejected.json["error"] as? [String: Any])?["retry_after_seconds"] as? Int == 10)
             #expect(try worker.metrics.expectCounter(MetricCatalogue.jobsRejected.name).totalValue == 3)
             let repost = try await worker.postJob(sampleJob(id: "bp-0"))
             #expect(repost.status == 200)

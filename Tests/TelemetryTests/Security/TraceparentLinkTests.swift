@@ -3,6 +3,7 @@ import Foundation
 import Testing
 import TestSupport
 @testable import Telemetry
+@testable import WorkerTestSupport
 
 /// Finding 12 of the security review: any caller's `traceparent` was adopted as the job's trace,
 /// so two jobs could share a trace and `postmortem` mixed them. Now each job has its own trace,
@@ -15,8 +16,8 @@ struct TraceparentLinkTests {
     @Test("two jobs posted with the same traceparent get two traces of their own, each linking the caller's; postmortem shows one job per trace")
     func sharedTraceparentDoesNotMixJobs() async throws {
         try await withTemporaryDirectory { directory in
-            let traces = try await TelemetryWorker.with(dataDirectory: directory.path, environment: ["RAG_CLOUDWATCH": "off"],
-                                                        destinations: nil) { worker in
+            let traces = try await InProcessWorker.withTelemetry(dataDirectory: directory.path, environment: ["RAG_CLOUDWATCH": "off"],
+                                                        destinations: nil, pipeline: ScriptedPipeline.init) { worker in
                 var traces: [String] = []
                 for id in ["linked-1", "linked-2"] {
                     let response = try await worker.postJob(sampleJob(id: id),
@@ -40,6 +41,26 @@ struct TraceparentLinkTests {
                 #expect(PostmortemRenderer.text(timeline).contains("the caller's trace: \(Self.callerTrace)"))
             }
             #expect(try await query.job(Self.callerTrace) == nil, "the caller's trace holds no job")
+        }
+    }
+
+    @Test("through InvokeEndpoint (no traceparent header), a traceparent in X-Amzn-SageMaker-Custom-Attributes is linked the same way")
+    func traceparentInCustomAttributes() async throws {
+        try await withTemporaryDirectory { directory in
+            let trace = try await InProcessWorker.withTelemetry(dataDirectory: directory.path, environment: ["RAG_CLOUDWATCH": "off"],
+                                                                destinations: nil, pipeline: ScriptedPipeline.init) { worker in
+                let response = try await worker.postJob(sampleJob(id: "via-sagemaker"), headers: [
+                    "Content-Type": "application/json",
+                    "X-Amzn-SageMaker-Custom-Attributes": "source=n8n, traceparent=\(Self.traceparent)",
+                ])
+                #expect(response.status == 202)
+                _ = try await worker.waitUntilFinished("via-sagemaker")
+                return response.json["trace_id"] as? String ?? ""
+            }
+            let query = PostmortemQuery(store: try RingBufferStore(
+                path: directory.file("telemetry.sqlite"), limits: RingBufferLimits(maxRows: 100_000, maxBytes: 1 << 26)))
+            let timeline = try #require(try await query.job(trace))
+            #expect(timeline.linkedTraces == [Self.callerTrace])
         }
     }
 }

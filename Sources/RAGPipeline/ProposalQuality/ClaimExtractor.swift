@@ -87,40 +87,41 @@ public enum ClaimExtractor {
         return Claim(text: sentence, anchors: anchors, contentWords: content)
     }
 
-    /// A word's folded key (ASCII lower case, `’` as `'`) and what its bytes say about it.
+    /// A word's folded key (ASCII lower case, `’` as `'`: the key of its canonical form for ASCII
+    /// words) and what its bytes say about it, without making a string.
     struct Folded {
         var key = StableHash.offset
         var isPastTense = false
         var isYear = false
 
         init(_ text: String) {
+            var hash = StableHash.offset
             var count = 0
             var letters = true
-            var digits = 0
-            var last: UInt8 = 0
-            var beforeLast: UInt8 = 0
-            var beforeThat: UInt8 = 0
-            var pending = 0
-            for byte in text.utf8 {
-                var folded = byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
-                // ’ (E2 80 99) folds to '.
-                if byte == 0xE2 { pending = 1; continue }
-                if pending == 1 { pending = byte == 0x80 ? 2 : 0; if pending == 0 { key = StableHash.combine(StableHash.combine(key, 0xE2), byte) }; continue }
-                if pending == 2 {
-                    pending = 0
-                    if byte == 0x99 { folded = 0x27 } else { key = StableHash.combine(StableHash.combine(key, 0xE2), 0x80) }
-                }
-                key = StableHash.combine(key, folded)
+            var digits = true
+            var last: (UInt8, UInt8, UInt8) = (0, 0, 0)
+            func consume(_ byte: UInt8) {
+                hash = StableHash.combine(hash, byte)
                 count += 1
-                if !(folded >= 0x61 && folded <= 0x7A) { letters = false }
-                if folded >= 0x30 && folded <= 0x39 { digits += 1 }
-                beforeThat = beforeLast
-                beforeLast = last
-                last = folded
+                letters = letters && byte >= 0x61 && byte <= 0x7A
+                digits = digits && byte >= 0x30 && byte <= 0x39
+                last = (last.1, last.2, byte)
             }
-            if letters, count >= 5, beforeLast == 0x65, last == 0x64, beforeThat != 0x65 { isPastTense = true }
-            if irregularPastKeys.contains(key) { isPastTense = true }
-            if digits == 4, count == 4, let year = Int(text) { isYear = (1990...2039).contains(year) }
+            for scalar in text.unicodeScalars {
+                // ’ folds to ', ASCII capitals to lower case; other scalars keep their UTF-8 bytes.
+                if scalar == "\u{2019}" {
+                    consume(0x27)
+                } else if scalar.isASCII {
+                    let byte = UInt8(scalar.value)
+                    consume(byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte)
+                } else {
+                    for byte in scalar.utf8 { consume(byte) }
+                }
+            }
+            key = hash
+            // A word of five letters or more ending in "ed", not "eed" ("speed", "need").
+            isPastTense = (letters && count >= 5 && last.1 == 0x65 && last.2 == 0x64 && last.0 != 0x65) || irregularPastKeys.contains(hash)
+            if digits, count == 4, let year = Int(text) { isYear = (1990...2039).contains(year) }
         }
     }
 

@@ -6,6 +6,8 @@ import Testing
 /// Shared builders for the AlarmSetup tests.
 enum Fixtures {
     static let endpoint = "rag-worker-test"
+    /// Metric alarms alarm-setup makes by default: every kind but the composite page.
+    static let metricAlarmCount = AlarmKind.allCases.count - 1
 
     static func target(endpoint: String = endpoint, namespace: String? = nil) -> DeploymentTarget {
         var target = DeploymentTarget(endpointName: endpoint)

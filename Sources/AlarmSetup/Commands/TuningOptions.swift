@@ -57,6 +57,31 @@ struct TuningOptions: ParsableArguments {
     @Option(help: "Window of the telemetry-dropped alarm.")
     var telemetryDroppedWindow = defaults.telemetryDroppedWindow
 
+    @Option(help: "Groundedness alarm: average ProposalGroundedness (0-1) below this alarms.")
+    var groundednessThreshold = defaults.groundednessThreshold
+    @Option(help: "Window of the groundedness alarm.")
+    var groundednessWindow = defaults.groundednessWindow
+
+    @Option(help: "Output guard blocks per period that alarm (a security event).")
+    var guardBlockThreshold = defaults.guardBlockThreshold
+    @Option(help: "Window of the guard-block alarm.")
+    var guardBlockWindow = defaults.guardBlockWindow
+
+    @Option(help: "Schema repairs plus degraded stages per 100 completed jobs that alarm.")
+    var repairDegradedThreshold = defaults.repairDegradedPercent
+    @Option(help: "Window of the repair/degraded-rate alarm.")
+    var repairDegradedWindow = defaults.repairDegradedWindow
+
+    @Option(help: "Daily model spend budget, US dollars (Sum of JobCost per period).")
+    var dailySpendBudget = defaults.dailySpendBudgetUSD
+    @Option(help: "Window of the daily spend alarm (one day by default).")
+    var dailySpendWindow = defaults.dailySpendWindow
+
+    @Option(help: "Most a single job may cost, US dollars (Maximum of JobCost per period).")
+    var jobCostMax = defaults.jobCostMaxUSD
+    @Option(help: "Window of the job cost outlier alarm.")
+    var jobCostWindow = defaults.jobCostWindow
+
     @Flag(inversion: .prefixedNo, help: "The composite <endpoint>-page alarm over all the others: the one that pages.")
     var composite = defaults.compositeEnabled
 
@@ -83,6 +108,16 @@ struct TuningOptions: ParsableArguments {
         s.heartbeatWindow = heartbeatWindow
         s.telemetryDroppedThreshold = telemetryDroppedThreshold
         s.telemetryDroppedWindow = telemetryDroppedWindow
+        s.groundednessThreshold = groundednessThreshold
+        s.groundednessWindow = groundednessWindow
+        s.guardBlockThreshold = guardBlockThreshold
+        s.guardBlockWindow = guardBlockWindow
+        s.repairDegradedPercent = repairDegradedThreshold
+        s.repairDegradedWindow = repairDegradedWindow
+        s.dailySpendBudgetUSD = dailySpendBudget
+        s.dailySpendWindow = dailySpendWindow
+        s.jobCostMaxUSD = jobCostMax
+        s.jobCostWindow = jobCostWindow
         s.compositeEnabled = composite
         return s
     }

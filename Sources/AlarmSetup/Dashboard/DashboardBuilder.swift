@@ -18,6 +18,8 @@ struct DashboardBuilder: Sendable {
             jobLatency(), throughput(),
             errorRate(), backlog(), webhooks(),
             stageBreakdown(), stagePercentile(),
+            groundedness(), questionsAndClaims(), repairsGuardsDegraded(),
+            jobCost(), dailySpend(), tokensByModel(),
             byProvider(MetricCatalogue.providerErrors, title: "Provider errors by provider (attempts)"),
             byProvider(MetricCatalogue.tokensUsed, title: "Tokens used by provider"),
             questionsUnanswered(),

@@ -23,6 +23,8 @@ struct AlarmDefinitions: Sendable, Hashable {
             builder.webhookDeadLetters(), builder.invocation5XXErrors(), builder.modelLatency(),
             builder.cpuUtilization(), builder.memoryUtilization(),
             builder.heartbeat(), builder.telemetryDropped(),
+            builder.groundedness(), builder.guardBlocks(), builder.repairDegradedRate(),
+            builder.dailySpend(), builder.jobCostOutlier(),
         ]
         if settings.noJobsAlarmEnabled { alarms.append(builder.noJobsAccepted()) }
         metricAlarms = alarms

@@ -20,18 +20,22 @@ public struct JobContext: Sendable {
     public let logger: Logger
     /// Records a finished stage's duration in the job record (and telemetry).
     public let recordStage: @Sendable (StageTiming) async -> Void
+    /// Where each stage's model calls (tokens, search units) go, for the job's cost.
+    public let usage: JobUsageLog
 
     public init(
         jobID: String,
         traceID: String,
         deadline: ContinuousClock.Instant,
         logger: Logger,
+        usage: JobUsageLog = JobUsageLog(),
         recordStage: @escaping @Sendable (StageTiming) async -> Void
     ) {
         self.jobID = jobID
         self.traceID = traceID
         self.deadline = deadline
         self.logger = logger
+        self.usage = usage
         self.recordStage = recordStage
     }
 

@@ -60,8 +60,9 @@ struct StageRunner: Sendable {
             span.attributes[Telemetry.SpanAttributes.provider] = provider.name
             span.attributes[Telemetry.SpanAttributes.jobID] = context.jobID
             if let model = provider.model {
+                span.attributes[Telemetry.SpanAttributes.genAIOperationName] = Self.genAIOperation(stage)
+                span.attributes[Telemetry.SpanAttributes.genAIProviderName] = provider.system
                 span.attributes[Telemetry.SpanAttributes.genAIRequestModel] = model
-                span.attributes[Telemetry.SpanAttributes.genAISystem] = provider.system
             }
             do {
                 guard context.remaining > .zero else {
@@ -69,23 +70,21 @@ struct StageRunner: Sendable {
                                         message: "the job's deadline passed before the stage started")
                 }
                 let output = try await body(call)
-                if let usage = output.usage {
-                    span.attributes[Telemetry.SpanAttributes.genAIInputTokens] = usage.inputTokens
-                    span.attributes[Telemetry.SpanAttributes.genAIOutputTokens] = usage.outputTokens
-                    instruments.tokens(usage.inputTokens + usage.outputTokens, provider: provider)
-                }
+                record(recorder.usage ?? output.usage, on: span, stage: stage, provider: provider, context: context)
                 if let items = output.items { span.attributes[Telemetry.SpanAttributes.itemCount] = items }
                 // Stages without a provider call (keyword boost) count as one attempt.
                 await finish(span, stage: stage, provider: provider, started: started, attempts: max(1, recorder.attempts),
                              outcome: output.outcome, context: context)
                 return output.value
             } catch is CancellationError {
+                record(recorder.usage, on: span, stage: stage, provider: provider, context: context)
                 await finish(span, stage: stage, provider: provider, started: started, attempts: recorder.attempts,
                              outcome: "cancelled", context: context)
                 throw CancellationError()
             } catch {
                 let failure = Self.pipelineError(error, stage: stage, provider: provider, attempts: recorder.attempts,
                                                  jobDeadline: context.deadline, cutByJobDeadline: limits.cutByJobDeadline)
+                record(recorder.usage, on: span, stage: stage, provider: provider, context: context)
                 span.attributes[Telemetry.SpanAttributes.errorCode] = failure.code.rawValue
                 span.setStatus(SpanStatus(code: .error, message: failure.code.rawValue))
                 logger.warning("stage failed", metadata: ["error": "\(failure)"])
@@ -93,6 +92,34 @@ struct StageRunner: Sendable {
                              outcome: failureOutcome, context: context)
                 throw failure
             }
+        }
+    }
+
+    /// Puts a model stage's usage on its span (OpenTelemetry GenAI names), in the job's usage
+    /// log and in the token metrics. Stages without a model, or without reported usage, add nothing.
+    private func record(
+        _ usage: TokenUsage?, on span: some Span, stage: PipelineStage, provider: ProviderIdentity, context: JobContext
+    ) {
+        guard let usage, let model = provider.model else { return }
+        span.attributes[Telemetry.SpanAttributes.genAIInputTokens] = usage.inputTokens
+        span.attributes[Telemetry.SpanAttributes.genAIOutputTokens] = usage.outputTokens
+        if usage.cachedInputTokens > 0 { span.attributes[Telemetry.SpanAttributes.genAICacheReadInputTokens] = usage.cachedInputTokens }
+        if usage.reasoningTokens > 0 { span.attributes[Telemetry.SpanAttributes.genAIReasoningOutputTokens] = usage.reasoningTokens }
+        if usage.searchUnits > 0 { span.attributes[Telemetry.SpanAttributes.searchUnits] = usage.searchUnits }
+        if let responseModel = usage.responseModel { span.attributes[Telemetry.SpanAttributes.genAIResponseModel] = responseModel }
+        if let responseID = usage.responseID { span.attributes[Telemetry.SpanAttributes.genAIResponseID] = responseID }
+        instruments.modelUsage(usage, provider: provider)
+        context.usage.append(ModelCallUsage(
+            stage: stage, operation: Self.genAIOperation(stage), provider: provider.system, providerName: provider.name,
+            model: model, usage: usage))
+    }
+
+    /// `gen_ai.operation.name` of a stage's model call.
+    static func genAIOperation(_ stage: PipelineStage) -> String {
+        switch stage {
+        case .embed: "embeddings"
+        case .generate: "chat"
+        default: "retrieval"
         }
     }
 

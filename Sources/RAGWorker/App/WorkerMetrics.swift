@@ -18,6 +18,8 @@ struct WorkerMetrics: Sendable {
     let webhookFailures: Counter
     let webhookAttemptFailures: Counter
     let authFailures: Counter
+    /// US dollars per finished job (`JobCost`).
+    let jobCost: Recorder
 
     init(factory: any MetricsFactory) {
         self.factory = factory
@@ -32,6 +34,7 @@ struct WorkerMetrics: Sendable {
         webhookFailures = Counter(label: MetricCatalogue.webhookFailures.name, factory: factory)
         webhookAttemptFailures = Counter(label: MetricCatalogue.webhookAttemptFailures.name, factory: factory)
         authFailures = Counter(label: MetricCatalogue.authFailures.name, factory: factory)
+        jobCost = Recorder(label: MetricCatalogue.jobCost.name, factory: factory)
     }
 
     /// The per-stage latency timer (`StageLatency` with the `Stage` dimension).

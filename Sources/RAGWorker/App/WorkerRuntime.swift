@@ -31,6 +31,8 @@ struct WorkerRuntime: Sendable {
     let owner: String
     /// Failed logins per client, shared by every request.
     let loginThrottle: LoginThrottle
+    /// Prices every job with the configured price table; one per runtime, so each unknown model is named once.
+    let costing: JobCosting
     /// Fetches the configuration secret at once (single-flight, rate-limited): the job store
     /// calls it when the database refuses the password, which may have been rotated.
     let refreshSecrets: @Sendable () async -> Void
@@ -53,6 +55,7 @@ struct WorkerRuntime: Sendable {
         self.refreshSecrets = refreshSecrets
         self.postgres = postgresClient
         self.loginThrottle = loginThrottle
+        self.costing = JobCosting(prices: config.modelPrices)
         if let postgresClient {
             self.store = PostgresJobStore(client: postgresClient, logger: logger)
         } else {
@@ -93,7 +96,8 @@ struct WorkerRuntime: Sendable {
             settings: .init(concurrency: config.concurrency, jobDeadline: config.jobDeadline,
                             deliveryReserve: config.deliveryReserve, lease: config.leaseDuration),
             owner: owner, jobWake: jobWake, outboxWake: outboxWake, outboxHandOff: outboxHandOff,
-            readiness: readiness, drain: drain, metrics: metrics, tracer: tracer, logger: logger
+            readiness: readiness, drain: drain, metrics: metrics, tracer: tracer, logger: logger,
+            costing: costing
         )
     }
 

@@ -38,6 +38,9 @@ struct PostmortemCommand: AsyncParsableCommand {
     @Option(help: "How many failed jobs to show, most recent first.")
     var failed = 10
 
+    @Option(help: "List the N least grounded proposals of the range with their unsupported sentences (ring buffer).")
+    var worstGrounded: Int?
+
     @Flag(help: "Print JSON instead of text.")
     var json = false
 
@@ -48,6 +51,13 @@ struct PostmortemCommand: AsyncParsableCommand {
         if source == .ringBuffer, cloudWatch.endpoint != nil || cloudWatch.logGroup != nil {
             throw ValidationError("--endpoint and --log-group read CloudWatch: add --source cloudwatch")
         }
+        if let worstGrounded {
+            guard worstGrounded > 0 else { throw ValidationError("--worst-grounded takes a positive number of proposals") }
+            guard source == .ringBuffer else {
+                throw ValidationError("--worst-grounded reads the ring buffer: the unsupported sentences never leave the instance")
+            }
+            guard job == nil else { throw ValidationError("--worst-grounded lists jobs: leave out --job") }
+        }
     }
 
     func run() async throws {
@@ -56,6 +66,12 @@ struct PostmortemCommand: AsyncParsableCommand {
             return
         }
         let query = PostmortemQuery(store: try ringBuffer.openStore())
+        if let worstGrounded {
+            let range = try ringBuffer.range()
+            let runs = try await query.worstGrounded(range: range, count: worstGrounded)
+            print(json ? try PostmortemRenderer.json(runs) : PostmortemRenderer.worstGrounded(runs, range: range), terminator: "")
+            return
+        }
         if let job {
             guard let timeline = try await query.job(job) else {
                 throw ValidationError("the ring buffer has no spans or logs for \(job)")

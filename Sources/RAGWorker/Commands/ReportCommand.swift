@@ -8,7 +8,7 @@ import Telemetry
 struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Write the latency report (p50/p90/p99, share within 120 s, error and webhook rates) as Markdown, CSV or HTML."
+        abstract: "Write the report (latency, proposal quality, cost, failures by cause) as Markdown, CSV or HTML."
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -27,7 +27,7 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(help: "markdown, csv or html (a self-contained page with SVG charts).")
     var format: Format = .markdown
 
-    @Option(help: "ring-buffer (this instance) or cloudwatch (the fleet, via GetMetricData).")
+    @Option(help: "ring-buffer (this instance) or cloudwatch (the fleet: GetMetricData, ListMetrics, and the log group for failures by cause).")
     var source: Source = .ringBuffer
 
     @Option(name: .shortAndLong, help: "Write to this file instead of standard output.")
@@ -51,9 +51,10 @@ struct ReportCommand: AsyncParsableCommand {
             let httpClient = CurlHTTPClient()
             defer { httpClient.shutdown() }
             let aws = AWSClient(environment: environment, httpClient: httpClient)
-            FileHandle.standardError.write(Data("reading CloudWatch metrics of \(target.description)\n".utf8))
+            FileHandle.standardError.write(Data("reading CloudWatch metrics and the log group of \(target.description)\n".utf8))
             let source = AWSMetricStatisticsSource(client: aws, namespace: target.namespace)
-            report = try await CloudWatchReportBuilder(source: source, endpointName: target.endpointName).build(range: range)
+            let logs = CloudWatchTimelineSource(client: CloudWatchLogsClient(client: aws), logGroup: target.logGroup)
+            report = try await CloudWatchReportBuilder(source: source, endpointName: target.endpointName, logs: logs).build(range: range)
             if report.volume == 0 {
                 FileHandle.standardError.write(Data("""
                     no finished jobs in CloudWatch for EndpointName=\(target.endpointName) in namespace \(target.namespace) \

@@ -4,6 +4,7 @@ import Foundation
 import Glibc
 #endif
 import Logging
+import RAGPipeline
 import SQLite
 import Telemetry
 
@@ -100,6 +101,15 @@ extension Config {
             databaseURL: databaseURL
         ), reader: &reader)
 
+        var modelPrices = PriceTable.defaults
+        if let raw = reader.string(ConfigKey.modelPrices) {
+            do {
+                modelPrices = try PriceTable.parse(raw)
+            } catch {
+                for problem in error.problems { reader.report(ConfigKey.modelPrices, problem) }
+            }
+        }
+
         let dataDirectory = reader.string(ConfigKey.dataDirectory, default: "./data")
         let telemetry = try Self.telemetry(merged, dataDirectory: dataDirectory, reader: &reader)
         let config = Config(
@@ -130,6 +140,7 @@ extension Config {
             openAI: openAI,
             cohere: cohere,
             supabase: supabase,
+            modelPrices: modelPrices,
             secretID: reader.string(ConfigKey.secretID),
             secretTTL: reader.seconds(ConfigKey.secretTTL, default: defaultSecretTTLSeconds, range: secretTTLRange),
             telemetry: telemetry,

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import RAGPipeline
 import SQLite
 import Telemetry
 
@@ -128,6 +129,8 @@ struct Config: Sendable {
     var cohere: Cohere?
     /// Set when `SUPABASE_URL` and `SUPABASE_KEY` are configured.
     var supabase: Supabase?
+    /// The default prices with `RAG_MODEL_PRICES` (JSON) applied: what each job's cost is computed from.
+    var modelPrices: PriceTable
     /// `RAG_SECRET_ID`: the Secrets Manager secret whose JSON keys override the environment.
     var secretID: String?
     /// `RAG_SECRET_TTL_SECONDS`, default 3600: how often the secret is refreshed.

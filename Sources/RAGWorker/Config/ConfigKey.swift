@@ -44,6 +44,7 @@ enum ConfigKey {
     static let cohereModel = "COHERE_RERANK_MODEL"
     static let supabaseURL = "SUPABASE_URL"
     static let supabaseKey = "SUPABASE_KEY"
+    static let modelPrices = "RAG_MODEL_PRICES"
 
     // Secrets Manager
     static let secretID = "RAG_SECRET_ID"

@@ -44,6 +44,8 @@ struct JobRunner: Service {
     let metrics: WorkerMetrics
     let tracer: any Tracer
     let logger: Logger
+    /// Prices each run from the configured price table (`RAG_MODEL_PRICES`).
+    var costing = JobCosting()
 
     func run() async throws {
         let recovered = try await store.recoverInterrupted()
@@ -104,23 +106,28 @@ struct JobRunner: Service {
         var context = ServiceContext.topLevel
         tracer.extract(["traceparent": job.traceparent], into: &context, using: DictionaryExtractor())
         let timings = StageTimingLog()
-        let runOutcome = await tracer.withSpan("rag.job", context: context, ofKind: .consumer) { span in
+        let usage = JobUsageLog()
+        let (runOutcome, accounting) = await tracer.withSpan("rag.job", context: context, ofKind: .consumer) { span in
             span.attributes[SpanAttributes.jobID] = job.id
             span.attributes[SpanAttributes.attempts] = job.attempts
-            let outcome = await runPipeline(job, claim: claim, timings: timings, logger: log)
+            let outcome = await runPipeline(job, claim: claim, timings: timings, usage: usage, logger: log)
             span.attributes[SpanAttributes.outcome] = outcome.name
             if case .finished(.failed(let failure)) = outcome {
                 span.attributes[SpanAttributes.errorCode] = failure.code
+                // The failing stage and provider, for the report's failures by cause.
+                if let stage = failure.stage { span.attributes[SpanAttributes.stage] = stage }
+                if let provider = failure.provider { span.attributes[SpanAttributes.provider] = provider }
                 span.setStatus(SpanStatus(code: .error, message: failure.message))
             }
-            return outcome
+            return (outcome, account(outcome, usage: usage, on: span, logger: log))
         }
 
         switch runOutcome {
         case .interrupted:
             await release(job, claim: claim, logger: log)
         case .finished(let outcome):
-            await finish(job, claim: claim, outcome: outcome, stageTimings: await timings.all, startedAt: startedAt, logger: log)
+            await finish(
+                job, claim: claim, outcome: outcome, stageTimings: await timings.all, accounting: accounting, startedAt: startedAt, logger: log)
         }
         await updateQueueDepth()
     }
@@ -146,13 +153,16 @@ struct JobRunner: Service {
     /// as ``release(_:claim:logger:)``: a job that finished just as shutdown cancelled it must
     /// not run a second time.
     private func finish(
-        _ job: JobRecord, claim: String, outcome: JobOutcome, stageTimings: [StageTiming], startedAt: Date, logger: Logger
+        _ job: JobRecord, claim: String, outcome: JobOutcome, stageTimings: [StageTiming], accounting: JobAccounting, startedAt: Date,
+        logger: Logger
     ) async {
         let finishedAt = Date()
         let handingOff = outboxHandOff.reserve()
         let leaseLimit = ContinuousClock.now + outboxHandOff.lease
         do {
-            let payload = try WebhookPayload(job: job, outcome: outcome, stageTimings: stageTimings, startedAt: startedAt, finishedAt: finishedAt).encoded()
+            let payload = try WebhookPayload(
+                job: job, outcome: outcome, stageTimings: stageTimings, cost: accounting.cost, startedAt: startedAt, finishedAt: finishedAt
+            ).encoded()
             let deliveryLease = handingOff ? outboxHandOff.lease : nil
             let result = try await runUncancelled(timeLimit: drain.writeLimit(normal: settings.writeLimit)) { [store] in
                 try await store.finish(job.id, claim: claim, outcome: outcome, payload: payload, now: finishedAt, deliveryLease: deliveryLease)
@@ -176,6 +186,7 @@ struct JobRunner: Service {
             logger.error("cannot record a finished job", metadata: ["error": "\(error)"])
             return
         }
+        metrics.jobCost.record(accounting.cost.totalUSD)
         switch outcome {
         case .succeeded:
             metrics.jobsSucceeded.increment()

@@ -10,7 +10,7 @@ struct AlarmDefinitionsTests {
     func namesAndActions() throws {
         let definitions = try Fixtures.definitions()
         let topic = "arn:aws:sns:eu-west-1:123456789012:rag-worker-test-alarms"
-        #expect(definitions.metricAlarms.count == 11)
+        #expect(definitions.metricAlarms.count == Fixtures.metricAlarmCount)
         for alarm in definitions.metricAlarms {
             #expect(alarm.alarmName.hasPrefix("rag-worker-test-"))
             #expect(alarm.alarmActions == [topic] && alarm.okActions == [topic])
@@ -94,7 +94,7 @@ struct AlarmDefinitionsTests {
         settings.noJobsAlarmEnabled = false
         let off = try Fixtures.definitions(settings)
         #expect(off.metricAlarm(.noJobsAccepted) == nil)
-        #expect(off.metricAlarms.count == 10)
+        #expect(off.metricAlarms.count == Fixtures.metricAlarmCount - 1)
     }
 
     @Test("composite alarm, enabled, an OR over every other alarm notifying the topic")

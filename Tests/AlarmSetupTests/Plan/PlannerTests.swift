@@ -24,10 +24,11 @@ struct PlannerTests {
     func fromScratch() throws {
         let wanted = try desired(subscriptions: [Subscription(protocol: "email", endpoint: "oncall@example.com")])
         let plan = Planner.applyPlan(wanted, empty)
-        // Topic, subscription, 11 metric alarms, the page alarm, the dashboard.
-        #expect(plan.pending.count == 1 + 1 + 11 + 1 + 1)
+        // Topic, subscription, the metric alarms, the page alarm, the dashboard.
+        let total = 1 + 1 + Fixtures.metricAlarmCount + 1 + 1
+        #expect(plan.pending.count == total)
         #expect(plan.changes.allSatisfy { $0.action == .create })
-        #expect(plan.rendered().hasSuffix("Plan: 15 to create, 0 to update, 0 to delete, 0 unchanged."))
+        #expect(plan.rendered().hasSuffix("Plan: \(total) to create, 0 to update, 0 to delete, 0 unchanged."))
     }
 
     @Test("applied state, nothing to change")
@@ -104,7 +105,7 @@ struct PlannerTests {
         lookalike.alarmDescription = "hand-made"
         observed.metricAlarms[2] = lookalike
         let plan = Planner.destroyPlan(wanted.target, observed)
-        #expect(plan.pending.filter { $0.resource == .metricAlarm }.count == 10)
+        #expect(plan.pending.filter { $0.resource == .metricAlarm }.count == Fixtures.metricAlarmCount - 1)
         #expect(plan.changes.first { $0.name == lookalike.alarmName }?.action == .notOwned)
         #expect(plan.changes.first { $0.resource == .dashboard }?.action == .delete)
         #expect(plan.changes.first { $0.resource == .topic }?.action == .delete)

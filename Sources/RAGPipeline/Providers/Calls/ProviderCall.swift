@@ -54,6 +54,12 @@ public struct ProviderCall: Sendable {
         case byOperation
     }
 
+    /// Records what the provider reported for one answered call (tokens, search units, response
+    /// model and id), for the stage's span, the job's cost and the token metrics.
+    public func recordUsage(_ usage: TokenUsage) {
+        recorder.recordUsage(usage)
+    }
+
     /// Time left before ``deadline``.
     public var remaining: Duration { max(.zero, deadline - .now) }
 

@@ -114,7 +114,13 @@ public struct OpenAIGenerator: Generator {
             guard let choice = decoded.choices.first else {
                 throw ProviderError(kind: .malformedResponse, provider: http.provider.name, status: response.status, message: "no choices in the reply")
             }
-            let usage = TokenUsage(inputTokens: decoded.usage?.prompt_tokens ?? 0, outputTokens: decoded.usage?.completion_tokens ?? 0)
+            let usage = TokenUsage(
+                inputTokens: decoded.usage?.prompt_tokens ?? 0, outputTokens: decoded.usage?.completion_tokens ?? 0,
+                cachedInputTokens: decoded.usage?.prompt_tokens_details?.cached_tokens ?? 0,
+                reasoningTokens: decoded.usage?.completion_tokens_details?.reasoning_tokens ?? 0,
+                responseModel: decoded.model, responseID: decoded.id)
+            // Recorded here, per answered request, so a reply that then fails validation is still counted.
+            call.recordUsage(usage)
             // A refusal or a reply cut at the token limit is invalid output: the repair attempt handles it.
             let content = choice.message.refusal == nil && choice.finish_reason != "length" ? choice.message.content : nil
             return Completion(content: content, usage: usage)

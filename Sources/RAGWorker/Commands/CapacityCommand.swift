@@ -14,7 +14,7 @@ struct CapacityCommand: AsyncParsableCommand {
         abstract: "Simulate the endpoint: latency percentiles, share within 120 s, peak backlog, instance-minutes and cost.",
         discussion: """
             Arrivals: \(ArrivalSpec.usage). Service: \(ServiceSpec.usage). \
-            Durations: 90s, 10m, 2h, 1d. replay:/measured: read this instance's ring buffer (--data-dir, --since, --until) \
+            Durations: 90s, 10m, 2h, 1d. Defaults are prod's settings (infra/settings.json). replay:/measured: read this instance's ring buffer (--data-dir, --since, --until) \
             or the fleet's CloudWatch metrics (--endpoint, --namespace, --since, --until; AWS credentials and AWS_REGION).
             """
     )
@@ -26,8 +26,8 @@ struct CapacityCommand: AsyncParsableCommand {
             transform: { try ServiceSpec(parsing: $0) })
     var service: ServiceSpec = .exponential(mean: 20)
 
-    @Option(help: "Jobs one instance runs at once (RAG_CONCURRENCY).")
-    var concurrency = 4
+    @Option(help: "Jobs one instance runs at once (RAG_CONCURRENCY; the deployed default, infra/settings.json).")
+    var concurrency = 16
 
     @Option(help: "A fixed fleet of this many instances (without --policy; default 1).")
     var instances: Int?
@@ -35,22 +35,22 @@ struct CapacityCommand: AsyncParsableCommand {
     @Option(help: "Target tracking: \(PolicySpec.usage).", transform: { try PolicySpec(parsing: $0) })
     var policy: PolicySpec?
 
-    @Option(name: .customLong("min"), help: "Fewest instances of the policy.")
-    var minInstances = 1
+    @Option(name: .customLong("min"), help: "Fewest instances of the policy (prod's min_instances).")
+    var minInstances = 2
 
-    @Option(name: .customLong("max"), help: "Most instances of the policy.")
-    var maxInstances = 2
+    @Option(name: .customLong("max"), help: "Most instances of the policy (prod's max_instances).")
+    var maxInstances = 6
 
     @Option(name: .customLong("initial"), help: "Instances at the start of the run (default --min).")
     var initialInstances: Int?
 
-    @Option(help: "Scale-out cooldown.", transform: { try CapacitySpecError.duration($0, what: "--scale-out-cooldown", allowZero: true) })
+    @Option(help: "Scale-out cooldown (scale_out_cooldown_seconds).", transform: { try CapacitySpecError.duration($0, what: "--scale-out-cooldown", allowZero: true) })
     var scaleOutCooldown = 300.0
 
-    @Option(help: "Scale-in cooldown.", transform: { try CapacitySpecError.duration($0, what: "--scale-in-cooldown", allowZero: true) })
+    @Option(help: "Scale-in cooldown (scale_in_cooldown_seconds).", transform: { try CapacitySpecError.duration($0, what: "--scale-in-cooldown", allowZero: true) })
     var scaleInCooldown = 600.0
 
-    @Option(help: "From a scale-out to the new instance claiming jobs.",
+    @Option(help: "From a scale-out to the new instance claiming jobs (an assumption: measure it on the endpoint).",
             transform: { try CapacitySpecError.duration($0, what: "--start-delay", allowZero: true) })
     var startDelay = 300.0
 

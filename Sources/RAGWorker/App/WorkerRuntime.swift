@@ -16,6 +16,8 @@ struct WorkerRuntime: Sendable {
     let store: any JobStore & OutboxStore
     let readiness = Readiness()
     let storeHealth = StoreHealth()
+    /// The fleet sharing the job store, as the last heartbeat saw it (``FleetMonitor``).
+    let fleetView = FleetView()
     let drain: DrainDeadline
     let jobWake = WakeSignal()
     let outboxWake = WakeSignal()
@@ -72,7 +74,7 @@ struct WorkerRuntime: Sendable {
         IntakeController(
             store: store, readiness: readiness, storeHealth: storeHealth, acceptTimeLimit: config.acceptTimeLimit,
             jobWake: jobWake, metrics: metrics, tracer: tracer,
-            maxBodyBytes: config.maxBodyBytes, maxBacklog: config.maxBacklog, backlogRetryAfterSeconds: 10
+            maxBodyBytes: config.maxBodyBytes, maxBacklog: config.maxBacklog, fleet: fleetView, backlogRetryAfterSeconds: 10
         )
     }
 
@@ -100,6 +102,15 @@ struct WorkerRuntime: Sendable {
         )
     }
 
+    /// Keeps this process in the fleet registry (the Postgres store's `rag_runners`, or itself
+    /// alone on SQLite) and publishes the scaling signal.
+    var fleetMonitor: FleetMonitor {
+        FleetMonitor(
+            registry: store as? any FleetRegistry ?? SingleInstanceFleet(store: store),
+            member: FleetMember(owner: owner, concurrency: config.concurrency), view: fleetView, metrics: metrics,
+            interval: config.fleetHeartbeat, logger: logger)
+    }
+
     var router: Router<WorkerRequestContext> {
         let secrets = config.secrets
         return buildRouter(
@@ -120,6 +131,8 @@ struct WorkerRuntime: Sendable {
         let app = buildApplication(
             router: router, host: config.host, port: config.port, limits: config.httpServer, logger: logger, onListening: onListening)
         let probe = StoreHealthProbe(store: store, health: storeHealth, logger: logger)
-        return telemetry + [JobRetention(store: store, retention: config.jobRetention, logger: logger), probe, app, outbox, runner]
+        // The fleet monitor stops first: the instance leaves the registry before the runner drains.
+        return telemetry + [JobRetention(store: store, retention: config.jobRetention, logger: logger), probe, app, outbox, runner,
+                            fleetMonitor]
     }
 }

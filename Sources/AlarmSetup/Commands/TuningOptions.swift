@@ -57,6 +57,9 @@ struct TuningOptions: ParsableArguments {
     @Option(help: "Window of the telemetry-dropped alarm.")
     var telemetryDroppedWindow = defaults.telemetryDroppedWindow
 
+    @Option(help: "The endpoint's BacklogPerInstance scaling target, drawn on the dashboard (scripts/deploy passes the deployed one).")
+    var scalingTarget = defaults.scalingTargetBacklog
+
     @Flag(inversion: .prefixedNo, help: "The composite <endpoint>-page alarm over all the others: the one that pages.")
     var composite = defaults.compositeEnabled
 
@@ -84,6 +87,7 @@ struct TuningOptions: ParsableArguments {
         s.telemetryDroppedThreshold = telemetryDroppedThreshold
         s.telemetryDroppedWindow = telemetryDroppedWindow
         s.compositeEnabled = composite
+        s.scalingTargetBacklog = scalingTarget
         return s
     }
 }

@@ -16,7 +16,7 @@ struct DashboardBuilder: Sendable {
         let widgets: [DashboardWidget] = [
             header(), alarmStatus(),
             jobLatency(), throughput(),
-            errorRate(), backlog(), webhooks(),
+            errorRate(), backlog(), webhooks(), scaling(),
             stageBreakdown(), stagePercentile(),
             byProvider(MetricCatalogue.providerErrors, title: "Provider errors by provider (attempts)"),
             byProvider(MetricCatalogue.tokensUsed, title: "Tokens used by provider"),

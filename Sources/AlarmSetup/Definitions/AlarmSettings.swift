@@ -48,6 +48,11 @@ struct AlarmSettings: Sendable, Hashable {
     var telemetryDroppedThreshold = 1.0
     var telemetryDroppedWindow = AlarmWindow(period: 300, evaluationPeriods: 1)
 
+    /// The endpoint's scaling target for `BacklogPerInstance` (infra/settings.json
+    /// `target_backlog_per_instance`; `scripts/deploy` passes the deployed value), drawn on the
+    /// dashboard's scaling graph. Not an alarm: Application Auto Scaling owns those.
+    var scalingTargetBacklog = 12.0
+
     /// The composite `<endpoint>-page` alarm over all the others, which is what pages on-call;
     /// off only for endpoints whose alarms nobody answers.
     var compositeEnabled = true
@@ -68,7 +73,7 @@ struct AlarmSettings: Sendable, Hashable {
             ("dead-letter threshold", deadLetterThreshold), ("SageMaker 5xx threshold", invocation5XXThreshold),
             ("model latency threshold", modelLatencyThresholdSeconds), ("CPU percent", cpuPercentPerCore),
             ("memory percent", memoryPercent), ("instance vCPUs", Double(instanceVCPUs)),
-            ("telemetry dropped threshold", telemetryDroppedThreshold),
+            ("telemetry dropped threshold", telemetryDroppedThreshold), ("scaling target", scalingTargetBacklog),
         ]
         for (name, value) in positives where !(value > 0) || !value.isFinite {
             problems.append("\(name) must be a positive number, got \(value)")

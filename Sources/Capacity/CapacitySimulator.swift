@@ -69,6 +69,7 @@ public struct CapacitySimulator {
     var scaling: ScalingState
 
     init(_ settings: SimulationSettings) {
+        precondition(settings.concurrency >= 1, "a simulated instance needs at least one runner slot")
         self.settings = settings
         random = SimulationRandom(seed: settings.seed)
         streams = ArrivalStream.streams(of: settings.arrivals)

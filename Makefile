@@ -5,7 +5,7 @@ SWIFT ?= swift
 VENV := .venv
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: demo test bootstrap build build-tests test-swift check-release check-dashboards \
+.PHONY: demo test bootstrap build build-tests test-swift check-release check-dashboards check-api \
         test-infra test-deploy test-rehearsal bench bench-http clean
 
 ## Runs one sample job end to end on embedded defaults (no keys, no network) and prints the result.
@@ -14,9 +14,10 @@ demo: bootstrap-system
 	$(SWIFT) run --skip-build rag-worker demo --job fixtures/jobs/rag-chatbot.json
 
 ## Runs every test: Swift unit and integration tests (moto and Postgres started on loopback),
-## the release build the Dockerfile performs, Dockerfile lint, dashboard drift, infra tests, and the
-## deployment rehearsal (docs/deployment.md's commands, run against moto with the release binary).
-test: bootstrap test-swift check-release check-dashboards test-infra test-deploy test-rehearsal
+## the release build the Dockerfile performs, Dockerfile lint, dashboard drift, the API's conformance
+## to docs/openapi.yaml (schemathesis), infra tests, and the deployment rehearsal (docs/deployment.md's
+## commands, run against moto with the release binary).
+test: bootstrap test-swift check-release check-dashboards check-api test-infra test-deploy test-rehearsal
 	@echo "make test: all checks passed"
 
 bootstrap:
@@ -40,6 +41,11 @@ check-release:
 ## The committed dashboard must be what `alarm-setup render` produces now.
 check-dashboards:
 	scripts/check-dashboards
+
+## schemathesis (every check, fixed seed, bounded examples) against a live debug worker: the server
+## and docs/openapi.yaml must agree, 0 failures. About a minute.
+check-api: build-tests
+	scripts/check-api-conformance
 
 ## The CDK stack: assertions and cfn-lint (offline).
 test-infra:

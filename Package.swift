@@ -42,6 +42,10 @@ let package = Package(
 
         // MARK: Swift libraries, bottom up
         .target(
+            name: "Deadlines",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Curl",
             dependencies: [
                 "CCurl",
@@ -51,7 +55,7 @@ let package = Package(
         ),
         .target(
             name: "SQLite",
-            dependencies: ["CSQLite"],
+            dependencies: ["CSQLite", "Deadlines"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -66,6 +70,7 @@ let package = Package(
             name: "Telemetry",
             dependencies: [
                 "AWS",
+                "Deadlines",
                 "SQLite",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -110,6 +115,7 @@ let package = Package(
                 "AWS",
                 "Capacity",
                 "Curl",
+                "Deadlines",
                 "RAGPipeline",
                 "SQLite",
                 "Telemetry",
@@ -149,6 +155,8 @@ let package = Package(
             dependencies: [
                 "AWS",
                 "Curl",
+                // The OpenAI double writes embeddings with the pipeline's own Float32Base64.
+                "RAGPipeline",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -158,8 +166,26 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The one in-process worker helper of the test targets that drive a worker; it links the
+        // RAGWorker executable, so each test target using it depends on RAGWorker as well.
+        .target(
+            name: "WorkerTestSupport",
+            dependencies: [
+                "Curl",
+                "RAGPipeline",
+                "RAGWorker",
+                "Telemetry",
+                "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "DeadlinesTests", dependencies: ["Deadlines"], swiftSettings: swiftSettings),
         .testTarget(name: "CapacityTests", dependencies: ["Capacity"], swiftSettings: swiftSettings),
         .testTarget(
             name: "AWSTests",
@@ -180,6 +206,7 @@ let package = Package(
                 // The worker, in process and as a child process, for the end-to-end telemetry tests.
                 "RAGWorker",
                 "RAGPipeline",
+                "WorkerTestSupport",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ],
@@ -204,11 +231,13 @@ let package = Package(
         .testTarget(
             name: "RAGWorkerTests",
             dependencies: [
+                "Deadlines",
                 "RAGWorker",
                 "RAGPipeline",
                 "SQLite",
                 "Telemetry",
                 "TestSupport",
+                "WorkerTestSupport",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],

@@ -32,7 +32,7 @@ public final class CurlHTTPClient: HTTPClient {
     }
 
     public let configuration: Configuration
-    private let engine: CurlMultiEngine
+    let engine: CurlMultiEngine
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration

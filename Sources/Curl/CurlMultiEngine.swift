@@ -20,6 +20,9 @@ final class CurlMultiEngine: @unchecked Sendable {
     // `curl_multi_wakeup`, which is called under the inbox lock while `closed` is false.
     private let multi: UnsafeMutableRawPointer
     private let inbox = Mutex(Inbox())
+    /// Transfers in the multi handle, found by their easy handle (what libcurl reports). A handle's
+    /// address is reused once a finished transfer frees it, so every lookup on behalf of a
+    /// transfer also checks that the entry *is* that transfer (``finish(_:with:)``).
     private var active: [UnsafeMutableRawPointer: CurlTransfer] = [:]
 
     init(maximumConnections: Int) {
@@ -123,8 +126,13 @@ final class CurlMultiEngine: @unchecked Sendable {
     }
 
     /// Removes the transfer from the multi handle (if it is there) and resumes its caller.
+    ///
+    /// Keyed by identity, not by address: a cancellation that arrives after its transfer ended
+    /// and freed its handle names an address a newer transfer may hold by now; that one must not
+    /// be touched.
     private func finish(_ transfer: CurlTransfer, with result: Result<HTTPClientResponse, any Error>) {
-        guard active.removeValue(forKey: transfer.handle) != nil else { return }
+        guard let current = active[transfer.handle], current === transfer else { return }
+        active.removeValue(forKey: transfer.handle)
         curl_multi_remove_handle(multi, transfer.handle)
         transfer.complete(result)
     }

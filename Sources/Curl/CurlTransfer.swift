@@ -43,6 +43,18 @@ final class CurlTransfer: @unchecked Sendable {
         try configure(request, configuration: configuration)
     }
 
+    /// A transfer that already ended and freed its handle, whose address `live` holds now: what a
+    /// late cancellation finds after libcurl reused the address (tests drive that interleaving).
+    init(endedTransferSharingHandleWith live: CurlTransfer) {
+        handle = live.handle
+        host = live.host
+        maximumResponseBytes = 0
+        keepBodyBytes = nil
+        errorBuffer = .allocate(capacity: 1)
+        errorBuffer.initialize(to: 0)
+        released = true
+    }
+
     private func configure(_ request: HTTPClientRequest, configuration: CurlHTTPClient.Configuration) throws {
         try set(CURLOPT_URL, request.url)
         try set(CURLOPT_NOSIGNAL, 1)

@@ -9,6 +9,9 @@ public final class SQLiteConnection {
     private let handle: OpaquePointer
     private var statementCache: [String: SQLiteStatement] = [:]
     private var walHook: WALHook?
+    /// Asked right before a transaction's `COMMIT`; false rolls it back instead. Set by
+    /// ``SQLiteDatabase`` around a timed write, on the connection's queue (see ``TimedOperation``).
+    var commitGate: (() -> Bool)?
 
     /// Opens (creating if missing) the database at `path`; `":memory:"` opens a private in-memory one.
     ///
@@ -94,10 +97,14 @@ public final class SQLiteConnection {
     /// Runs `body` inside `BEGIN IMMEDIATE … COMMIT`, rolling back when it throws.
     ///
     /// `IMMEDIATE` takes the write lock up front, so two writers never deadlock on an upgrade.
+    /// Called inside a transaction already open on this connection, `body` joins it: the
+    /// outer transaction commits or rolls back the whole (a timed write runs its body in one).
     public func transaction<T>(_ body: () throws -> T) throws -> T {
+        if !isAutocommit { return try body() }
         try execute("BEGIN IMMEDIATE")
         do {
             let value = try body()
+            if let commitGate, !commitGate() { throw SQLiteError.abandonedBeforeCommit }
             try execute("COMMIT")
             return value
         } catch {
@@ -113,6 +120,9 @@ public final class SQLiteConnection {
     public func interrupt() {
         sqlite3_interrupt(handle)
     }
+
+    /// False while a transaction is open on this connection.
+    public var isAutocommit: Bool { sqlite3_get_autocommit(handle) != 0 }
 
     /// The rowid of the last successful insert on this connection.
     public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }

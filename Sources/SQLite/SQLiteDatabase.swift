@@ -1,3 +1,4 @@
+import Deadlines
 import Dispatch
 import Foundation
 import Synchronization
@@ -120,13 +121,17 @@ public final class SQLiteDatabase: @unchecked Sendable {
 
     /// Runs `body` on the writer connection, as ``write(_:)``, but gives up after `timeout`.
     ///
-    /// - Throws: a ``SQLiteError`` whose ``SQLiteError/isTimeout`` is true when the limit passed
-    ///   (a statement still running is interrupted, so an open transaction rolls back), or
-    ///   `CancellationError` when the calling task is cancelled first (interrupted the same way).
+    /// `body` runs in one transaction (a `transaction` inside it joins that one). When the
+    /// limit passes or the caller is cancelled, a statement still running is interrupted and the
+    /// transaction rolls back; between two statements, the transaction rolls back at its commit.
+    /// Once the commit began, it completes and the caller gets its outcome.
+    ///
+    /// - Throws: a ``SQLiteError`` whose ``SQLiteError/isTimeout`` is true when the limit passed,
+    ///   or `CancellationError` when the calling task is cancelled first.
     public func write<T: Sendable>(
         timeout: Duration, _ body: @escaping @Sendable (SQLiteConnection) throws -> T
     ) async throws -> T {
-        try await perform(on: writeQueue, connection: writer, timeout: timeout, body)
+        try await perform(on: writeQueue, connection: writer, timeout: timeout, isWrite: true, body)
     }
 
     /// Runs `body` on the reader connection, as ``read(_:)``, but gives up after `timeout`
@@ -134,7 +139,7 @@ public final class SQLiteDatabase: @unchecked Sendable {
     public func read<T: Sendable>(
         timeout: Duration, _ body: @escaping @Sendable (SQLiteConnection) throws -> T
     ) async throws -> T {
-        try await perform(on: readQueue, connection: reader, timeout: timeout, body)
+        try await perform(on: readQueue, connection: reader, timeout: timeout, isWrite: false, body)
     }
 
     /// Runs `body` on the writer connection and blocks the calling thread until it finishes.
@@ -178,55 +183,41 @@ public final class SQLiteDatabase: @unchecked Sendable {
 }
 
 extension SQLiteDatabase {
-    /// Where time limits fire: a serial queue of its own, so a busy global pool cannot delay them.
-    private static let timerQueue = DispatchQueue(label: "sqlite.timeouts")
-
     /// `perform` with a time limit, without a child task or a timer task: the connection's queue
-    /// and a dispatch timer race to resume the caller, so a short query costs no more thread
-    /// hand-offs than one without a limit.
+    /// and a dispatch timer race to resume the caller (a ``TimedOperation``), so a short query
+    /// costs no more thread hand-offs than one without a limit.
+    ///
+    /// A write runs in one transaction whose `COMMIT` first checks that the caller was not given
+    /// up on meanwhile: a write never commits after its caller saw it fail.
     private func perform<T: Sendable>(
         on queue: DispatchQueue,
         connection: SQLiteConnection,
         timeout: Duration,
+        isWrite: Bool,
         _ body: @escaping @Sendable (SQLiteConnection) throws -> T
     ) async throws -> T {
         let box = UncheckedConnection(connection)
         let operation = TimedOperation<T>()
-        return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { continuation in
-                operation.install(continuation)
-                let timer = CancellableTimer(DispatchWorkItem {
-                    operation.abandon(interrupting: box.connection, error: SQLiteError.timedOut(after: timeout))
-                })
-                Self.timerQueue.asyncAfter(deadline: .now() + timeout.dispatchInterval, execute: timer.item)
-                queue.async {
-                    // Given up on while queued: a write must not commit after its caller saw it fail.
-                    guard operation.start() else { return }
-                    let result = Result { try body(box.connection) }
-                    timer.cancel()
-                    operation.finish(with: result)
-                }
+        queue.async {
+            // Given up on while queued: a write must not commit after its caller saw it fail.
+            guard operation.start() else { return }
+            let connection = box.connection
+            let result: Result<T, any Error>
+            if isWrite {
+                connection.commitGate = { operation.beginCommit() }
+                result = Result { try connection.transaction { try body(connection) } }
+                connection.commitGate = nil
+            } else {
+                result = Result { try body(connection) }
             }
-        } onCancel: {
-            operation.abandon(interrupting: box.connection, error: CancellationError())
+            operation.finish(with: result)
         }
+        return try await operation.wait.wait(
+            timeLimit: timeout,
+            onTimeLimit: { operation.abandon(interrupting: box.connection, error: SQLiteError.timedOut(after: timeout)) },
+            onCancel: { operation.abandon(interrupting: box.connection, error: CancellationError()) }
+        )
     }
-}
-
-extension Duration {
-    /// The duration for a dispatch deadline, in whole microseconds (at least one).
-    var dispatchInterval: DispatchTimeInterval {
-        let (seconds, attoseconds) = components
-        return .microseconds(Int(max(1, seconds * 1_000_000 + attoseconds / 1_000_000_000_000)))
-    }
-}
-
-/// A pending timer, cancelled by the operation it guards when that ends first.
-/// `@unchecked`: `DispatchWorkItem.cancel()` may be called from any thread.
-private struct CancellableTimer: @unchecked Sendable {
-    let item: DispatchWorkItem
-    init(_ item: DispatchWorkItem) { self.item = item }
-    func cancel() { item.cancel() }
 }
 
 /// Carries a connection into its queue's closure; safe because only that queue uses it (and

@@ -27,6 +27,11 @@ public struct SQLiteError: Error, Sendable, CustomStringConvertible {
         return SQLiteError(code: 9, message: "the operation ran past its \(milliseconds) ms limit and was interrupted")
     }
 
+    /// The error a transaction raises instead of committing once its caller was given up on.
+    static let abandonedBeforeCommit = SQLiteError(
+        code: 9, message: "the caller gave up on the transaction (time limit or cancellation) before its commit; rolled back"
+    )
+
     public var description: String {
         var text = "SQLite error \(code): \(message)"
         if let statement { text += " in \"\(statement)\"" }

@@ -9,9 +9,12 @@ extension TelemetrySystem {
     ///   `SQLiteError` when the ring buffer cannot be opened.
     public convenience init(
         configuration: TelemetryConfiguration, logLevel: Logger.Level, aws: AWSClient?,
-        clock: some Clock<Duration> = ContinuousClock(), logOutput: (any LogLineWriter)? = StandardOutputLogWriter()
+        clock: some Clock<Duration> = ContinuousClock(), logOutput: (any LogLineWriter)? = StandardOutputLogWriter(),
+        shutdownDeadline: ShutdownDeadline = .none
     ) throws {
         let destinations = aws.map { CloudWatchDestinations(logs: AWSLogEventsSink(client: $0), metrics: AWSMetricDataSink(client: $0)) }
-        try self.init(configuration: configuration, logLevel: logLevel, destinations: destinations, clock: clock, logOutput: logOutput)
+        try self.init(
+            configuration: configuration, logLevel: logLevel, destinations: destinations, clock: clock, logOutput: logOutput,
+            shutdownDeadline: shutdownDeadline)
     }
 }

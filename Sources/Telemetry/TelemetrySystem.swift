@@ -40,11 +40,14 @@ public final class TelemetrySystem: Sendable {
     /// - Parameters:
     ///   - destinations: required when `configuration.cloudWatchEnabled`; ignored otherwise.
     ///   - logOutput: where JSON log lines go; stdout by default, nil for none.
+    ///   - shutdownDeadline: the process's shutdown budget: the exporters' final flushes, one
+    ///     after another, each keep within `RAG_TELEMETRY_SHUTDOWN_SECONDS` and never run past it.
     /// - Throws: ``TelemetryConfigurationError`` when CloudWatch is on without destinations,
     ///   `SQLiteError` when the ring buffer cannot be opened.
     public init(
         configuration: TelemetryConfiguration, logLevel: Logger.Level, destinations: CloudWatchDestinations?,
-        clock: some Clock<Duration> = ContinuousClock(), logOutput: (any LogLineWriter)? = StandardOutputLogWriter()
+        clock: some Clock<Duration> = ContinuousClock(), logOutput: (any LogLineWriter)? = StandardOutputLogWriter(),
+        shutdownDeadline: ShutdownDeadline = .none
     ) throws {
         if configuration.cloudWatchEnabled, destinations == nil {
             throw TelemetryConfigurationError(problems: [.init(variable: "RAG_CLOUDWATCH", problem: "is on, but no AWS client is available")])
@@ -65,7 +68,7 @@ public final class TelemetrySystem: Sendable {
         let ringWriter = RingBufferWriter(
             store: ringBuffer, queueCapacity: configuration.ringBufferQueueCapacity,
             flushInterval: configuration.ringBufferFlushInterval, shutdownTimeout: configuration.shutdownFlushTimeout,
-            clock: clock, logger: internalLogger(nil), onDrop: onDrop)
+            shutdownDeadline: shutdownDeadline, clock: clock, logger: internalLogger(nil), onDrop: onDrop)
         let exporterLogger = internalLogger(ringWriter)
 
         var sinks: [any TelemetryRecordSink] = [ringWriter]
@@ -82,7 +85,7 @@ public final class TelemetrySystem: Sendable {
             let logs = CloudWatchLogsExporter(
                 configuration: .init(logGroup: configuration.logGroupName, logStream: configuration.logStreamName,
                                      flushInterval: configuration.logsFlushInterval, queueCapacity: configuration.logsQueueCapacity,
-                                     shutdownTimeout: configuration.shutdownFlushTimeout),
+                                     shutdownTimeout: configuration.shutdownFlushTimeout, shutdownDeadline: shutdownDeadline),
                 sink: destinations.logs, emf: emf, clock: clock, logger: exporterLogger, onDrop: onDrop)
             sinks.append(logs)
             services.append(logs)
@@ -95,7 +98,8 @@ public final class TelemetrySystem: Sendable {
                     configuration: .init(namespace: configuration.metricsNamespace, endpointName: configuration.endpointName,
                                          storageResolution: configuration.storageResolution,
                                          queueCapacity: configuration.metricsQueueCapacity,
-                                         flushInterval: configuration.metricsInterval, shutdownTimeout: configuration.shutdownFlushTimeout),
+                                         flushInterval: configuration.metricsInterval, shutdownTimeout: configuration.shutdownFlushTimeout,
+                                         shutdownDeadline: shutdownDeadline),
                     sink: destinations.metrics, clock: clock, logger: exporterLogger, onDrop: onDrop)
                 sinks.append(exporter)
                 services.append(exporter)

@@ -20,6 +20,7 @@ struct DashboardBuilder: Sendable {
             stageBreakdown(), stagePercentile(),
             byProvider(MetricCatalogue.providerErrors, title: "Provider errors by provider (attempts)"),
             byProvider(MetricCatalogue.tokensUsed, title: "Tokens used by provider"),
+            questionsUnanswered(),
             telemetryHealth(),
             byProvider(MetricCatalogue.telemetryExportCalls, title: "Telemetry export calls by exporter"),
             byProvider(MetricCatalogue.telemetryExportFailures, title: "Telemetry export failures by exporter"),
@@ -57,7 +58,7 @@ struct DashboardBuilder: Sendable {
         let rows: [MetricRow] = [50.0, 90, 99].map { .metric(latency, stat: .percentile($0), label: "p\(Int($0))") }
             + [.metric(latency, stat: .maximum, label: "max")]
         return graph(
-            "Job latency (accept to persisted)", rows: rows, unit: MetricCatalogue.jobLatency.unit,
+            "Job latency (accept to webhook 2xx)", rows: rows, unit: MetricCatalogue.jobLatency.unit,
             lines: [("\(Int(settings.latencyThresholdSeconds)) s limit", settings.latencyThresholdSeconds)])
     }
 
@@ -67,6 +68,12 @@ struct DashboardBuilder: Sendable {
             (MetricCatalogue.jobsFailed, "failed"),
         ].map { MetricRow.metric(.worker($0.0, target: target), stat: .sum, label: $0.1) }
         return graph("Jobs per minute", rows: rows, unit: .count)
+    }
+
+    /// Proposals delivered with a screening question the model's answers missed (see `degraded`).
+    private func questionsUnanswered() -> DashboardWidget {
+        let row = MetricRow.metric(.worker(MetricCatalogue.questionsUnanswered, target: target), stat: .sum, label: "unanswered")
+        return graph("Screening questions left unanswered", rows: [row], unit: MetricCatalogue.questionsUnanswered.unit)
     }
 
     private func errorRate() -> DashboardWidget {

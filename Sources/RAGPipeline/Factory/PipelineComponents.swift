@@ -10,7 +10,7 @@ public struct PipelineComponents: Sendable {
     /// Set when `DATABASE_URL` is configured. It is a swift-service-lifecycle `Service`: the
     /// host must run it (add it to the `ServiceGroup`, or use ``PipelineFactory/withComponents``)
     /// before the pipeline or ``migrate(logger:)`` touches Postgres.
-    public let postgresClient: PostgresClient?
+    public let postgresClient: RotatingPostgresClient?
     /// The embedded stores' database, when a stage uses SQLite.
     public let sqliteDatabase: SQLiteDatabase?
     /// Provider per stage, in stage order.
@@ -41,6 +41,6 @@ public struct PipelineComponents: Sendable {
     @discardableResult
     public func migrate(logger: Logger) async throws -> [String] {
         guard let postgresClient else { return [] }
-        return try await PostgresMigrator(client: postgresClient, logger: logger).migrate()
+        return try await PostgresMigrator(client: postgresClient.client, logger: logger).migrate()
     }
 }

@@ -36,7 +36,7 @@ public enum PipelineFactory {
         try validate(settings)
         let selection = ProviderSelection(settings: settings)
         let postgresClient = try settings.postgres.map { postgres in
-            PostgresClient(configuration: try PostgresURL(postgres.url).clientConfiguration, backgroundLogger: logger)
+            try RotatingPostgresClient(url: postgres.url, currentURL: postgres.currentURL, logger: logger)
         }
 
         let embedder: any Embedder
@@ -101,7 +101,7 @@ public enum PipelineFactory {
         )
         return PipelineComponents(
             pipeline: pipeline, postgresClient: postgresClient, sqliteDatabase: database,
-            stageProviders: stageProviders(providers, selection: selection)
+            stageProviders: stageProviders(pipeline, selection: selection)
         )
     }
 
@@ -125,23 +125,13 @@ public enum PipelineFactory {
         }
     }
 
-    static func stageProviders(_ providers: ProposalPipeline.Providers, selection: ProviderSelection) -> [StageProvider] {
-        let storeIsEmbedded = if case .sqlite = selection.store { true } else { false }
-        return [
-            StageProvider(stage: .embed, provider: providers.embedder.identity.name,
-                          isEmbeddedDefault: selection.embedder == .lexical, hint: "set OPENAI_API_KEY for OpenAI embeddings"),
-            StageProvider(stage: .retrieve, provider: providers.vectorStore.identity.name,
-                          isEmbeddedDefault: storeIsEmbedded,
-                          hint: "set SUPABASE_URL and SUPABASE_KEY, or DATABASE_URL, for pgvector"),
-            StageProvider(stage: .keywordBoost, provider: "keyword-boost", isEmbeddedDefault: false),
-            StageProvider(stage: .rerank, provider: providers.reranker.identity.name,
-                          isEmbeddedDefault: selection.reranker == .lexical, hint: "set COHERE_API_KEY for Cohere rerank"),
-            StageProvider(stage: .generate, provider: providers.generator.identity.name,
-                          isEmbeddedDefault: selection.generator == .extractive, hint: "set OPENAI_API_KEY for OpenAI chat completions"),
-            StageProvider(stage: .persist, provider: providers.resultSink.identity.name,
-                          isEmbeddedDefault: storeIsEmbedded,
-                          hint: "set SUPABASE_URL and SUPABASE_KEY, or DATABASE_URL"),
-        ]
+    /// The selection's stage table (``ProviderSelection/stages``) with the built providers' names.
+    static func stageProviders(_ pipeline: ProposalPipeline, selection: ProviderSelection) -> [StageProvider] {
+        let names = pipeline.providerNames
+        return selection.stages.map { row in
+            StageProvider(stage: row.stage, provider: names[row.stage.rawValue] ?? row.summary,
+                          isEmbeddedDefault: row.isEmbeddedDefault, hint: row.hint)
+        }
     }
 
     /// The settings section a selected provider needs; ``ProviderSelection`` selects a provider

@@ -76,9 +76,13 @@ public struct PipelineSettings: Sendable {
     public struct Postgres: Sendable {
         /// `DATABASE_URL` (secret).
         public var url: String
+        /// The URL the configuration holds now, read every few seconds so a rotated one is
+        /// picked up without a restart (``RotatingPostgresClient``); nil keeps `url`.
+        public var currentURL: @Sendable () -> String?
 
-        public init(url: String) {
+        public init(url: String, currentURL: @escaping @Sendable () -> String? = { nil }) {
             self.url = url
+            self.currentURL = currentURL
         }
     }
 

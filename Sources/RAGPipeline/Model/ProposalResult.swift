@@ -2,6 +2,8 @@
 public struct ProposalResult: Sendable, Equatable, Codable {
     public var proposal: Proposal
     public var analysis: Analysis
+    /// The past work the draft drew on, best first: one entry per document, with the scores of
+    /// its best-ranked chunk.
     public var references: [Reference]
     /// The provider that served each stage, e.g. `["embed": "openai:text-embedding-3-small"]`.
     public var providers: [String: String]
@@ -19,13 +21,37 @@ public struct ProposalResult: Sendable, Equatable, Codable {
 
 /// The proposal text and the answers to the posting's screening questions.
 public struct Proposal: Sendable, Equatable, Codable {
+    /// One screening question of the posting and its answer.
     public struct Answer: Sendable, Equatable, Codable {
         public var question: String
+        /// The answer; empty when ``answered`` is false.
         public var answer: String
+        /// False when the generator gave no usable answer to this question (the model's answers
+        /// could not be matched to it): the question needs a person, and the result's `degraded`
+        /// says why.
+        public var answered: Bool
 
-        public init(question: String, answer: String) {
+        enum CodingKeys: String, CodingKey {
+            case question, answer, answered
+        }
+
+        public init(question: String, answer: String, answered: Bool = true) {
             self.question = question
             self.answer = answer
+            self.answered = answered
+        }
+
+        /// `question`, marked unanswered.
+        public static func unanswered(_ question: String) -> Answer {
+            Answer(question: question, answer: "", answered: false)
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            question = try container.decode(String.self, forKey: .question)
+            answer = try container.decode(String.self, forKey: .answer)
+            // Results stored before unanswered questions were delivered have every answer.
+            answered = try container.decodeIfPresent(Bool.self, forKey: .answered) ?? true
         }
     }
 

@@ -6,14 +6,17 @@ import Telemetry
 /// The pipeline's swift-metrics instruments, created from an injected factory (never the
 /// global one, so tests can read them) with the catalogue's names and dimensions:
 /// `StageLatency` by `Stage`, `ProviderErrors` and `TokensUsed` by `Provider` (the
-/// provider's technology: `openai`, `cohere`, `supabase`, `postgres`, `sqlite`, `local`).
+/// provider's technology: `openai`, `cohere`, `supabase`, `postgres`, `sqlite`, `local`), and
+/// `QuestionsUnanswered`.
 final class PipelineInstruments: Sendable {
     private let factory: any MetricsFactory
     private let stageTimers: [PipelineStage: Metrics.Timer]
     private let providerCounters = Mutex<[String: (errors: Counter, tokens: Counter)]>([:])
+    private let unansweredQuestions: Counter
 
     init(factory: any MetricsFactory) {
         self.factory = factory
+        unansweredQuestions = Counter(label: MetricCatalogue.questionsUnanswered.name, factory: factory)
         var timers: [PipelineStage: Metrics.Timer] = [:]
         for stage in PipelineStage.allCases {
             timers[stage] = Metrics.Timer(
@@ -28,6 +31,12 @@ final class PipelineInstruments: Sendable {
     func recordStage(_ stage: PipelineStage, duration: Duration) {
         let (seconds, attoseconds) = duration.components
         stageTimers[stage]?.recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+
+    /// Screening questions a delivered proposal left unanswered.
+    func questionsUnanswered(_ count: Int) {
+        guard count > 0 else { return }
+        unansweredQuestions.increment(by: count)
     }
 
     func providerError(_ provider: ProviderIdentity) {

@@ -9,8 +9,9 @@ import Tracing
 ///
 /// Each stage runs through ``StageRunner`` (span, share of the deadline, retries, timing,
 /// metrics). Keyword extraction runs beside the embedding call. A failed rerank degrades the
-/// job (it continues on the keyword-boosted order and says so in ``ProposalResult/degraded``);
-/// any other failed stage ends the job with a ``PipelineError``. The result is checked by
+/// job (it continues on the keyword-boosted order and says so in ``ProposalResult/degraded``),
+/// as does a draft delivered with screening questions left unanswered (counted in
+/// `QuestionsUnanswered`); any other failed stage ends the job with a ``PipelineError``. The result is checked by
 /// ``OutputGuard`` before anything is persisted or returned.
 public struct ProposalPipeline: JobPipeline {
     /// The providers of the stages.
@@ -54,7 +55,7 @@ public struct ProposalPipeline: JobPipeline {
 
     /// - Parameters:
     ///   - tracer: spans of every stage (`rag.<stage>`), children of the task's current span.
-    ///   - metrics: the factory for `StageLatency`, `ProviderErrors` and `TokensUsed`.
+    ///   - metrics: the factory for `StageLatency`, `ProviderErrors`, `TokensUsed` and `QuestionsUnanswered`.
     public init(
         providers: Providers,
         retrieval: Retrieval = Retrieval(),
@@ -135,6 +136,7 @@ public struct ProposalPipeline: JobPipeline {
             try await sink.persist(record, call: call)
             return .init(value: ())
         }
+        runner.instruments.questionsUnanswered(result.proposal.answers.filter { !$0.answered }.count)
         return result
     }
 
@@ -163,12 +165,14 @@ public struct ProposalPipeline: JobPipeline {
         let outputGuard = self.outputGuard
         return try await runner.run(.generate, provider: generator.identity, context: context) { call in
             let draft = try await generator.generate(GenerationRequest(job: job, references: references, keyTerms: terms), call: call)
+            // The generator saw every chunk; the result lists each piece of past work once.
             let result = ProposalResult(
-                proposal: draft.proposal, analysis: draft.analysis, references: references.map(\.reference),
-                providers: names, degraded: degraded
+                proposal: draft.proposal, analysis: draft.analysis, references: references.bestChunkPerDocument().map(\.reference),
+                providers: names, degraded: degraded + draft.degraded
             )
             try outputGuard.check(result, provider: generator.identity.name)
-            return .init(value: result, outcome: draft.repaired ? "repaired" : "ok", usage: draft.usage)
+            let outcome = !draft.degraded.isEmpty ? "degraded" : draft.repaired ? "repaired" : "ok"
+            return .init(value: result, outcome: outcome, usage: draft.usage)
         }
     }
 

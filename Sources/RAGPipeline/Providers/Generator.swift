@@ -31,12 +31,16 @@ public struct GeneratedDraft: Sendable, Equatable {
     public var usage: TokenUsage?
     /// Whether the first answer was invalid and the repair attempt produced this one.
     public var repaired: Bool
+    /// What the draft lacks and why, for the result's `degraded` (e.g. screening questions the
+    /// model's answers could not be matched to, marked unanswered).
+    public var degraded: [String]
 
-    public init(proposal: Proposal, analysis: Analysis, usage: TokenUsage? = nil, repaired: Bool = false) {
+    public init(proposal: Proposal, analysis: Analysis, usage: TokenUsage? = nil, repaired: Bool = false, degraded: [String] = []) {
         self.proposal = proposal
         self.analysis = analysis
         self.usage = usage
         self.repaired = repaired
+        self.degraded = degraded
     }
 }
 

@@ -13,11 +13,14 @@ struct BasicAuthSettings: Sendable {
 }
 
 /// The HTTP routes: `GET /ping` (open), `POST /invocations` and `GET /jobs/{id}` (Basic auth
-/// when configured). docs/openapi.yaml describes them.
+/// when configured), as ``RouteTable/api`` lists them; any other method on those paths gets 405
+/// with `Allow`. docs/openapi.yaml describes them.
 func buildRouter(
     intake: IntakeController, readiness: Readiness, storeHealth: StoreHealth, basicAuth: BasicAuthSettings?
 ) -> Router<WorkerRequestContext> {
     let router = Router(context: WorkerRequestContext.self)
+    // Before every route (and the not-found answer), so it sees each request first.
+    router.add(middleware: MethodNotAllowedMiddleware(table: .api))
     router.get("/ping") { _, _ -> Response in
         // No I/O here: SageMaker pings every few seconds with a 2 s limit, also under load. The
         // store's reachability is the probe's cached answer (StoreHealthProbe).

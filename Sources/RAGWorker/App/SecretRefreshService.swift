@@ -3,8 +3,9 @@ import Logging
 import ServiceLifecycle
 
 /// Re-reads the configuration secret every TTL so a rotated key (API keys, webhook secret,
-/// Basic auth password) takes effect without a restart. Settings other than secrets (URLs,
-/// models) are read once at start-up and need a restart to change.
+/// Basic auth password) takes effect without a restart, and at once when a provider rejects a
+/// key (``refreshAfterRejection()``). Settings other than secrets (URLs, models) are read once
+/// at start-up and need a restart to change.
 struct SecretRefreshService: Service {
     let secret: CachedSecret
     let secretID: String
@@ -20,8 +21,19 @@ struct SecretRefreshService: Service {
 
     /// Reads the secret (a fresh fetch once the TTL passed) and applies changed values.
     func refresh() async {
+        await apply { try await secret.values() }
+    }
+
+    /// A provider answered 401 to a key from the secret: fetches it now (single-flight, at most
+    /// once per `minimumInterval`) and applies changed values, so a rotated key is used by the
+    /// next request instead of after the TTL.
+    func refreshAfterRejection(minimumInterval: Duration = .seconds(10)) async {
+        await apply { try await secret.refreshAfterRejection(minimumInterval: minimumInterval).values }
+    }
+
+    private func apply(_ read: () async throws -> [String: String]) async {
         do {
-            let values = try await secret.values()
+            let values = try await read()
             let changed = secrets.update(values)
             if !changed.isEmpty {
                 logger.notice("configuration secret rotated; new values in use", metadata: [

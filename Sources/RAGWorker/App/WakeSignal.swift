@@ -1,19 +1,19 @@
-import Dispatch
+import Deadlines
 import Synchronization
 
 /// Wakes idle workers when there is new work, so a job accepted now starts now rather than at
 /// the next poll. Waiters also wake after a timeout, which covers work from other processes.
 ///
-/// A wait is one continuation and one dispatch timer, no child tasks: a notification resumes the
-/// waiter directly, the cheapest hand-off there is, and this sits on every job's path.
+/// A wait is one ``Deadlines/TimedWait`` (a continuation and a dispatch timer, no child tasks):
+/// a notification resumes the waiter directly, the cheapest hand-off there is, and this sits on
+/// every job's path.
+///
+/// A notification that finds nobody waiting leaves a permit for the next wait, and so does
+/// ``notifyAll()``: a loop that checked its stop flag just before a shutdown's `notifyAll` and
+/// has not registered its wait yet takes that permit instead of sleeping out its timeout.
 final class WakeSignal: Sendable {
-    private struct Waiter {
-        var continuation: CheckedContinuation<Bool, Never>
-        var timer: PendingTimer?
-    }
-
     private struct State {
-        var waiters: [Int: Waiter] = [:]
+        var waiters: [Int: TimedWait<Bool>] = [:]
         var nextID = 0
         /// Notifications that found no waiter; consumed by the next `wait`, capped.
         var permits = 0
@@ -21,16 +21,19 @@ final class WakeSignal: Sendable {
 
     private let state = Mutex(State())
     private let maximumPermits: Int
-    /// Where wait timeouts fire: a serial queue of its own, so a busy pool cannot delay them.
-    private static let timerQueue = DispatchQueue(label: "rag-worker.wake-timeouts")
 
     init(maximumPermits: Int = 64) {
         self.maximumPermits = maximumPermits
     }
 
+    /// Waits registered now (tests use it to know a loop went idle).
+    var waiterCount: Int {
+        state.withLock { $0.waiters.count }
+    }
+
     /// Wakes one waiter, or leaves a permit for the next one.
     func notify() {
-        let waiter: Waiter? = state.withLock { state in
+        let waiter: TimedWait<Bool>? = state.withLock { state in
             if let (id, waiter) = state.waiters.first {
                 state.waiters.removeValue(forKey: id)
                 return waiter
@@ -38,77 +41,41 @@ final class WakeSignal: Sendable {
             state.permits = min(state.permits + 1, maximumPermits)
             return nil
         }
-        waiter?.timer?.cancel()
-        waiter?.continuation.resume(returning: true)
+        waiter?.resume(returning: true)
     }
 
-    /// Wakes every waiter (shutdown).
+    /// Wakes every waiter and leaves one permit, for a waiter about to register (shutdown).
     func notifyAll() {
         let waiters = state.withLock { state in
             defer { state.waiters.removeAll() }
+            state.permits = max(state.permits, 1)
             return Array(state.waiters.values)
         }
-        for waiter in waiters {
-            waiter.timer?.cancel()
-            waiter.continuation.resume(returning: true)
-        }
+        for waiter in waiters { waiter.resume(returning: true) }
     }
 
     /// Returns after a notification (true), or after `timeout` or on cancellation (false),
     /// whichever comes first.
     @discardableResult
     func wait(timeout: Duration) async -> Bool {
-        let (id, consumed) = state.withLock { state in
-            defer { state.nextID += 1 }
-            guard state.permits > 0 else { return (state.nextID, false) }
-            state.permits -= 1
-            return (state.nextID, true)
-        }
-        if consumed { return true }
-        return await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                let early: Bool? = state.withLock { state in
-                    if Task.isCancelled { return false }
-                    // A notification that came after the permit check above but before this
-                    // waiter was registered left a permit: take it rather than sleep to the timeout.
-                    if state.permits > 0 {
-                        state.permits -= 1
-                        return true
-                    }
-                    state.waiters[id] = Waiter(continuation: continuation, timer: nil)
-                    return nil
-                }
-                if let early {
-                    continuation.resume(returning: early)
-                    return
-                }
-                let timer = PendingTimer(DispatchWorkItem { [weak self] in self?.expire(id) })
-                let armed = state.withLock { state in
-                    guard state.waiters[id] != nil else { return false }
-                    state.waiters[id]?.timer = timer
-                    return true
-                }
-                if armed {
-                    Self.timerQueue.asyncAfter(deadline: .now() + .nanoseconds(Int(max(1, timeout.nanoseconds))), execute: timer.item)
-                }
+        let registration: (id: Int, waiter: TimedWait<Bool>)? = state.withLock { state in
+            if state.permits > 0 {
+                state.permits -= 1
+                return nil
             }
-        } onCancel: {
-            expire(id)
+            let waiter = TimedWait<Bool>()
+            defer { state.nextID += 1 }
+            state.waiters[state.nextID] = waiter
+            return (state.nextID, waiter)
         }
+        guard let (id, waiter) = registration else { return true }
+        let expire: @Sendable () -> Void = { self.expire(id) }
+        return (try? await waiter.wait(timeLimit: timeout, onTimeLimit: expire, onCancel: expire)) ?? false
     }
 
     /// Ends the wait of waiter `id` without a notification, if it is still waiting.
     private func expire(_ id: Int) {
         let waiter = state.withLock { $0.waiters.removeValue(forKey: id) }
-        waiter?.timer?.cancel()
-        waiter?.continuation.resume(returning: false)
+        waiter?.resume(returning: false)
     }
-}
-
-/// A timeout not yet fired, cancelled when its waiter is notified first.
-/// `@unchecked`: `DispatchWorkItem.cancel()` may be called from any thread.
-private struct PendingTimer: @unchecked Sendable {
-    let item: DispatchWorkItem
-    init(_ item: DispatchWorkItem) { self.item = item }
-    func cancel() { item.cancel() }
 }

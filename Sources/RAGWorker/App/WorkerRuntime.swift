@@ -6,6 +6,7 @@ import Metrics
 import PostgresNIO
 import RAGPipeline
 import ServiceLifecycle
+import Telemetry
 import Tracing
 
 /// Everything `rag-worker serve` runs, assembled once from the configuration: stores, intake,
@@ -18,7 +19,8 @@ struct WorkerRuntime: Sendable {
     let storeHealth = StoreHealth()
     /// The fleet sharing the job store, as the last heartbeat saw it (``FleetMonitor``).
     let fleetView = FleetView()
-    let drain: DrainDeadline
+    /// The process's shutdown budget; `serve` shares it with telemetry's final flushes.
+    let drain: DrainBudget
     let jobWake = WakeSignal()
     let outboxWake = WakeSignal()
     let outboxHandOff: OutboxHandOff
@@ -31,6 +33,11 @@ struct WorkerRuntime: Sendable {
     let owner: String
     /// Failed logins per client, shared by every request.
     let loginThrottle: LoginThrottle
+    /// Fetches the configuration secret at once (single-flight, rate-limited): the job store
+    /// calls it when the database refuses the password, which may have been rotated.
+    let refreshSecrets: @Sendable () async -> Void
+    /// The Postgres client of the job store, when there is one.
+    let postgres: (any PostgresClientSource)?
 
     init(
         config: Config,
@@ -39,17 +46,21 @@ struct WorkerRuntime: Sendable {
         metricsFactory: any MetricsFactory,
         tracer: any Tracer,
         logger: Logger,
-        postgresClient: PostgresClient? = nil,
-        loginThrottle: LoginThrottle = LoginThrottle()
+        postgresClient: (any PostgresClientSource)? = nil,
+        loginThrottle: LoginThrottle = LoginThrottle(),
+        drain: DrainBudget? = nil,
+        refreshSecrets: @escaping @Sendable () async -> Void = {}
     ) throws {
         self.config = config
+        self.refreshSecrets = refreshSecrets
+        self.postgres = postgresClient
         self.loginThrottle = loginThrottle
         if let postgresClient {
             self.store = PostgresJobStore(client: postgresClient, logger: logger)
         } else {
             self.store = try SQLiteJobStore(directory: config.dataDirectory, durability: config.sqliteDurability)
         }
-        self.drain = DrainDeadline(grace: config.shutdownGrace)
+        self.drain = drain ?? Self.drainBudget(config)
         let outboxSettings = Self.outboxSettings(config)
         self.outboxHandOff = OutboxHandOff(capacity: outboxSettings.parallelism, lease: outboxSettings.lease)
         self.metrics = WorkerMetrics(factory: metricsFactory)
@@ -81,7 +92,8 @@ struct WorkerRuntime: Sendable {
     var runner: JobRunner {
         JobRunner(
             store: store, pipeline: pipeline,
-            settings: .init(concurrency: config.concurrency, jobDeadline: config.jobDeadline, lease: config.leaseDuration),
+            settings: .init(concurrency: config.concurrency, jobDeadline: config.jobDeadline,
+                            deliveryReserve: config.deliveryReserve, lease: config.leaseDuration),
             owner: owner, jobWake: jobWake, outboxWake: outboxWake, outboxHandOff: outboxHandOff,
             readiness: readiness, drain: drain, metrics: metrics, tracer: tracer, logger: logger
         )
@@ -92,6 +104,12 @@ struct WorkerRuntime: Sendable {
             store: store, sender: webhookSender, settings: Self.outboxSettings(config), owner: owner,
             handOff: outboxHandOff, wake: outboxWake, drain: drain, metrics: metrics, tracer: tracer, logger: logger
         )
+    }
+
+    /// The drain budget for `config`: `RAG_SHUTDOWN_GRACE_SECONDS` in all, the last
+    /// `RAG_TELEMETRY_SHUTDOWN_SECONDS` of it for telemetry's final flushes.
+    static func drainBudget(_ config: Config) -> DrainBudget {
+        DrainBudget(total: config.shutdownGrace, telemetryReserve: config.telemetry.shutdownFlushTimeout)
     }
 
     private static func outboxSettings(_ config: Config) -> OutboxDeliverer.Settings {
@@ -130,7 +148,10 @@ struct WorkerRuntime: Sendable {
     func services(telemetry: [any Service] = [], onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> [any Service] {
         let app = buildApplication(
             router: router, host: config.host, port: config.port, limits: config.httpServer, logger: logger, onListening: onListening)
-        let probe = StoreHealthProbe(store: store, health: storeHealth, logger: logger)
+        let probe = StoreHealthProbe(
+            store: store, health: storeHealth, logger: logger,
+            credentialsRejected: { [postgres] in await postgres?.credentialsRejected() ?? false },
+            onRejectedCredentials: refreshSecrets)
         // The fleet monitor stops first: the instance leaves the registry before the runner drains.
         return telemetry + [JobRetention(store: store, retention: config.jobRetention, logger: logger), probe, app, outbox, runner,
                             fleetMonitor]

@@ -13,15 +13,18 @@ extension TelemetrySystem {
     /// - Parameters:
     ///   - logOutput: where JSON log lines go; stdout for `serve`, nil for commands that print
     ///     their own report (their records still reach the ring buffer).
+    ///   - drain: `serve`'s shutdown budget: the exporters' final flushes end by its end.
     /// - Throws: `SQLiteError` when the ring buffer cannot be opened.
     static func worker(
         config: Config, environment: [String: String], httpClient: any HTTPClient,
-        logOutput: (any LogLineWriter)? = StandardOutputLogWriter()
+        logOutput: (any LogLineWriter)? = StandardOutputLogWriter(), drain: DrainBudget? = nil
     ) throws -> TelemetrySystem {
         var awsLogger = Logger(label: "rag-worker.aws") { StreamLogHandler.standardError(label: $0) }
         awsLogger.logLevel = .warning
         let aws = config.telemetry.cloudWatchEnabled
             ? AWSClient(environment: environment, httpClient: httpClient, logger: awsLogger) : nil
-        return try TelemetrySystem(configuration: config.telemetry, logLevel: config.logLevel, aws: aws, logOutput: logOutput)
+        return try TelemetrySystem(
+            configuration: config.telemetry, logLevel: config.logLevel, aws: aws, logOutput: logOutput,
+            shutdownDeadline: drain.map { drain in ShutdownDeadline { drain.end } } ?? .none)
     }
 }

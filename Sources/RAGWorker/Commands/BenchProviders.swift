@@ -1,4 +1,5 @@
 import Foundation
+import RAGPipeline
 import Synchronization
 import Telemetry
 
@@ -30,11 +31,7 @@ final class BenchProviders: Sendable {
         self.delays = delays
         let values = (0..<dimensions).map { Float(($0 * 7919) % 101) / 1000 }
         vector = "[" + values.map { String($0) }.joined(separator: ",") + "]"
-        var bytes = Data(capacity: dimensions * 4)
-        for value in values {
-            withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
-        }
-        vectorBase64 = "\"" + bytes.base64EncodedString() + "\""
+        vectorBase64 = "\"" + Float32Base64.encode(values) + "\""
         // The chat completion's `content` is the structured output, itself JSON in a JSON string.
         proposal = Data(#"""
             {"id":"chatcmpl-bench","object":"chat.completion","created":0,"model":"bench-chat",\#

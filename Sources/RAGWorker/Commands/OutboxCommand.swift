@@ -65,7 +65,7 @@ struct OutboxRetryCommand: AsyncParsableCommand {
 
     private func retry(_ runtime: WorkerRuntime) async throws {
         let selected = jobIDs.isEmpty ? try await runtime.store.deadLetters(limit: 100_000).map(\.jobID) : jobIDs
-        let requeued = try await runtime.store.requeueDeadLetters(jobIDs: jobIDs.isEmpty ? nil : jobIDs, now: Date())
+        let requeued = try await runtime.store.requeueDeadLetters(jobIDs: jobIDs.isEmpty ? nil : jobIDs)
         print("Queued \(requeued) dead letter\(requeued == 1 ? "" : "s") for redelivery to \(runtime.webhookSender.destination).")
         guard !queueOnly, requeued > 0 else { return }
 

@@ -20,8 +20,10 @@ struct ServeCommand: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let (config, secret) = try await loadConfigOrExit(httpClient: httpClient)
         let lock = try DataDirectoryLock(directory: config.dataDirectory)
+        // One shutdown budget for the whole process: the runner, the outbox and telemetry keep to it.
+        let drain = WorkerRuntime.drainBudget(config)
         // Telemetry first: every later logger, span and metric goes through it.
-        let telemetry = try TelemetrySystem.worker(config: config, environment: environment, httpClient: httpClient)
+        let telemetry = try TelemetrySystem.worker(config: config, environment: environment, httpClient: httpClient, drain: drain)
         telemetry.bootstrapGlobally()
         let logger = telemetry.makeLogger(label: "rag-worker")
         let refreshService = secret.map {
@@ -30,13 +32,14 @@ struct ServeCommand: AsyncParsableCommand {
         // The pipeline's providers follow the configuration; with DATABASE_URL its Postgres client
         // also serves the shared job store.
         let components = try await PipelineFactory.make(
-            settings: config.pipelineSettings(refreshSecrets: { await refreshService?.refresh() }), httpClient: httpClient,
+            settings: config.pipelineSettings(refreshSecrets: { await refreshService?.refreshAfterRejection() }), httpClient: httpClient,
             tracer: telemetry.tracer, metrics: telemetry.metricsFactory, logger: logger
         )
         let runtime = try WorkerRuntime(
             config: config, pipeline: components.pipeline, httpClient: httpClient,
             metricsFactory: telemetry.metricsFactory, tracer: telemetry.tracer, logger: logger,
-            postgresClient: components.postgresClient
+            postgresClient: components.postgresClient, drain: drain,
+            refreshSecrets: { await refreshService?.refreshAfterRejection() }
         )
         logger.info("rag-worker starting", metadata: [
             "port": "\(config.port)", "profile": "\(config.profile.rawValue)", "platform": "\(config.platform.rawValue)",
@@ -65,10 +68,10 @@ struct ServeCommand: AsyncParsableCommand {
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         )
-        // Past the grace period (plus a margin for the telemetry flush), escalate to cancellation:
-        // jobs are given back to the queue.
-        groupConfiguration.maximumGracefulShutdownDuration =
-            config.shutdownGrace + config.telemetry.shutdownFlushTimeout + .seconds(1)
+        // Every service keeps within the drain budget; a second past its end, escalate to
+        // cancellation (each bookkeeping write runs outside the cancelled tasks, time-limited).
+        // The budget's exit margin covers this second, the stdout drain at exit and the exit.
+        groupConfiguration.maximumGracefulShutdownDuration = config.shutdownGrace + .seconds(1)
         try await ServiceGroup(configuration: groupConfiguration).run()
         httpClient.shutdown()
         // Telemetry has flushed and stopped; this line reaches standard output only.

@@ -1,3 +1,4 @@
+import Curl
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -128,8 +129,8 @@ extension Config {
             dataDirectory: dataDirectory,
             concurrency: reader.int(ConfigKey.concurrency, default: 4, range: 1...256),
             maxBacklog: reader.int(ConfigKey.maxBacklog, default: 256, range: 1...1_000_000),
-            shutdownGrace: reader.seconds(ConfigKey.shutdownGrace, default: 25, range: 0...3600),
-            jobDeadline: reader.seconds(ConfigKey.jobDeadline, default: 110, range: 1...3600),
+            shutdownGrace: reader.seconds(ConfigKey.shutdownGrace, default: DrainBudget.defaultTotal.seconds, range: 0...3600),
+            jobDeadline: reader.seconds(ConfigKey.jobDeadline, default: 120, range: 1...3600),
             sqliteDurability: reader.choice(ConfigKey.sqliteSync, default: SQLiteDatabase.Durability.normal),
             usesPostgres: databaseURL != nil,
             leaseDuration: reader.seconds(ConfigKey.leaseSeconds, default: 30, range: 1...3600),
@@ -146,6 +147,9 @@ extension Config {
             secrets: SecretValues(merged),
             warnings: warnings
         )
+        if config.jobDeadline <= config.deliveryReserve {
+            reader.report(ConfigKey.jobDeadline, "must be longer than RAG_WEBHOOK_TIMEOUT_SECONDS (kept for the first webhook attempt)")
+        }
         guard reader.problems.isEmpty else { throw ConfigError(problems: reader.problems) }
         return config
     }

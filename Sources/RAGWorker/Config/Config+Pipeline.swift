@@ -8,8 +8,8 @@ extension Config {
     /// Keys and secret values are read from ``secrets`` at each use, so a rotated value takes
     /// effect without a restart.
     ///
-    /// - Parameter refreshSecrets: re-reads the Secrets Manager secret; providers call it once
-    ///   when they get a 401.
+    /// - Parameter refreshSecrets: fetches the Secrets Manager secret at once; providers call it
+    ///   once when they get a 401 (a burst of 401s costs one fetch).
     func pipelineSettings(refreshSecrets: @escaping @Sendable () async -> Void = {}) -> PipelineSettings {
         let secrets = self.secrets
         func key(_ name: String) -> APIKeyProvider {
@@ -25,7 +25,7 @@ extension Config {
         }
         settings.supabase = supabase.map { PipelineSettings.Supabase(url: $0.url, apiKey: key(ConfigKey.supabaseKey)) }
         if let databaseURL = secrets.value(ConfigKey.databaseURL) {
-            settings.postgres = PipelineSettings.Postgres(url: databaseURL)
+            settings.postgres = PipelineSettings.Postgres(url: databaseURL, currentURL: { secrets.value(ConfigKey.databaseURL) })
         }
         return settings
     }

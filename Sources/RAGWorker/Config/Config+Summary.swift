@@ -35,19 +35,11 @@ extension Config {
         return TerminalText.escaped(lines.joined(separator: "\n"), keepingLineBreaks: true)
     }
 
-    /// Which implementation serves each stage: the factory's own ``ProviderSelection`` for
-    /// these settings, then the webhook.
+    /// Which implementation serves each stage: the factory's own table for these settings
+    /// (``ProviderSelection/stages``), then the webhook.
     var stageProviders: [(String, String)] {
-        ProviderSelection(settings: pipelineSettings()).summaryLines + [
-            ("webhook", webhook.url.map { "POST \(Config.redactedURL($0)), signed" } ?? "local sink: \(dataDirectory)/deliveries (embedded default)"),
+        ProviderSelection(settings: pipelineSettings()).stages.map { ($0.stage.rawValue, $0.summary) } + [
+            ("webhook", webhook.url.map { "POST \(ProviderSelection.redactedURL($0)), signed" } ?? "local sink: \(dataDirectory)/deliveries (embedded default)"),
         ]
-    }
-
-    /// A URL without credentials or query (tokens sometimes ride in webhook URLs).
-    static func redactedURL(_ raw: String) -> String {
-        guard let url = URL(string: raw), let host = url.host else { return "(unparseable URL)" }
-        let port = url.port.map { ":\($0)" } ?? ""
-        let query = url.query == nil ? "" : "?…"
-        return "\(url.scheme ?? "https")://\(host)\(port)\(url.path)\(query)"
     }
 }

@@ -105,9 +105,12 @@ struct Config: Sendable {
     var concurrency: Int
     /// `RAG_MAX_BACKLOG`, default 256: queued plus running jobs above which intake answers 429.
     var maxBacklog: Int
-    /// `RAG_SHUTDOWN_GRACE_SECONDS`, default 25: how long SIGTERM waits for running jobs.
+    /// `RAG_SHUTDOWN_GRACE_SECONDS`, default 25 (SageMaker's 30 s less an exit margin): the
+    /// whole process's drain budget from SIGTERM, jobs, deliveries and telemetry (``DrainBudget``).
     var shutdownGrace: Duration
-    /// `RAG_JOB_DEADLINE_SECONDS`, default 110: one budget for all stages of a job.
+    /// `RAG_JOB_DEADLINE_SECONDS`, default 120: the promise, from a job's acceptance to its
+    /// result at the webhook. Queue wait, earlier runs, the stages and the first webhook attempt
+    /// share it (``JobDeadline``).
     var jobDeadline: Duration
     /// `RAG_SQLITE_SYNC`, default `normal`: `full` fsyncs every commit.
     var sqliteDurability: SQLiteDatabase.Durability
@@ -142,4 +145,10 @@ struct Config: Sendable {
     /// Settings that are allowed but risky (an unauthenticated API on a public address, a short
     /// secret outside production…): `serve` logs each at start-up and `config` prints them.
     var warnings: [String] = []
+
+    /// Of the job's deadline, what is kept for the first webhook attempt: its time limit, or a
+    /// second for the local sink.
+    var deliveryReserve: Duration {
+        webhook.url == nil ? .seconds(1) : webhook.timeout
+    }
 }

@@ -43,6 +43,9 @@ struct JobRecord: Sendable {
     var result: ProposalResult?
     var failure: JobFailure?
     var delivery: DeliveryStatus?
+    /// The token of the claim that returned this record (``JobStore/claimNext(owner:lease:)``);
+    /// nil for records read without claiming.
+    var claim: String? = nil
 
     var id: String { request.jobID }
 }

@@ -130,10 +130,10 @@ private struct FieldValidator {
         let budget = budget()
         let client = client()
         var url: String?
-        if let raw = optionalString("url", in: object, path: "url") {
-            if raw.count > JobRequest.Limits.url {
-                report("url", "must be at most \(JobRequest.Limits.url) characters")
-            } else if let parsed = URL(string: raw), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""), parsed.host != nil {
+        if case .string(let sent)? = object["url"], sent.unicodeScalars.count > JobRequest.Limits.url {
+            report("url", "must be at most \(JobRequest.Limits.url) characters")
+        } else if let raw = optionalString("url", in: object, path: "url", keeping: JobRequest.Limits.url) {
+            if Self.isHTTPURL(raw) {
                 url = raw
             } else {
                 report("url", "must be an absolute http(s) URL")
@@ -213,12 +213,13 @@ private struct FieldValidator {
         return text
     }
 
-    private mutating func optionalString(_ key: String, in members: [String: JSONValue], path: String) -> String? {
+    /// The trimmed string at `key`, nil when absent, null or empty; at most `keeping` characters are kept.
+    private mutating func optionalString(_ key: String, in members: [String: JSONValue], path: String, keeping: Int = 1_000) -> String? {
         switch members[key] {
         case nil, .null?: return nil
         case .string(let text)?:
             let trimmed = text.trimmedWhitespace
-            return trimmed.isEmpty ? nil : String(trimmed.prefix(1_000))
+            return trimmed.isEmpty ? nil : String(trimmed.prefix(keeping))
         case let other?:
             report(path, "must be a string, got \(other.typeName)")
             return nil
@@ -296,6 +297,26 @@ private struct FieldValidator {
         case .number, .bool, .null:
             break
         }
+    }
+
+    /// An absolute http(s) URL by the API's rule (docs/openapi.yaml states it as a pattern):
+    /// `http://` or `https://` in any letter case, then an authority (up to the first `/`, `?`
+    /// or `#`) whose host, after any `user@`, is not empty and does not start with `:`; no white
+    /// space or control character anywhere.
+    static func isHTTPURL(_ text: String) -> Bool {
+        guard !text.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.properties.generalCategory == .control })
+        else { return false }
+        let rest: Substring
+        if text.prefix(7).lowercased() == "http://" {
+            rest = text.dropFirst(7)
+        } else if text.prefix(8).lowercased() == "https://" {
+            rest = text.dropFirst(8)
+        } else {
+            return false
+        }
+        let authority = rest.prefix { !"/?#".contains($0) }
+        let host = authority.split(separator: "@", omittingEmptySubsequences: false).last ?? ""
+        return !host.isEmpty && host.first != ":"
     }
 
     private mutating func report(_ path: String, _ problem: String) {

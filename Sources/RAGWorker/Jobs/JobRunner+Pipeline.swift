@@ -22,21 +22,29 @@ extension JobRunner {
     }
 
     /// Runs the pipeline under the job's deadline, renewing the lease while it runs.
-    func runPipeline(_ job: JobRecord, timings: StageTimingLog, logger: Logger) async -> RunOutcome {
+    func runPipeline(_ job: JobRecord, claim: String, timings: StageTimingLog, logger: Logger) async -> RunOutcome {
         if let problem = job.storedRequestProblem {
             return .finished(.failed(JobFailure(
                 code: "invalid_stored_request", message: "the stored request no longer validates: \(problem)",
                 stage: PipelineStage.validate.rawValue, provider: nil
             )))
         }
-        let deadline = ContinuousClock.now + settings.jobDeadline
+        let budget = JobDeadline(acceptedAt: job.acceptedAt, deadline: settings.jobDeadline, deliveryReserve: settings.deliveryReserve)
+        let deadline = budget.pipelineDeadline
+        guard deadline > .now else {
+            return .finished(.failed(JobFailure(PipelineError(
+                code: .deadlineExceeded, stage: .embed,
+                message: "no time left for the pipeline: \(budget.elapsedDescription) passed since the job was accepted, "
+                    + "of \(settings.jobDeadline) to its webhook delivery"
+            ))))
+        }
         let context = JobContext(
             jobID: job.id, traceID: job.traceID, deadline: deadline, logger: logger,
             // `StageLatency` is the pipeline's to record (docs/pipeline.md); this keeps the job's own record.
             recordStage: { [store] timing in
                 await timings.append(timing)
                 do {
-                    try await store.recordStage(job.id, timing: timing)
+                    try await store.recordStage(job.id, claim: claim, timing: timing)
                 } catch {
                     logger.warning("cannot record a stage timing", metadata: ["stage": "\(timing.stage.rawValue)", "error": "\(error)"])
                 }
@@ -46,14 +54,15 @@ extension JobRunner {
             let result = try await withThrowingTaskGroup(of: ProposalResult?.self) { group in
                 group.addTask { try await pipeline.run(job.request, context: context) }
                 group.addTask {
+                    // A backstop: the stages keep to the deadline themselves.
                     try await Task.sleep(until: deadline + .seconds(1), clock: .continuous)
                     throw PipelineError(
                         code: .deadlineExceeded, stage: await timings.stageInProgress,
-                        message: "the job did not finish within \(settings.jobDeadline)"
+                        message: "the job did not finish within \(settings.jobDeadline) of its acceptance"
                     )
                 }
                 group.addTask {
-                    try await renewLease(job.id, logger: logger)
+                    try await renewLease(job.id, claim: claim, logger: logger)
                     return nil
                 }
                 while let next = try await group.next() {
@@ -79,17 +88,17 @@ extension JobRunner {
         }
     }
 
-    /// Keeps the job's lease alive; throws ``LeaseLost`` when another runner took the job.
     /// Renews the job's lease every third of its length while the pipeline runs. A failed
     /// renewal (the store briefly unreachable) is retried sooner and does not stop the job: only
-    /// a lease another runner has taken does (``LeaseLost``).
-    private func renewLease(_ id: String, logger: Logger) async throws {
+    /// a claim that no longer holds (its lease expired and another runner took the job) does
+    /// (``LeaseLost``).
+    private func renewLease(_ id: String, claim: String, logger: Logger) async throws {
         var wait = settings.lease / 3
         while true {
             try await Task.sleep(for: wait)
             let renewed: Bool
             do {
-                renewed = try await store.renewLease(id, owner: owner, lease: settings.lease, now: Date())
+                renewed = try await store.renewLease(id, claim: claim, lease: settings.lease)
             } catch {
                 try Task.checkCancellation()
                 logger.warning("cannot renew the job's lease; trying again", metadata: ["error": "\(error)"])

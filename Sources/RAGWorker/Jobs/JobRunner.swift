@@ -1,5 +1,6 @@
 import Curl
 import CoreMetrics
+import Deadlines
 import Foundation
 import Logging
 import RAGPipeline
@@ -10,36 +11,42 @@ import Tracing
 /// Works through accepted jobs with bounded concurrency.
 ///
 /// At start it takes back jobs a crash left `running`, then marks the worker ready. On graceful
-/// shutdown it stops claiming, lets running jobs finish until the drain deadline minus a
-/// reserve (for the outbox and exporters), then cancels what is left and gives those jobs back
-/// to the queue: they run again after the restart, so nothing accepted is lost.
+/// shutdown it stops claiming, lets running jobs finish until the drain's jobs cutoff
+/// (``DrainBudget``), then cancels what is left and gives those jobs back to the queue at once:
+/// they run again on another instance or after the restart, so nothing accepted is lost.
 struct JobRunner: Service {
     struct Settings: Sendable {
         var concurrency: Int
+        /// The promise, counted from acceptance: the webhook has the job's result this long after
+        /// the job was accepted. Queue wait, earlier runs, the stages and the first webhook
+        /// attempt share it (``JobDeadline``).
         var jobDeadline: Duration
+        /// Of the job's deadline, what is kept after the pipeline for the first webhook attempt.
+        var deliveryReserve: Duration
         var lease: Duration
         /// How long an idle worker waits before looking for work again (covers other processes).
         var idlePoll: Duration = .seconds(1)
-        /// Part of the drain deadline kept for the outbox and the exporters.
-        var shutdownReserve: Duration = .seconds(3)
+        /// Longest time a bookkeeping write (finish, release) may take outside a drain.
+        var writeLimit: Duration = .seconds(30)
     }
 
     let store: any JobStore
     let pipeline: any JobPipeline
     let settings: Settings
+    /// Names this process in claim tokens.
     let owner: String
     let jobWake: WakeSignal
     let outboxWake: WakeSignal
     /// Where a finished job's delivery goes straight to the outbox, when it has room.
     let outboxHandOff: OutboxHandOff
     let readiness: Readiness
-    let drain: DrainDeadline
+    let drain: DrainBudget
     let metrics: WorkerMetrics
     let tracer: any Tracer
     let logger: Logger
 
     func run() async throws {
-        let recovered = try await store.recoverInterrupted(now: Date())
+        let recovered = try await store.recoverInterrupted()
         if recovered > 0 {
             logger.notice("resuming jobs interrupted by a previous stop", metadata: ["jobs": "\(recovered)"])
         }
@@ -53,11 +60,11 @@ struct JobRunner: Service {
                     // Below the intake's priority: with both on two cores, an accept should not wait for a job.
                     group.addTask(priority: .low) { await workerLoop(stopping: stopping); return true }
                 }
-                group.addTask { await waitForDrainDeadline(stopping: stopping); return false }
+                group.addTask { await drain.wait(until: \.jobsCutoff); return false }
                 var workersLeft = settings.concurrency
                 while let isWorker = await group.next() {
                     if isWorker { workersLeft -= 1 }
-                    // All workers done, or the deadline passed: cancel whatever still runs.
+                    // All workers done, or the jobs cutoff passed: cancel whatever still runs.
                     if workersLeft == 0 || !isWorker { group.cancelAll() }
                 }
             }
@@ -73,31 +80,21 @@ struct JobRunner: Service {
         while !stopping.isSet && !Task.isCancelled {
             let job: JobRecord?
             do {
-                job = try await store.claimNext(owner: owner, lease: settings.lease, now: Date())
+                job = try await store.claimNext(owner: owner, lease: settings.lease)
             } catch {
                 logger.error("cannot claim a job from the store", metadata: ["error": "\(error)"])
                 await jobWake.wait(timeout: settings.idlePoll)
                 continue
             }
-            guard let job else {
+            guard let job, let claim = job.claim else {
                 await jobWake.wait(timeout: settings.idlePoll)
                 continue
             }
-            await execute(job)
+            await execute(job, claim: claim)
         }
     }
 
-    /// Sleeps until the drain deadline minus the reserve, once a drain began.
-    private func waitForDrainDeadline(stopping: StopFlag) async {
-        while !stopping.isSet {
-            try? await Task.sleep(for: .milliseconds(100))
-            if Task.isCancelled { return }
-        }
-        guard let deadline = drain.instant else { return }
-        try? await Task.sleep(until: deadline - settings.shutdownReserve, clock: .continuous)
-    }
-
-    private func execute(_ job: JobRecord) async {
+    private func execute(_ job: JobRecord, claim: String) async {
         let startedAt = Date()
         metrics.queueWait.recordNanoseconds(Int64(max(0, startedAt.timeIntervalSince(job.acceptedAt)) * 1e9))
         var log = logger
@@ -110,7 +107,7 @@ struct JobRunner: Service {
         let runOutcome = await tracer.withSpan("rag.job", context: context, ofKind: .consumer) { span in
             span.attributes[SpanAttributes.jobID] = job.id
             span.attributes[SpanAttributes.attempts] = job.attempts
-            let outcome = await runPipeline(job, timings: timings, logger: log)
+            let outcome = await runPipeline(job, claim: claim, timings: timings, logger: log)
             span.attributes[SpanAttributes.outcome] = outcome.name
             if case .finished(.failed(let failure)) = outcome {
                 span.attributes[SpanAttributes.errorCode] = failure.code
@@ -121,43 +118,64 @@ struct JobRunner: Service {
 
         switch runOutcome {
         case .interrupted:
-            do {
-                try await store.release(job.id, owner: owner)
-                log.notice("job interrupted by shutdown; queued again")
-            } catch {
-                log.error("cannot give an interrupted job back; it resumes at the next start", metadata: ["error": "\(error)"])
-            }
+            await release(job, claim: claim, logger: log)
         case .finished(let outcome):
-            await finish(job, outcome: outcome, stageTimings: await timings.all, startedAt: startedAt, logger: log)
+            await finish(job, claim: claim, outcome: outcome, stageTimings: await timings.all, startedAt: startedAt, logger: log)
         }
         await updateQueueDepth()
     }
 
-    private func finish(_ job: JobRecord, outcome: JobOutcome, stageTimings: [StageTiming], startedAt: Date, logger: Logger) async {
+    /// Gives an interrupted job back to the queue at once. Runs outside this (cancelled) task:
+    /// a store may refuse work in a cancelled task, and the job would then wait for its lease.
+    private func release(_ job: JobRecord, claim: String, logger: Logger) async {
+        do {
+            let released = try await runUncancelled(timeLimit: drain.writeLimit(normal: settings.writeLimit)) { [store] in
+                try await store.release(job.id, claim: claim)
+            }
+            if released {
+                logger.notice("job interrupted by shutdown; queued again")
+            } else {
+                logger.warning("job interrupted after its lease was lost; another runner owns it now")
+            }
+        } catch {
+            logger.error("cannot give an interrupted job back; it is claimed again once its lease expires", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Records the outcome and the delivery in one write, outside this task for the same reason
+    /// as ``release(_:claim:logger:)``: a job that finished just as shutdown cancelled it must
+    /// not run a second time.
+    private func finish(
+        _ job: JobRecord, claim: String, outcome: JobOutcome, stageTimings: [StageTiming], startedAt: Date, logger: Logger
+    ) async {
         let finishedAt = Date()
         let handingOff = outboxHandOff.reserve()
+        let leaseLimit = ContinuousClock.now + outboxHandOff.lease
         do {
             let payload = try WebhookPayload(job: job, outcome: outcome, stageTimings: stageTimings, startedAt: startedAt, finishedAt: finishedAt).encoded()
-            let leaseUntil = handingOff ? finishedAt.addingTimeInterval(outboxHandOff.lease.seconds) : nil
-            switch try await store.finish(job.id, owner: owner, outcome: outcome, payload: payload, now: finishedAt, deliveryLeaseUntil: leaseUntil) {
+            let deliveryLease = handingOff ? outboxHandOff.lease : nil
+            let result = try await runUncancelled(timeLimit: drain.writeLimit(normal: settings.writeLimit)) { [store] in
+                try await store.finish(job.id, claim: claim, outcome: outcome, payload: payload, now: finishedAt, deliveryLease: deliveryLease)
+            }
+            switch result {
             case .leaseLost:
                 if handingOff { outboxHandOff.cancelReservation() }
                 logger.warning("job finished after its lease was lost; another runner owns it now")
                 return
-            case .finished(deliveryLeased: true):
+            case .finished(deliveryClaim: let deliveryClaim?):
                 outboxHandOff.deliver(OutboxMessage(
-                    jobID: job.id, traceID: job.traceID, payload: payload, attempts: 0, state: .pending, createdAt: finishedAt))
-            case .finished(deliveryLeased: false):
+                    jobID: job.id, traceID: job.traceID, payload: payload, attempts: 0, state: .pending, createdAt: finishedAt,
+                    acceptedAt: job.acceptedAt, claim: deliveryClaim, leaseEnds: leaseLimit))
+            case .finished(deliveryClaim: nil):
                 if handingOff { outboxHandOff.cancelReservation() }
             }
         } catch {
             if handingOff { outboxHandOff.cancelReservation() }
-            // The job stays `running` under our lease; once the lease expires a claim takes it
+            // The job stays `running` under our claim; once the lease expires a claim takes it
             // again (either store), or a restart does.
             logger.error("cannot record a finished job", metadata: ["error": "\(error)"])
             return
         }
-        metrics.jobLatency.recordNanoseconds(Int64(max(0, finishedAt.timeIntervalSince(job.acceptedAt)) * 1e9))
         switch outcome {
         case .succeeded:
             metrics.jobsSucceeded.increment()

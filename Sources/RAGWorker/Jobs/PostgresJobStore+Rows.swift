@@ -55,7 +55,9 @@ extension PostgresJobStore {
         )
     }
 
-    static let outboxColumns = "job_id, trace_id, payload, state, attempts, last_status, last_error, created_at"
+    /// The columns of an outbox message; the job's acceptance time comes from its row.
+    static let outboxColumns = "job_id, trace_id, payload, state, attempts, last_status, last_error, created_at, "
+        + "(SELECT accepted_at FROM rag_jobs WHERE rag_jobs.id = rag_outbox.job_id) AS accepted_at"
 
     static func message(from row: PostgresRow) throws -> OutboxMessage {
         let columns = row.makeRandomAccess()
@@ -67,7 +69,8 @@ extension PostgresJobStore {
             state: DeliveryStatus.State(rawValue: try columns["state"].decode(String.self)) ?? .pending,
             lastStatus: try columns["last_status"].decode(Int?.self),
             lastError: try columns["last_error"].decode(String?.self),
-            createdAt: try columns["created_at"].decode(Date.self).nearestMillisecond
+            createdAt: try columns["created_at"].decode(Date.self).nearestMillisecond,
+            acceptedAt: try columns["accepted_at"].decode(Date?.self)?.nearestMillisecond
         )
     }
 }

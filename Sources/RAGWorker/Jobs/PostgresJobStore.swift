@@ -11,16 +11,23 @@ import Synchronization
 /// `003_jobs.sql`, applied before the first use by ``PostgresMigrator``. Claims take the oldest
 /// queued job, or a running one whose lease expired, with `FOR UPDATE SKIP LOCKED`, so two
 /// instances never claim the same job and never wait on each other; a runner renews its lease
-/// while the pipeline runs, and `finish` only succeeds for the lease holder. A job and its
-/// outbox row change in one transaction, as in ``SQLiteJobStore``.
+/// while the pipeline runs, and `finish` only succeeds for the holder of the claim. A job and
+/// its outbox row change in one transaction, as in ``SQLiteJobStore``.
+///
+/// Every lease and due time is the database's clock (`clock_timestamp()`), never an
+/// instance's: instances whose clocks disagree still agree on when a lease ends.
 final class PostgresJobStore: JobStore, OutboxStore {
-    let client: PostgresClient
+    let source: any PostgresClientSource
     let logger: Logger
     let schema: SchemaGate
 
-    /// - Parameter client: a `PostgresClient` whose `run()` is active (a service of the group).
-    init(client: PostgresClient, logger: Logger) {
-        self.client = client
+    /// The client for this call: a rotated `DATABASE_URL` gives a new one (``RotatingPostgresClient``).
+    var client: PostgresClient { source.client }
+
+    /// - Parameter client: a `PostgresClient` whose `run()` is active (a service of the group), or
+    ///   a ``RotatingPostgresClient`` that is.
+    init(client: any PostgresClientSource, logger: Logger) {
+        self.source = client
         self.logger = logger
         self.schema = SchemaGate(client: client, logger: logger)
     }
@@ -61,44 +68,48 @@ final class PostgresJobStore: JobStore, OutboxStore {
         return nil
     }
 
-    func claimNext(owner: String, lease: Duration, now: Date) async throws -> JobRecord? {
+    func claimNext(owner: String, lease: Duration) async throws -> JobRecord? {
         try await schema.ready()
-        let expires = now.addingTimeInterval(lease.seconds)
+        let claim = ClaimToken.make(owner: owner)
         let rows = try await client.query("""
             UPDATE rag_jobs SET state = 'running', attempts = attempts + 1, stage_timings = '[]'::jsonb,
-                started_at = \(now), lease_owner = \(owner), lease_expires_at = \(expires)
+                started_at = clock_timestamp(), lease_owner = \(claim),
+                lease_expires_at = clock_timestamp() + make_interval(secs => \(lease.seconds))
             WHERE id = (
                 SELECT id FROM rag_jobs
-                WHERE state = 'queued' OR (state = 'running' AND lease_expires_at < \(now))
+                WHERE state = 'queued' OR (state = 'running' AND lease_expires_at < clock_timestamp())
                 ORDER BY accepted_at, id
                 LIMIT 1
                 FOR UPDATE SKIP LOCKED)
             RETURNING id
             """, logger: logger)
-        for try await id in rows.decode(String.self) { return try await job(id: id) }
+        for try await id in rows.decode(String.self) {
+            var record = try await job(id: id)
+            record?.claim = claim
+            return record
+        }
         return nil
     }
 
-    func renewLease(_ id: String, owner: String, lease: Duration, now: Date) async throws -> Bool {
-        let expires = now.addingTimeInterval(lease.seconds)
+    func renewLease(_ id: String, claim: String, lease: Duration) async throws -> Bool {
         let rows = try await client.query("""
-            UPDATE rag_jobs SET lease_expires_at = \(expires)
-            WHERE id = \(id) AND state = 'running' AND lease_owner = \(owner)
+            UPDATE rag_jobs SET lease_expires_at = clock_timestamp() + make_interval(secs => \(lease.seconds))
+            WHERE id = \(id) AND state = 'running' AND lease_owner = \(claim)
             RETURNING id
             """, logger: logger)
         return try await rows.collect().count == 1
     }
 
-    func recordStage(_ id: String, timing: StageTiming) async throws {
+    func recordStage(_ id: String, claim: String, timing: StageTiming) async throws {
         let encoded = String(decoding: try JSONEncoder().encode(timing), as: UTF8.self)
         try await client.query("""
             UPDATE rag_jobs SET stage_timings = stage_timings || jsonb_build_array(\(encoded)::jsonb)
-            WHERE id = \(id) AND state = 'running'
+            WHERE id = \(id) AND state = 'running' AND lease_owner = \(claim)
             """, logger: logger)
     }
 
     func finish(
-        _ id: String, owner: String, outcome: JobOutcome, payload: Data, now: Date, deliveryLeaseUntil: Date?
+        _ id: String, claim: String, outcome: JobOutcome, payload: Data, now: Date, deliveryLease: Duration?
     ) async throws -> FinishResult {
         let encoder = JSONEncoder()
         let (state, result, failure): (JobState, String?, String?) = switch outcome {
@@ -106,43 +117,47 @@ final class PostgresJobStore: JobStore, OutboxStore {
         case .failed(let failure): (.failed, nil, String(decoding: try encoder.encode(failure), as: UTF8.self))
         }
         let finishedAt = now.truncatedToMilliseconds
+        let deliveryClaim = deliveryLease.map { _ in ClaimToken.make(owner: ClaimToken.owner(of: claim)) }
+        let deliveryLeaseSeconds = deliveryLease?.seconds
         return try await client.withTransaction(logger: logger) { connection in
             let updated = try await connection.query("""
                 UPDATE rag_jobs SET state = \(state.rawValue), finished_at = \(finishedAt),
                     result = \(result)::jsonb, failure = \(failure)::jsonb, lease_owner = NULL, lease_expires_at = NULL
-                WHERE id = \(id) AND state = 'running' AND lease_owner = \(owner)
+                WHERE id = \(id) AND state = 'running' AND lease_owner = \(claim)
                 RETURNING trace_id
                 """, logger: logger)
             var traceID: String?
             for try await value in updated.decode(String.self) { traceID = value }
             guard let traceID else { return .leaseLost }
-            let leaseOwner = deliveryLeaseUntil.map { _ in owner }
-            let leaseExpires = deliveryLeaseUntil?.truncatedToMilliseconds
+            // Due by the database's clock, as every claim compares it.
             let inserted = try await connection.query("""
                 INSERT INTO rag_outbox (job_id, trace_id, payload, state, attempts, next_attempt_at, created_at,
                     lease_owner, lease_expires_at)
-                VALUES (\(id), \(traceID), \(payload), 'pending', 0, \(finishedAt), \(finishedAt), \(leaseOwner), \(leaseExpires))
+                VALUES (\(id), \(traceID), \(payload), 'pending', 0, clock_timestamp(), \(finishedAt), \(deliveryClaim),
+                    clock_timestamp() + make_interval(secs => \(deliveryLeaseSeconds)))
                 ON CONFLICT (job_id) DO NOTHING
                 RETURNING job_id
                 """, logger: logger).collect().count
-            return .finished(deliveryLeased: deliveryLeaseUntil != nil && inserted == 1)
+            return .finished(deliveryClaim: inserted == 1 ? deliveryClaim : nil)
         }
     }
 
-    func release(_ id: String, owner: String) async throws {
-        try await client.query("""
+    func release(_ id: String, claim: String) async throws -> Bool {
+        let rows = try await client.query("""
             UPDATE rag_jobs SET state = 'queued', lease_owner = NULL, lease_expires_at = NULL
-            WHERE id = \(id) AND state = 'running' AND lease_owner = \(owner)
+            WHERE id = \(id) AND state = 'running' AND lease_owner = \(claim)
+            RETURNING id
             """, logger: logger)
+        return try await rows.collect().count == 1
     }
 
     /// Makes jobs whose lease expired claimable again. Unlike the single-instance SQLite store,
     /// it never takes a job another live instance holds: only expired leases count.
-    func recoverInterrupted(now: Date) async throws -> Int {
+    func recoverInterrupted() async throws -> Int {
         try await schema.ready()
         let rows = try await client.query("""
             UPDATE rag_jobs SET state = 'queued', lease_owner = NULL, lease_expires_at = NULL
-            WHERE state = 'running' AND lease_expires_at < \(now)
+            WHERE state = 'running' AND lease_expires_at < clock_timestamp()
             RETURNING id
             """, logger: logger)
         return try await rows.collect().count
@@ -174,21 +189,21 @@ final class PostgresJobStore: JobStore, OutboxStore {
 /// Applies the shipped migrations once, before the store's first use; concurrent callers wait
 /// for the same run, and a failed run is tried again by the next caller.
 actor SchemaGate {
-    private let client: PostgresClient
+    private let source: any PostgresClientSource
     private let logger: Logger
     private var applied = false
     private var running: Task<Void, any Error>?
 
-    init(client: PostgresClient, logger: Logger) {
-        self.client = client
+    init(client: any PostgresClientSource, logger: Logger) {
+        self.source = client
         self.logger = logger
     }
 
     func ready() async throws {
         if applied { return }
         if let running { return try await running.value }
-        let task = Task { [client, logger] in
-            _ = try await PostgresMigrator(client: client, logger: logger).migrate()
+        let task = Task { [source, logger] in
+            _ = try await PostgresMigrator(client: source.client, logger: logger).migrate()
         }
         running = task
         do {

@@ -10,21 +10,25 @@ import Telemetry
 ///
 /// A job and its outbox row change in one transaction, so a finished job always has its
 /// delivery queued. One server process owns a data directory (``DataDirectoryLock``), which is
-/// why start-up may take back every job left `running`.
+/// why start-up may take back every job left `running`, and why the process's clock is the
+/// store's clock for leases (``clock``; tests move it).
 final class SQLiteJobStore: JobStore, OutboxStore {
     let database: SQLiteDatabase
+    /// The store's clock: lease expiry and due times are read from it.
+    let clock: @Sendable () -> Date
     /// Jobs queued or running, kept in step with the table by the write queue so that the
     /// accept path checks the backlog in O(1) instead of counting rows.
     private let backlog: Mutex<Int>
     /// Stage timings waiting for the one queued write that records them all; nil when no such
     /// write is queued.
-    private let pendingStageTimings = Mutex<[(jobID: String, timing: StageTiming)]?>(nil)
+    private let pendingStageTimings = Mutex<[(jobID: String, claim: String, timing: StageTiming)]?>(nil)
 
     /// Opens (creating and migrating) `jobs.sqlite` in `directory`.
     /// The store's file in the data directory.
     static let fileName = "jobs.sqlite"
 
-    init(directory: String, durability: SQLiteDatabase.Durability = .normal) throws {
+    init(directory: String, durability: SQLiteDatabase.Durability = .normal, clock: @escaping @Sendable () -> Date = { Date() }) throws {
+        self.clock = clock
         database = try SQLiteDatabase(
             path: (directory as NSString).appendingPathComponent(Self.fileName),
             options: .init(durability: durability)
@@ -79,18 +83,23 @@ final class SQLiteJobStore: JobStore, OutboxStore {
 
     /// The oldest queued job, or a running one whose lease expired: its runner could not record
     /// the finish (a failed write) or stopped renewing, so it runs again, as on Postgres.
-    func claimNext(owner: String, lease: Duration, now: Date) async throws -> JobRecord? {
+    func claimNext(owner: String, lease: Duration) async throws -> JobRecord? {
+        let now = clock()
         let expires = now.addingTimeInterval(lease.seconds).unixMilliseconds
-        return try await database.write { connection -> SQLiteRow? in
+        let claim = ClaimToken.make(owner: owner)
+        let row = try await database.write { connection -> SQLiteRow? in
             try connection.transaction {
                 guard let claimed = try connection.queryFirst(
                     "UPDATE jobs SET state = 'running', attempts = attempts + 1, stage_timings = '[]', "
                         + "started_at = ?, lease_owner = ?, lease_expires_at = ? WHERE id = (\(Self.nextClaimable)) RETURNING id",
-                    [now.unixMilliseconds, owner, expires, now.unixMilliseconds]
+                    [now.unixMilliseconds, claim, expires, now.unixMilliseconds]
                 ), let id = claimed.string("id") else { return nil }
                 return try connection.queryFirst(Self.selectJob + " WHERE j.id = ?", [id])
             }
-        }.map(Self.record(from:))
+        }
+        guard var record = try row.map(Self.record(from:)) else { return nil }
+        record.claim = claim
+        return record
     }
 
     /// The job a claim takes (one binding: now). The `state IN` term is the backlog index's own
@@ -102,12 +111,12 @@ final class SQLiteJobStore: JobStore, OutboxStore {
         ORDER BY accepted_at, rowid LIMIT 1
         """
 
-    func renewLease(_ id: String, owner: String, lease: Duration, now: Date) async throws -> Bool {
-        let expires = now.addingTimeInterval(lease.seconds).unixMilliseconds
+    func renewLease(_ id: String, claim: String, lease: Duration) async throws -> Bool {
+        let expires = clock().addingTimeInterval(lease.seconds).unixMilliseconds
         return try await database.write { connection in
             try connection.run(
                 "UPDATE jobs SET lease_expires_at = ? WHERE id = ? AND state = 'running' AND lease_owner = ?",
-                [expires, id, owner]
+                [expires, id, claim]
             ) == 1
         }
     }
@@ -119,13 +128,13 @@ final class SQLiteJobStore: JobStore, OutboxStore {
     /// jobs end stages together, one transaction records them all instead of each waking the
     /// writer and holding up the accepts, claims and finishes queued behind it. SQLite builds
     /// the JSON itself (with ``StageTiming``'s coding keys), so the writer holds no encoder.
-    func recordStage(_ id: String, timing: StageTiming) async throws {
+    func recordStage(_ id: String, claim: String, timing: StageTiming) async throws {
         let startsWrite = pendingStageTimings.withLock { pending in
             guard pending != nil else {
-                pending = [(id, timing)]
+                pending = [(id, claim, timing)]
                 return true
             }
-            pending?.append((id, timing))
+            pending?.append((id, claim, timing))
             return false
         }
         guard startsWrite else { return }
@@ -135,9 +144,9 @@ final class SQLiteJobStore: JobStore, OutboxStore {
                 return pending ?? []
             }
             try connection.transaction {
-                for (id, timing) in batch {
+                for (id, claim, timing) in batch {
                     try connection.run(Self.appendStageTiming, [
-                        timing.stage.rawValue, timing.milliseconds, timing.provider, timing.attempts, timing.outcome, id,
+                        timing.stage.rawValue, timing.milliseconds, timing.provider, timing.attempts, timing.outcome, id, claim,
                     ])
                 }
             }
@@ -147,13 +156,16 @@ final class SQLiteJobStore: JobStore, OutboxStore {
     }
 
     func finish(
-        _ id: String, owner: String, outcome: JobOutcome, payload: Data, now: Date, deliveryLeaseUntil: Date?
+        _ id: String, claim: String, outcome: JobOutcome, payload: Data, now: Date, deliveryLease: Duration?
     ) async throws -> FinishResult {
         let encoder = JSONEncoder()
         let (state, result, failure): (JobState, Data?, Data?) = switch outcome {
         case .succeeded(let result): (.succeeded, try encoder.encode(result), nil)
         case .failed(let failure): (.failed, nil, try encoder.encode(failure))
         }
+        let due = clock()
+        let deliveryClaim = deliveryLease.map { _ in ClaimToken.make(owner: ClaimToken.owner(of: claim)) }
+        let deliveryExpires = deliveryLease.map { due.addingTimeInterval($0.seconds).unixMilliseconds }
         return try await database.write { connection in
             let finished: FinishResult = try connection.transaction {
                 let changed = try connection.run(
@@ -162,7 +174,7 @@ final class SQLiteJobStore: JobStore, OutboxStore {
                         lease_owner = NULL, lease_expires_at = NULL
                     WHERE id = ? AND state = 'running' AND lease_owner = ?
                     """,
-                    [state.rawValue, now.unixMilliseconds, result, failure, id, owner]
+                    [state.rawValue, now.unixMilliseconds, result, failure, id, claim]
                 )
                 guard changed == 1 else { return .leaseLost }
                 let traceID = try connection.queryFirst("SELECT trace_id FROM jobs WHERE id = ?", [id])?.string("trace_id") ?? ""
@@ -172,29 +184,28 @@ final class SQLiteJobStore: JobStore, OutboxStore {
                         lease_owner, lease_expires_at)
                     VALUES (?, ?, ?, 'pending', 0, ?, ?, ?, ?) ON CONFLICT (job_id) DO NOTHING
                     """,
-                    [id, traceID, payload, now.unixMilliseconds, now.unixMilliseconds,
-                     deliveryLeaseUntil.map { _ in owner }, deliveryLeaseUntil?.unixMilliseconds]
+                    [id, traceID, payload, due.unixMilliseconds, now.unixMilliseconds, deliveryClaim, deliveryExpires]
                 )
-                return .finished(deliveryLeased: deliveryLeaseUntil != nil && inserted == 1)
+                return .finished(deliveryClaim: inserted == 1 ? deliveryClaim : nil)
             }
             if finished != .leaseLost { self.backlog.withLock { $0 -= 1 } }
             return finished
         }
     }
 
-    func release(_ id: String, owner: String) async throws {
+    func release(_ id: String, claim: String) async throws -> Bool {
         try await database.write { connection in
             try connection.run(
                 """
                 UPDATE jobs SET state = 'queued', lease_owner = NULL, lease_expires_at = NULL
                 WHERE id = ? AND state = 'running' AND lease_owner = ?
                 """,
-                [id, owner]
-            )
+                [id, claim]
+            ) == 1
         }
     }
 
-    func recoverInterrupted(now: Date) async throws -> Int {
+    func recoverInterrupted() async throws -> Int {
         try await database.write { connection in
             try connection.run("UPDATE jobs SET state = 'queued', lease_owner = NULL, lease_expires_at = NULL WHERE state = 'running'")
         }
@@ -203,7 +214,8 @@ final class SQLiteJobStore: JobStore, OutboxStore {
     private static let appendStageTiming: String = {
         typealias Key = StageTiming.CodingKeys
         let members = [Key.stage, .milliseconds, .provider, .attempts, .outcome].map { "'\($0.stringValue)', ?" }
-        return "UPDATE jobs SET stage_timings = json_insert(stage_timings, '$[#]', json_object(\(members.joined(separator: ", ")))) WHERE id = ?"
+        return "UPDATE jobs SET stage_timings = json_insert(stage_timings, '$[#]', json_object(\(members.joined(separator: ", ")))) "
+            + "WHERE id = ? AND state = 'running' AND lease_owner = ?"
     }()
 
     func backlogDepth() async throws -> Int {

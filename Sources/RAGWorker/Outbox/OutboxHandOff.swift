@@ -5,14 +5,16 @@ import Synchronization
 /// starts without a claim query and its wait for the store.
 ///
 /// The runner reserves a place before it finishes a job; with one, `finish` creates the outbox
-/// row already leased to this process and the runner hands the message over. The store stays
+/// row already claimed by this process and the runner hands the message over. The store stays
 /// the source of truth: a message still here when the process stops is delivered again after
-/// its lease expires, as any delivery in flight would be. Bounded: without a free place the
-/// runner leaves the delivery unleased and the outbox claims it from the store as before.
+/// its lease expires, as any delivery in flight would be. A message may wait here while every
+/// delivery slot is busy; the deliverer extends its lease when its attempt starts, and skips it
+/// when another deliverer claimed it meanwhile. Bounded: without a free place the runner
+/// leaves the delivery unleased and the outbox claims it from the store as before.
 final class OutboxHandOff: Sendable {
     /// Messages waiting plus places reserved for messages on their way.
     let capacity: Int
-    /// How long a handed-over delivery stays leased to this process (one attempt and a margin).
+    /// How long a handed-over delivery is leased to this process at first (one attempt and a margin).
     let lease: Duration
 
     private struct State {

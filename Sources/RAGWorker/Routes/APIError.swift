@@ -98,6 +98,15 @@ extension APIError {
         APIError(status: .serviceUnavailable, code: "unavailable", message: message, headers: [.retryAfter: String(retryAfterSeconds)])
     }
 
+    static func methodNotAllowed(_ method: HTTPRequest.Method, allowed: [HTTPRequest.Method]) -> APIError {
+        let list = allowed.map(\.rawValue).joined(separator: ", ")
+        return APIError(
+            status: .methodNotAllowed, code: "method_not_allowed",
+            message: "\(method.rawValue.prefix(32)) is not allowed here; allowed: \(list)",
+            headers: [.allow: list]
+        )
+    }
+
     static func notFound(_ what: String) -> APIError {
         APIError(status: .notFound, code: "not_found", message: "\(what) does not exist")
     }

@@ -1,5 +1,6 @@
 import CoreMetrics
 import Curl
+import Deadlines
 import Foundation
 import HTTPTypes
 import Hummingbird

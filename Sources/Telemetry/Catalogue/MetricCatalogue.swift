@@ -4,10 +4,11 @@
 public enum MetricCatalogue {
     public static let defaultNamespace = "RAGWorker"
 
-    /// End-to-end job latency: accept to result persisted and handed to the outbox.
+    /// End-to-end job latency, the promise's measure: acceptance to the webhook's 2xx for the
+    /// job's result (queue wait, every run, and every delivery attempt included).
     public static let jobLatency = MetricDefinition(
         name: "JobLatency", kind: .timer, unit: .seconds,
-        summary: "Seconds from a job's acceptance to its result being persisted.")
+        summary: "Seconds from a job's acceptance to the webhook's 2xx for its result.")
     /// Duration of one pipeline stage, by `Stage`.
     public static let stageLatency = MetricDefinition(
         name: "StageLatency", kind: .timer, unit: .seconds, dimensions: [.stage],
@@ -46,6 +47,11 @@ public enum MetricCatalogue {
     public static let tokensUsed = MetricDefinition(
         name: "TokensUsed", kind: .counter, unit: .count, dimensions: [.provider],
         summary: "Model tokens used (input plus output), by `Provider`, for cost per proposal.")
+    /// Screening questions a delivered proposal left unanswered because the model's answers
+    /// could not be matched to them after the repair attempt (the job's `degraded` says so).
+    public static let questionsUnanswered = MetricDefinition(
+        name: "QuestionsUnanswered", kind: .counter, unit: .count,
+        summary: "Screening questions a delivered proposal left unanswered (the model's answers could not be matched to them).")
     public static let webhookDeliveries = MetricDefinition(
         name: "WebhookDeliveries", kind: .counter, unit: .count,
         summary: "Webhook deliveries the receiver acknowledged with 2xx.")
@@ -83,7 +89,7 @@ public enum MetricCatalogue {
     /// Every metric, in a stable order (docs, dashboards and tests iterate this).
     public static let all: [MetricDefinition] = [
         jobLatency, stageLatency, jobsAccepted, jobsSucceeded, jobsFailed, jobsRejected,
-        queueDepth, backlogPerInstance, liveInstances, queueWait, providerErrors, tokensUsed,
+        queueDepth, backlogPerInstance, liveInstances, queueWait, providerErrors, tokensUsed, questionsUnanswered,
         webhookDeliveries, webhookFailures, webhookAttemptFailures, authFailures, telemetryDropped,
         heartbeat, telemetryExportCalls, telemetryExportFailures, telemetryExportLag,
     ]

@@ -12,7 +12,7 @@ import Tracing
 /// creates the group and stream when missing, retries throttling and unavailability with
 /// backoff, and puts records back at the front of the queue when the service stays unreachable,
 /// so export resumes where it stopped. On graceful shutdown it flushes within a time limit.
-public final class CloudWatchLogsExporter<C: Clock>: TelemetryExporter where C.Duration == Duration {
+public final class CloudWatchLogsExporter<C: Clock>: QueuedExporter where C.Duration == Duration {
     public struct Configuration: Sendable {
         public var logGroup: String
         public var logStream: String
@@ -24,9 +24,15 @@ public final class CloudWatchLogsExporter<C: Clock>: TelemetryExporter where C.D
         public var maxAttempts = 3
         public var backoff = Backoff(base: .milliseconds(200), maximum: .seconds(30))
         public var shutdownTimeout: Duration
+        /// The process's shutdown budget, which the final flush never outruns.
+        public var shutdownDeadline: ShutdownDeadline
         public var limits = PutLogEventsLimits()
 
-        public init(logGroup: String, logStream: String, flushInterval: Duration, queueCapacity: Int, shutdownTimeout: Duration) {
+        public init(
+            logGroup: String, logStream: String, flushInterval: Duration, queueCapacity: Int, shutdownTimeout: Duration,
+            shutdownDeadline: ShutdownDeadline = .none
+        ) {
+            self.shutdownDeadline = shutdownDeadline
             self.logGroup = logGroup
             self.logStream = logStream
             self.flushInterval = flushInterval
@@ -38,17 +44,8 @@ public final class CloudWatchLogsExporter<C: Clock>: TelemetryExporter where C.D
     let configuration: Configuration
     private let sink: any LogEventsSink
     private let encoder: LogEventEncoder
-    private let clock: C
-    private let logger: Logger
-    private let onDrop: @Sendable (Int) -> Void
-    let queue: BoundedQueue<TelemetryRecord>
-    private let stop = StopSignal()
-    private let serial = AsyncSerialLock()
+    let core: ExporterCore<C, TelemetryRecord>
     private let destinationReady = Atomic<Bool>(false)
-    /// Shared with the self-monitoring, which reads and resets the lags each interval.
-    let counters = ExporterStatisticsBox()
-    private let health: ExportHealth
-    private let attempts: ExportAttempts<C>
 
     /// - Parameters:
     ///   - emf: when set, metric records become EMF documents in the same stream.
@@ -59,50 +56,23 @@ public final class CloudWatchLogsExporter<C: Clock>: TelemetryExporter where C.D
         self.configuration = configuration
         self.sink = sink
         self.encoder = LogEventEncoder(limits: configuration.limits, emf: emf)
-        self.clock = clock
-        self.logger = logger
-        let counters = counters
-        self.onDrop = { count in
-            counters.update { $0.dropped += count }
-            onDrop(count)
-        }
-        self.queue = BoundedQueue(capacity: configuration.queueCapacity, onDrop: self.onDrop)
-        let health = ExportHealth(name: "CloudWatch Logs", keptItems: "records", logger: logger)
-        self.health = health
-        self.attempts = ExportAttempts(
-            name: "CloudWatch Logs", items: "events", maxAttempts: configuration.maxAttempts, backoff: configuration.backoff,
-            clock: clock, logger: logger, counters: counters, health: health, classify: Self.classify
-        )
+        self.core = ExporterCore(.init(
+            name: "CloudWatch Logs", keptItems: "records", callItems: "events", queueCapacity: configuration.queueCapacity,
+            flushInterval: configuration.flushInterval, threshold: configuration.batchThreshold, maxAttempts: configuration.maxAttempts,
+            backoff: configuration.backoff, shutdownTimeout: configuration.shutdownTimeout,
+            shutdownDeadline: configuration.shutdownDeadline
+        ), clock: clock, logger: logger, onDrop: onDrop, classify: Self.classify)
     }
 
     /// Records wait in the queue; nothing else happens on the caller's task.
     public func submit(_ record: TelemetryRecord) {
         if case .metric = record, encoder.emf == nil { return }
-        queue.push(record)
-    }
-
-    public var statistics: ExporterStatistics { counters.current }
-
-    public func run() async throws {
-        let health = health
-        await ExportLoop(
-            name: "CloudWatch Logs", clock: clock, queue: queue, flushInterval: configuration.flushInterval,
-            threshold: configuration.batchThreshold, backoff: configuration.backoff, shutdownTimeout: configuration.shutdownTimeout,
-            stop: stop, logger: logger, consecutiveFailures: { health.consecutiveFailures }, onDrop: onDrop
-        ).run { await self.forceFlush() }
-    }
-
-    public func shutdown() {
-        stop.stop()
-    }
-
-    public func forceFlush() async {
-        _ = await serial.withLock { await self.flushQueued() }
+        core.queue.push(record)
     }
 
     /// Sends what is queued now. Returns false when the destination stayed unreachable.
-    private func flushQueued() async -> Bool {
-        let records = queue.drain()
+    func flushQueued() async -> Bool {
+        let records = core.queue.drain()
         guard !records.isEmpty else { return true }
         let now = Int64(DefaultTracerClock.now.millisecondsSinceEpoch)
         var events: [(event: CloudWatchLogEvent, record: Int)] = []
@@ -117,17 +87,17 @@ public final class CloudWatchLogsExporter<C: Clock>: TelemetryExporter where C.D
                 events.append((event, index))
             }
         }
-        if tooOldOrNew > 0 { onDrop(tooOldOrNew) }
+        if tooOldOrNew > 0 { core.onDrop(tooOldOrNew) }
         let batches = LogEventBatcher.batches(events.map(\.event), limits: configuration.limits)
         for (position, batch) in batches.enumerated() {
             switch await send(batch.map { events[$0].event }) {
             case .sent(let rejected):
-                if rejected > 0 { onDrop(rejected) }
+                if rejected > 0 { core.onDrop(rejected) }
             case .dropped:
-                onDrop(batch.count)
+                core.onDrop(batch.count)
             case .unreachable:
                 let pending = Set(batches[position...].joined().map { events[$0].record }).sorted()
-                queue.requeueAtFront(pending.map { records[$0] })
+                core.queue.requeueAtFront(pending.map { records[$0] })
                 return false
             }
         }
@@ -135,7 +105,7 @@ public final class CloudWatchLogsExporter<C: Clock>: TelemetryExporter where C.D
     }
 
     private func send(_ batch: [CloudWatchLogEvent]) async -> ExportCallOutcome<Int> {
-        let outcome = await attempts.send(count: batch.count, retryAnyway: { failure in
+        let outcome = await core.attempts.send(count: batch.count, retryAnyway: { failure in
             guard failure.kind == .resourceNotFound else { return false }
             destinationReady.store(false, ordering: .relaxed)
             return true
@@ -144,9 +114,9 @@ public final class CloudWatchLogsExporter<C: Clock>: TelemetryExporter where C.D
             return try await sink.putLogEvents(group: configuration.logGroup, stream: configuration.logStream, events: batch).rejectedCount
         }
         if case .sent(let rejected) = outcome {
-            counters.update { $0.itemsSent += batch.count - rejected }
+            core.counters.update { $0.itemsSent += batch.count - rejected }
             if let oldest = batch.lazy.map(\.timestampMilliseconds).min() {
-                counters.recordLag(oldestNanoseconds: UInt64(max(0, oldest)) * 1_000_000, now: DefaultTracerClock.now.nanosecondsSinceEpoch)
+                core.counters.recordLag(oldestNanoseconds: UInt64(max(0, oldest)) * 1_000_000, now: DefaultTracerClock.now.nanosecondsSinceEpoch)
             }
         }
         return outcome

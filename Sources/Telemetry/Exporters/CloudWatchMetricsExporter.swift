@@ -12,7 +12,7 @@ import Tracing
 /// packed up to 1,000 datums and 1 MB, so the number of calls grows with distinct metrics and
 /// values, not with traffic. Failures are retried with backoff; while CloudWatch stays
 /// unreachable the aggregates wait in a bounded queue (oldest dropped and counted).
-public final class CloudWatchMetricsExporter<C: Clock>: TelemetryExporter where C.Duration == Duration {
+public final class CloudWatchMetricsExporter<C: Clock>: QueuedExporter where C.Duration == Duration {
     public struct Configuration: Sendable {
         public var namespace: String
         public var endpointName: String
@@ -25,10 +25,13 @@ public final class CloudWatchMetricsExporter<C: Clock>: TelemetryExporter where 
         /// submissions do, once per interval).
         public var flushInterval: Duration
         public var shutdownTimeout: Duration
+        /// The process's shutdown budget, which the final flush never outruns.
+        public var shutdownDeadline: ShutdownDeadline
         public var limits = PutMetricDataLimits()
 
         public init(namespace: String, endpointName: String, storageResolution: Int, queueCapacity: Int,
-                    flushInterval: Duration, shutdownTimeout: Duration) {
+                    flushInterval: Duration, shutdownTimeout: Duration, shutdownDeadline: ShutdownDeadline = .none) {
+            self.shutdownDeadline = shutdownDeadline
             self.namespace = namespace
             self.endpointName = endpointName
             self.storageResolution = storageResolution
@@ -40,70 +43,35 @@ public final class CloudWatchMetricsExporter<C: Clock>: TelemetryExporter where 
 
     let configuration: Configuration
     private let sink: any MetricDataSink
-    private let clock: C
-    private let logger: Logger
     private let filter: CatalogueFilter
     private let builder: MetricDatumBuilder
-    let queue: BoundedQueue<MetricAggregate>
-    /// Shared with the self-monitoring, which reads and resets the lags each interval.
-    let counters = ExporterStatisticsBox()
-    private let onDrop: @Sendable (Int) -> Void
-    private let stop = StopSignal()
-    private let serial = AsyncSerialLock()
-    private let health: ExportHealth
-    private let attempts: ExportAttempts<C>
+    let core: ExporterCore<C, MetricAggregate>
 
     init(configuration: Configuration, sink: any MetricDataSink, clock: C, logger: Logger,
          onDrop: @escaping @Sendable (Int) -> Void) {
         self.configuration = configuration
         self.sink = sink
-        self.clock = clock
-        self.logger = logger
         self.filter = CatalogueFilter(endpointName: configuration.endpointName)
         self.builder = MetricDatumBuilder(storageResolution: configuration.storageResolution)
-        let counters = counters
-        self.onDrop = { count in
-            counters.update { $0.dropped += count }
-            onDrop(count)
-        }
-        self.queue = BoundedQueue(capacity: configuration.queueCapacity, onDrop: self.onDrop)
-        let health = ExportHealth(name: "PutMetricData", keptItems: "aggregates", logger: logger)
-        self.health = health
-        self.attempts = ExportAttempts(
-            name: "PutMetricData", items: "datums", maxAttempts: configuration.maxAttempts, backoff: configuration.backoff,
-            clock: clock, logger: logger, counters: counters, health: health, classify: Self.classify
-        )
+        // The publisher's submission once per interval wakes the loop (threshold 1).
+        self.core = ExporterCore(.init(
+            name: "PutMetricData", keptItems: "aggregates", callItems: "datums", queueCapacity: configuration.queueCapacity,
+            flushInterval: configuration.flushInterval, threshold: 1, maxAttempts: configuration.maxAttempts,
+            backoff: configuration.backoff, shutdownTimeout: configuration.shutdownTimeout,
+            shutdownDeadline: configuration.shutdownDeadline
+        ), clock: clock, logger: logger, onDrop: onDrop, classify: Self.classify)
     }
-
-    public var statistics: ExporterStatistics { counters.current }
 
     /// Takes metric interval aggregates; spans and logs are ignored. Labels outside the catalogue
     /// are dropped here, before they take room in the queue.
     public func submit(_ record: TelemetryRecord) {
         guard case .metric(let aggregate) = record, MetricCatalogue.definition(named: aggregate.name) != nil else { return }
-        queue.push(aggregate)
-    }
-
-    public func run() async throws {
-        let health = health
-        await ExportLoop(
-            name: "PutMetricData", clock: clock, queue: queue, flushInterval: configuration.flushInterval,
-            threshold: 1, backoff: configuration.backoff, shutdownTimeout: configuration.shutdownTimeout,
-            stop: stop, logger: logger, consecutiveFailures: { health.consecutiveFailures }, onDrop: onDrop
-        ).run { await self.forceFlush() }
-    }
-
-    public func shutdown() {
-        stop.stop()
-    }
-
-    public func forceFlush() async {
-        _ = await serial.withLock { await self.flushQueued() }
+        core.queue.push(aggregate)
     }
 
     /// Sends what is queued now; false when CloudWatch stayed unreachable.
-    private func flushQueued() async -> Bool {
-        let aggregates = queue.drain()
+    func flushQueued() async -> Bool {
+        let aggregates = core.queue.drain()
         guard !aggregates.isEmpty else { return true }
         let metrics = filter.exportable(aggregates)
         var datums: [(datum: CloudWatchDatum, source: Int)] = []
@@ -117,13 +85,13 @@ public final class CloudWatchMetricsExporter<C: Clock>: TelemetryExporter where 
             case .sent:
                 // A datum is as old as the end of its interval: that is when it could first be sent.
                 if let oldest = datums[offset..<(offset + request.count)].map({ metrics[$0.source].aggregate.intervalEndNanoseconds }).min() {
-                    counters.recordLag(oldestNanoseconds: oldest, now: DefaultTracerClock.now.nanosecondsSinceEpoch)
+                    core.counters.recordLag(oldestNanoseconds: oldest, now: DefaultTracerClock.now.nanosecondsSinceEpoch)
                 }
             case .dropped:
-                onDrop(request.count)
+                core.onDrop(request.count)
             case .unreachable:
                 let pending = Set(datums[offset...].map(\.source)).sorted()
-                queue.requeueAtFront(pending.map { metrics[$0].aggregate })
+                core.queue.requeueAtFront(pending.map { metrics[$0].aggregate })
                 return false
             }
             offset += request.count
@@ -132,11 +100,11 @@ public final class CloudWatchMetricsExporter<C: Clock>: TelemetryExporter where 
     }
 
     private func send(_ request: [CloudWatchDatum]) async -> ExportCallOutcome<Void> {
-        let outcome = await attempts.send(count: request.count) {
+        let outcome = await core.attempts.send(count: request.count) {
             try await sink.putMetricData(namespace: configuration.namespace, datums: request)
         }
         if case .sent = outcome {
-            counters.update { $0.itemsSent += request.count }
+            core.counters.update { $0.itemsSent += request.count }
         }
         return outcome
     }

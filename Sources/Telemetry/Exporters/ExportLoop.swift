@@ -16,6 +16,8 @@ struct ExportLoop<C: Clock, Element: Sendable>: Sendable where C.Duration == Dur
     var threshold: Int
     var backoff: Backoff
     var shutdownTimeout: Duration
+    /// Cuts `shutdownTimeout` to what is left of the process's shutdown budget.
+    var shutdownDeadline: ShutdownDeadline
     var stop: StopSignal
     var logger: Logger
     /// Flushes that failed in a row; 0 after a success.
@@ -29,7 +31,7 @@ struct ExportLoop<C: Clock, Element: Sendable>: Sendable where C.Duration == Dur
         } onGracefulShutdown: {
             stop.stop()
         }
-        let finished = await FlushSchedule.withTimeLimit(shutdownTimeout, clock: clock, flush)
+        let finished = await FlushSchedule.withTimeLimit(shutdownDeadline.cut(shutdownTimeout), clock: clock, flush)
         let left = queue.drain().count
         if left > 0 { onDrop(left) }
         if !finished || left > 0 {

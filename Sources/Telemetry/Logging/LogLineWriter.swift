@@ -1,3 +1,4 @@
+import Deadlines
 import Dispatch
 import Foundation
 import Logging
@@ -22,11 +23,15 @@ public protocol LogLineWriter: Sendable {
 /// a thread of its own writes out in order. A container runtime may block writes to stdout while
 /// its log driver is stalled; then the buffer fills, the oldest lines are dropped, and a warning
 /// says how many once writing resumes. Lines still buffered when the process exits are written
-/// by an `atexit` handler.
+/// out by an `atexit` handler that waits at most ``exitDrainLimit`` for them: a stdout that takes
+/// no writes must not keep the process from exiting (SageMaker kills it 30 s after SIGTERM).
 public struct StandardOutputLogWriter: LogLineWriter {
+    /// How long the process waits at exit for buffered lines to reach stdout.
+    public static let exitDrainLimit: Duration = .seconds(2)
+
     static let shared: BufferedLineWriter = {
         let writer = BufferedLineWriter(capacityBytes: 8 << 20, output: StandardOutputLogWriter.writeAll)
-        atexit { StandardOutputLogWriter.shared.drainOnExit() }
+        atexit { _ = StandardOutputLogWriter.shared.drainOnExit(timeLimit: StandardOutputLogWriter.exitDrainLimit) }
         return writer
     }()
 
@@ -55,8 +60,12 @@ public struct StandardOutputLogWriter: LogLineWriter {
 
 /// Lines queued in memory (at most `capacityBytes`) and written in order by a dedicated thread,
 /// each followed by a newline. When the queue is full the oldest lines are dropped and counted.
+///
+/// Bounded in slots as well as bytes: the slots of dropped lines are reclaimed as the queue
+/// moves on, so a stdout stalled for hours holds no more memory than a full queue.
 final class BufferedLineWriter: LogLineWriter, Sendable {
     private struct State {
+        /// Queued lines from `head` on; slots before `head` were dropped.
         var lines: [[UInt8]] = []
         var head = 0
         var bytes = 0
@@ -65,13 +74,27 @@ final class BufferedLineWriter: LogLineWriter, Sendable {
         var reported = 0
         var idle = false
         var started = false
+        /// The thread holds a batch it has not finished writing.
+        var writing = false
+        /// Exit drains waiting for the queue to be written out.
+        var drainWaiters: [DispatchSemaphore] = []
+
+        /// Drops the oldest line, reclaiming dropped slots once they are half the array.
+        mutating func dropOldest() {
+            bytes -= lines[head].count + 1
+            lines[head] = []
+            head += 1
+            dropped += 1
+            if head >= 64, head * 2 >= lines.count {
+                lines.removeFirst(head)
+                head = 0
+            }
+        }
     }
 
     private let capacityBytes: Int
     private let output: @Sendable ([UInt8]) -> Void
     private let state = Mutex(State())
-    /// Held while lines are being written, so the exit drain never interleaves with the thread.
-    private let writing = Mutex(())
     private let wake = DispatchSemaphore(value: 0)
 
     /// - Parameter output: receives each batch of newline-terminated lines, in order; may block.
@@ -85,10 +108,7 @@ final class BufferedLineWriter: LogLineWriter, Sendable {
             state.lines.append(line)
             state.bytes += line.count + 1
             while state.bytes > capacityBytes, state.head < state.lines.count - 1 {
-                state.bytes -= state.lines[state.head].count + 1
-                state.lines[state.head] = []
-                state.head += 1
-                state.dropped += 1
+                state.dropOldest()
             }
             let start = !state.started
             state.started = true
@@ -107,6 +127,9 @@ final class BufferedLineWriter: LogLineWriter, Sendable {
     /// Lines dropped because the queue was full, since the start.
     var droppedLines: Int { state.withLock { $0.dropped } }
 
+    /// Slots the queue holds, dropped ones included (tests check they stay bounded).
+    var queuedSlots: Int { state.withLock { $0.lines.count } }
+
     private func run() {
         while true {
             if !writeQueued() { wake.wait() }
@@ -115,40 +138,57 @@ final class BufferedLineWriter: LogLineWriter, Sendable {
 
     /// Writes what is queued; false (and marked idle) when nothing was.
     private func writeQueued() -> Bool {
-        writing.withLock { _ in
-            let taken = state.withLock { state -> (lines: ArraySlice<[UInt8]>, newlyDropped: Int)? in
-                guard state.head < state.lines.count else {
-                    state.idle = true
-                    return nil
-                }
-                let lines = state.lines[state.head...]
-                let newlyDropped = state.dropped - state.reported
-                state.reported = state.dropped
-                state.lines = []
-                state.head = 0
-                state.bytes = 0
-                return (lines, newlyDropped)
+        let taken = state.withLock { state -> (lines: ArraySlice<[UInt8]>, newlyDropped: Int)? in
+            guard state.head < state.lines.count else {
+                state.idle = true
+                state.writing = false
+                return nil
             }
-            guard let taken else { return false }
-            var batch: [UInt8] = []
-            if taken.newlyDropped > 0 {
-                // The dropped lines were older than any in this batch: say so first.
-                batch += Self.dropNotice(taken.newlyDropped)
-                batch.append(0x0A)
-            }
-            for line in taken.lines {
-                batch += line
-                batch.append(0x0A)
-            }
-            output(batch)
-            return true
+            let lines = state.lines[state.head...]
+            let newlyDropped = state.dropped - state.reported
+            state.reported = state.dropped
+            state.lines = []
+            state.head = 0
+            state.bytes = 0
+            state.writing = true
+            return (lines, newlyDropped)
         }
+        guard let taken else {
+            let waiters = state.withLock { state in
+                defer { state.drainWaiters = [] }
+                return state.drainWaiters
+            }
+            for waiter in waiters { waiter.signal() }
+            return false
+        }
+        var batch: [UInt8] = []
+        if taken.newlyDropped > 0 {
+            // The dropped lines were older than any in this batch: say so first.
+            batch += Self.dropNotice(taken.newlyDropped)
+            batch.append(0x0A)
+        }
+        for line in taken.lines {
+            batch += line
+            batch.append(0x0A)
+        }
+        output(batch)
+        return true
     }
 
-    /// At process exit: writes what is still queued on the calling thread, after any batch the
-    /// writer thread has in hand.
-    func drainOnExit() {
-        while writeQueued() {}
+    /// At process exit: waits until the writer thread has written every queued line, or until
+    /// `timeLimit` passed (the output may be blocked for good).
+    ///
+    /// - Returns: true when everything queued was written.
+    func drainOnExit(timeLimit: Duration) -> Bool {
+        let done = DispatchSemaphore(value: 0)
+        let mustWait = state.withLock { state in
+            guard state.started, state.head < state.lines.count || state.writing else { return false }
+            // The thread is writing, or will find these lines before it next goes idle.
+            state.drainWaiters.append(done)
+            return true
+        }
+        guard mustWait else { return true }
+        return done.wait(timeout: .now() + timeLimit.dispatchInterval) == .success
     }
 
     private static func dropNotice(_ count: Int) -> [UInt8] {

@@ -17,11 +17,9 @@ public enum PostmortemRenderer {
         if report.slowest.isEmpty {
             lines.append("  (no finished jobs in the ring buffer for this range)")
         } else {
-            lines.append(row(["JOB", "TOTAL", "QUEUE", "OUTCOME", "ERROR", "TRACE"], widths: [24, 10, 9, 10, 22, 32]))
-            for run in report.slowest {
-                lines.append(row([run.jobID, seconds(run.endToEndSeconds), seconds(run.queueWaitSeconds), run.outcome,
-                                  run.errorCode ?? "-", run.traceID], widths: [24, 10, 9, 10, 22, 32]))
-            }
+            lines += table(["JOB", "TOTAL", "QUEUE", "OUTCOME", "ERROR", "TRACE"], report.slowest.map { run in
+                [run.jobID, seconds(run.endToEndSeconds), seconds(run.queueWaitSeconds), run.outcome, run.errorCode ?? "-", run.traceID]
+            })
         }
         lines += ["", "Failed jobs"]
         if report.failed.isEmpty { lines.append("  (none)") }
@@ -51,16 +49,14 @@ public enum PostmortemRenderer {
             if let detail = failing.detail { cause += ": \(detail)" }
             lines.append(TerminalText.escaped(cause))
         }
-        let widths = [10, 10, 8, 16, 14, 16, 4, 0]
-        lines.append(row(["OFFSET", "DURATION", "STATUS", "SPAN", "STAGE", "PROVIDER", "TRY", "ERROR / DETAIL"], widths: widths))
-        for entry in timeline.entries {
+        lines += table(["OFFSET", "DURATION", "STATUS", "SPAN", "STAGE", "PROVIDER", "TRY", "ERROR / DETAIL"], timeline.entries.map { entry in
             let detail = [entry.errorCode, entry.detail].compactMap { $0 }.joined(separator: " ")
-            lines.append(row([
+            return [
                 "+" + seconds(entry.offsetSeconds, compact: true), entry.durationSeconds.map { seconds($0, compact: true) } ?? "",
                 entry.status, entry.name, entry.stage ?? "", entry.provider ?? "", entry.attempts.map(String.init) ?? "",
                 String(detail.prefix(200)),
-            ], widths: widths))
-        }
+            ]
+        })
         return lines.joined(separator: "\n")
     }
 
@@ -77,11 +73,22 @@ public enum PostmortemRenderer {
         return compact ? text + "s" : text + " s"
     }
 
-    static func row(_ cells: [String], widths: [Int]) -> String {
-        let escaped: [String] = cells.map { TerminalText.escaped($0) }
-        return "  " + zip(escaped, widths).map { cell, width in
-            width == 0 || cell.count >= width ? cell + " " : cell + String(repeating: " ", count: width - cell.count)
-        }.joined().trimmingCharacters(in: .whitespaces)
+    /// A header and rows, each column as wide as its widest cell (escaped) plus two spaces, so
+    /// a long provider name or job id pushes its column out instead of the ones after it; the
+    /// last column is not padded.
+    static func table(_ header: [String], _ rows: [[String]]) -> [String] {
+        let escaped = ([header] + rows).map { $0.map { TerminalText.escaped($0) } }
+        var widths = Array(repeating: 0, count: header.count)
+        for row in escaped {
+            for (column, cell) in row.enumerated() where column < widths.count - 1 {
+                widths[column] = max(widths[column], cell.count + 2)
+            }
+        }
+        return escaped.map { row in
+            "  " + zip(row, widths).map { cell, width in
+                width == 0 ? cell : cell + String(repeating: " ", count: width - cell.count)
+            }.joined().trimmingCharacters(in: .whitespaces)
+        }
     }
 }
 

@@ -13,21 +13,25 @@ public final class RingBufferWriter<C: Clock>: TelemetryExporter where C.Duratio
     private let flushInterval: Duration
     private let batchSize: Int
     private let shutdownTimeout: Duration
+    private let shutdownDeadline: ShutdownDeadline
     private let logger: Logger
     private let stop = StopSignal()
     private let onDrop: @Sendable (Int) -> Void
 
     /// - Parameters:
     ///   - batchSize: records per transaction; a full batch is written before the interval ends.
+    ///   - shutdownDeadline: the process's shutdown budget; the final write never outruns it.
     ///   - onDrop: called with the number of records dropped (queue full or failed write).
     public init(store: RingBufferStore, queueCapacity: Int, flushInterval: Duration, batchSize: Int = 2048,
-                shutdownTimeout: Duration, clock: C, logger: Logger, onDrop: @escaping @Sendable (Int) -> Void) {
+                shutdownTimeout: Duration, shutdownDeadline: ShutdownDeadline = .none, clock: C, logger: Logger,
+                onDrop: @escaping @Sendable (Int) -> Void) {
         self.store = store
         self.queue = BoundedQueue(capacity: queueCapacity, onDrop: onDrop)
         self.clock = clock
         self.flushInterval = flushInterval
         self.batchSize = batchSize
         self.shutdownTimeout = shutdownTimeout
+        self.shutdownDeadline = shutdownDeadline
         self.logger = logger
         self.onDrop = onDrop
     }
@@ -57,7 +61,7 @@ public final class RingBufferWriter<C: Clock>: TelemetryExporter where C.Duratio
         } onGracefulShutdown: {
             self.stop.stop()
         }
-        let finished = await FlushSchedule.withTimeLimit(shutdownTimeout, clock: clock) { await self.flush() }
+        let finished = await FlushSchedule.withTimeLimit(shutdownDeadline.cut(shutdownTimeout), clock: clock) { await self.flush() }
         if !finished {
             logger.warning("ring buffer: final flush cut short by the shutdown time limit", metadata: ["pending": "\(queue.count)"])
         }

@@ -13,16 +13,17 @@ import Glibc
 /// `postgres`, database `postgres`, no fsync: for tests only.
 public final class PostgresServer: Sendable {
     public let port: Int
-    /// `postgres://postgres@127.0.0.1:<port>/postgres?sslmode=disable`.
+    /// `postgres://postgres[:<password>]@127.0.0.1:<port>/postgres?sslmode=disable`.
     public let url: String
     private let root: URL
     private let dataDirectory: String
     private let binDirectory: String
     private let runAs: String?
 
-    private init(port: Int, root: URL, dataDirectory: String, binDirectory: String, runAs: String?) {
+    private init(port: Int, root: URL, dataDirectory: String, binDirectory: String, runAs: String?, password: String? = nil) {
         self.port = port
-        self.url = "postgres://postgres@127.0.0.1:\(port)/postgres?sslmode=disable"
+        let credentials = password.map { "postgres:\($0)" } ?? "postgres"
+        self.url = "postgres://\(credentials)@127.0.0.1:\(port)/postgres?sslmode=disable"
         self.root = root
         self.dataDirectory = dataDirectory
         self.binDirectory = binDirectory
@@ -30,7 +31,10 @@ public final class PostgresServer: Sendable {
     }
 
     /// Initializes a cluster in a new temporary directory and starts it (about 1–2 s).
-    public static func start() async throws -> PostgresServer {
+    ///
+    /// - Parameter password: when set, TCP connections must authenticate with it (SCRAM) as the
+    ///   user `postgres`, and ``url`` carries it; `psql` always uses the Unix socket (trusted).
+    public static func start(password: String? = nil) async throws -> PostgresServer {
         var bin = try binDirectory()
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("pgserver-\(UUID().uuidString.prefix(8))")
         let data = root.appendingPathComponent("data").path
@@ -47,8 +51,15 @@ public final class PostgresServer: Sendable {
             bin = try await binDirectory(bin, reachableBy: "pgserver")
         }
         let port = try freeLoopbackPort()
-        let server = PostgresServer(port: port, root: root, dataDirectory: data, binDirectory: bin, runAs: runAs)
-        try await server.pg("initdb", ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"])
+        let server = PostgresServer(port: port, root: root, dataDirectory: data, binDirectory: bin, runAs: runAs, password: password)
+        var authentication = ["--auth=trust"]
+        if let password {
+            let file = root.appendingPathComponent("password").path
+            try Data(password.utf8).write(to: URL(fileURLWithPath: file))
+            if runAs != nil { _ = try await run("/bin/chown", [runAs!, file]) }
+            authentication = ["--auth-local=trust", "--auth-host=scram-sha-256", "--pwfile=\(file)"]
+        }
+        try await server.pg("initdb", ["-D", data, "-U", "postgres", "-E", "UTF8", "--locale=C", "--no-sync"] + authentication)
         try await server.pg("pg_ctl", ["-D", data, "-w", "-t", "30", "-l", data + "/server.log",
                                        "-o", "-h 127.0.0.1 -p \(port) -k \(data) -F -c max_connections=60", "start"])
         return server
@@ -74,14 +85,14 @@ public final class PostgresServer: Sendable {
 
     /// Creates a database and returns its URL.
     public func createDatabase(_ name: String) async throws -> String {
-        try await pg("psql", ["-h", "127.0.0.1", "-p", "\(port)", "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1",
+        try await pg("psql", ["-h", dataDirectory, "-p", "\(port)", "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1",
                               "-c", "CREATE DATABASE \"\(name)\""])
-        return "postgres://postgres@127.0.0.1:\(port)/\(name)?sslmode=disable"
+        return url.replacingOccurrences(of: "/postgres?", with: "/\(name)?")
     }
 
     /// Runs `sql` with `psql` and returns its unaligned, tuples-only output.
     public func psql(_ sql: String, database: String = "postgres") async throws -> String {
-        try await pg("psql", ["-h", "127.0.0.1", "-p", "\(port)", "-U", "postgres", "-d", database, "-v", "ON_ERROR_STOP=1",
+        try await pg("psql", ["-h", dataDirectory, "-p", "\(port)", "-U", "postgres", "-d", database, "-v", "ON_ERROR_STOP=1",
                               "-A", "-t", "-c", sql])
     }
 

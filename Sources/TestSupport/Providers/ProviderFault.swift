@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import RAGPipeline
 
 /// A failure a provider double injects into one answer.
 public enum ProviderFault: Sendable, Equatable {
@@ -112,13 +113,9 @@ enum DoubleResponse {
         return norm > 0 ? vector.map { $0 / norm } : vector
     }
 
-    /// The API's `encoding_format: base64` form of a vector: little-endian float32 values, base64.
+    /// The API's `encoding_format: base64` form of a vector (``Float32Base64``).
     static func base64Float32(_ vector: [Double]) -> String {
-        var bytes = Data(capacity: vector.count * 4)
-        for value in vector {
-            withUnsafeBytes(of: Float(value).bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
-        }
-        return bytes.base64EncodedString()
+        Float32Base64.encode(vector.map { Float($0) })
     }
 
     static func cosine(_ a: [Double], _ b: [Double]) -> Double {

@@ -5,15 +5,20 @@ import ServiceLifecycle
 /// while `body` runs, then shuts it down gracefully, as SIGTERM does, also when `body` throws.
 ///
 /// - Parameters:
+///   - maximumGracefulShutdownDuration: past it, the shutdown turns to cancellation (a double
+///     still answering a request it was told to hold does not hold up the test's end).
 ///   - services: the group's services, given the callback the server calls once it listens.
 ///   - body: gets the group (to trigger a shutdown from a test) and `http://127.0.0.1:<port>`.
 public func withListeningServiceGroup<Value: Sendable>(
     logger: Logger,
+    maximumGracefulShutdownDuration: Duration? = nil,
     services: (_ onListening: @escaping @Sendable (Int) -> Void) -> [any Service],
     _ body: @Sendable (_ group: ServiceGroup, _ baseURL: String) async throws -> Value
 ) async throws -> Value {
     let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-    let group = ServiceGroup(configuration: .init(services: services { portContinuation.yield($0) }, logger: logger))
+    var configuration = ServiceGroupConfiguration(services: services { portContinuation.yield($0) }, logger: logger)
+    configuration.maximumGracefulShutdownDuration = maximumGracefulShutdownDuration
+    let group = ServiceGroup(configuration: configuration)
     return try await withThrowingTaskGroup(of: Void.self) { tasks in
         tasks.addTask {
             defer { portContinuation.finish() }

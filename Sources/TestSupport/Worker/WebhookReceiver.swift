@@ -13,6 +13,8 @@ public struct WebhookReceiver: Sendable {
         public let signatureValid: Bool
         public let body: Data
         public let status: Int
+        /// When the request arrived (before the scripted answer's delay).
+        public let receivedAt: Date
         /// Every header as received, names lower-cased.
         public let headers: [String: String]
 
@@ -60,7 +62,7 @@ public struct WebhookReceiver: Sendable {
             await log.append(Delivery(
                 jobID: jobID, idempotencyKey: recorded.header("Idempotency-Key"),
                 attempt: recorded.header("X-RAG-Delivery-Attempt").flatMap(Int.init),
-                signatureValid: valid, body: body, status: answer.status,
+                signatureValid: valid, body: body, status: answer.status, receivedAt: recorded.receivedAt,
                 headers: Dictionary(headers.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first })
             ))
             return try await answer.response()

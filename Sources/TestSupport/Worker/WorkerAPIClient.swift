@@ -1,9 +1,8 @@
 import Curl
 import Foundation
 
-/// Calls to a running worker's HTTP API, shared by the helpers that start the worker in process
-/// (they live in different test targets, since only test targets may import the `RAGWorker`
-/// executable).
+/// Calls to a running worker's HTTP API, for the helper that starts the worker in process
+/// (`InProcessWorker`, in the WorkerTestSupport target, which links the `RAGWorker` executable).
 public protocol WorkerAPIClient: Sendable {
     /// `http://127.0.0.1:<port>` of the worker.
     var baseURL: String { get }
@@ -22,6 +21,25 @@ extension WorkerAPIClient {
     /// `POST /invocations` with `json` as the body.
     public func postJob(_ json: String, headers: HTTPHeaders = ["Content-Type": "application/json"]) async throws -> HTTPClientResponse {
         try await post("/invocations", body: Data(json.utf8), headers: headers)
+    }
+
+    /// Posts ``sampleJob(id:)`` and returns the 202 answer's trace id.
+    public func accept(_ id: String) async throws -> String {
+        let response = try await postJob(sampleJob(id: id))
+        guard response.status == 202, let traceID = response.json["trace_id"] as? String
+        else { throw WorkerProcessError(message: "job \(id) was not accepted: \(response.status)") }
+        return traceID
+    }
+
+    /// The status code `GET path` answers.
+    public func status(_ path: String) async throws -> Int {
+        try await get(path).status
+    }
+
+    /// Polls `GET /jobs/{id}` until the job succeeded or failed; returns which.
+    public func waitUntilFinished(_ id: String, timeout: Duration = .seconds(30)) async throws -> String {
+        let job = try await waitForJob(id, timeout: timeout) { ["succeeded", "failed"].contains($0["status"] as? String) }
+        return job["status"] as? String ?? ""
     }
 
     /// Polls `GET /jobs/{id}` (the id as one percent-encoded path segment) until it answers 200

@@ -38,7 +38,8 @@ struct AlarmEvaluatorTests {
     /// The start of the i-th most recent period of `seconds` (1 = the last).
     private func periodStart(_ i: Int, _ seconds: Int) -> Double { now - Double(i * seconds) }
 
-    @Test("p99 latency, two of three periods at 119 s vs 121 s, OK vs ALARM", arguments: [(119.0, AlarmState.ok), (121.0, .alarm)])
+    @Test("p99 latency, two of three periods at 119 s, exactly 120 s or 121 s: OK, OK (GreaterThanThreshold), ALARM",
+          arguments: [(119.0, AlarmState.ok), (120.0, .ok), (121.0, .alarm)])
     func latencyPercentile(slow: Double, expected: AlarmState) throws {
         var data = MetricData()
         for period in [1, 2] {
@@ -51,7 +52,8 @@ struct AlarmEvaluatorTests {
         #expect(evaluation.state == expected)
     }
 
-    @Test("maximum latency, one job at 119 s vs 121 s in the last minute, OK vs ALARM", arguments: [(119.0, AlarmState.ok), (121.0, .alarm)])
+    @Test("maximum latency, one job at 119 s, exactly 120 s or 121 s in the last minute: OK, OK (GreaterThanThreshold), ALARM",
+          arguments: [(119.0, AlarmState.ok), (120.0, .ok), (121.0, .alarm)])
     func latencyMaximum(slow: Double, expected: AlarmState) throws {
         var data = MetricData()
         data.add(worker(MetricCatalogue.jobLatency), at: now - 30, value: 12, count: 3)

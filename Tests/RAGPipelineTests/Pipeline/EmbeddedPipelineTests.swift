@@ -35,6 +35,27 @@ struct EmbeddedPipelineTests {
         }
     }
 
+    @Test("the result's references hold each past document once, with its best chunk's score, best first")
+    func referencesOncePerDocument() async throws {
+        try await Self.withPipeline { components in
+            var repeatedChunksSeen = false
+            for fixture in ["rag-chatbot", "swift-ios-rewrite", "aws-data-pipeline", "shopify-theme", "minimal"] {
+                let job = try TestEnvironment.fixtureJob(fixture)
+                let result = try await components.pipeline.run(job, context: StageLog().context(jobID: job.jobID))
+                let documents = result.references.map { $0.source ?? $0.title }
+                #expect(Set(documents).count == documents.count, "\(fixture): \(documents)")
+                #expect(result.references.map(\.score) == result.references.map(\.score).sorted(by: >), "\(fixture)")
+                // What retrieval kept: several chunks of one document, for some fixture at least.
+                let store = components.providers.vectorStore
+                let query = try await components.providers.embedder.embed([job.title], call: .standalone(provider: components.providers.embedder.identity, logger: TestEnvironment.logger))
+                let found = try await store.search(query.vectors[0], limit: 20, embeddingModel: components.providers.embedder.identity.name,
+                                                   call: .standalone(provider: store.identity, logger: TestEnvironment.logger))
+                if Set(found.map { $0.source ?? $0.title }).count < found.count { repeatedChunksSeen = true }
+            }
+            #expect(repeatedChunksSeen, "the corpus should give some job several chunks of one document, or this test proves nothing")
+        }
+    }
+
     @Test("the extractive draft names itself, answers every screening question and scores fit in 0…100")
     func draftShape() async throws {
         try await Self.withPipeline { components in

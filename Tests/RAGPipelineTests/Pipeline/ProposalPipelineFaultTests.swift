@@ -120,7 +120,9 @@ struct ProposalPipelineFaultTests {
             let elapsed = ContinuousClock.now - started
             #expect(error?.code == .deadlineExceeded)
             #expect(error?.stage == .generate)
-            #expect(elapsed < .seconds(6), "the job ends within its deadline, leaving persist its share")
+            // The deadline, plus room for a loaded machine: an attempt not cut at its 1 s limit
+            // would wait out the 4 s answers, and the job would end well past 8 s.
+            #expect(elapsed < .seconds(8), "the job ends by its 6 s deadline, leaving persist its share")
         }
     }
 
@@ -183,7 +185,9 @@ struct ProposalPipelineFaultTests {
             #expect(result.degraded == [
                 "rerank: cohere:rerank-v3.5 failed (provider_unavailable, HTTP 503, 4 attempts); kept the keyword-boosted similarity order",
             ])
-            #expect(result.references.count == 5)
+            // The five best boosted chunks, each document once (its best chunk).
+            #expect((1...5).contains(result.references.count))
+            #expect(Set(result.references.map { $0.source ?? $0.title }).count == result.references.count)
             #expect(result.references.allSatisfy { $0.rerankScore == nil })
             #expect(result.references.allSatisfy { abs($0.score - ($0.similarity + $0.keywordBoost)) < 1e-9 })
             #expect(result.references.map(\.score) == result.references.map(\.score).sorted(by: >))

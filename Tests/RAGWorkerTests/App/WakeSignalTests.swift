@@ -56,4 +56,21 @@ struct WakeSignalTests {
         signal.notify()
         #expect(await signal.wait(timeout: .seconds(30)))
     }
+
+    @Test("notifyAll leaves a permit: a waiter registering just after it (a loop past its stop check) does not sleep out its timeout")
+    func notifyAllLeavesAPermit() async {
+        let signal = WakeSignal()
+        signal.notifyAll()
+        #expect(await signal.wait(timeout: .seconds(10)), "the shutdown's broadcast was lost")
+    }
+
+    @Test("a waiter is registered before it suspends: a notification in between is not lost (counted while waiting)")
+    func waiterCount() async throws {
+        let signal = WakeSignal()
+        let waiting = Task { await signal.wait(timeout: .seconds(30)) }
+        while signal.waiterCount == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        signal.notify()
+        #expect(await waiting.value)
+        #expect(signal.waiterCount == 0)
+    }
 }

@@ -11,7 +11,7 @@ import Tracing
 
 @Suite("Configuration")
 struct ConfigTests {
-    @Test("defaults: port 8080 on loopback, local profile, direct platform, 1 MiB body limit, 4 workers, 25 s grace, 110 s deadline")
+    @Test("defaults: port 8080 on loopback, local profile, direct platform, 1 MiB body limit, 4 workers, 25 s drain budget, 120 s deadline from acceptance")
     func defaults() throws {
         let config = try Config.load(environment: [:])
         #expect(config.port == 8080 && config.host == "127.0.0.1")
@@ -19,7 +19,8 @@ struct ConfigTests {
         #expect(config.maxBodyBytes == 1 << 20)
         #expect(config.concurrency == 4)
         #expect(config.shutdownGrace == .seconds(25))
-        #expect(config.jobDeadline == .seconds(110))
+        #expect(config.jobDeadline == .seconds(120))
+        #expect(config.deliveryReserve == .seconds(1), "the local sink's reserve")
         #expect(config.openAI == nil && config.cohere == nil && config.webhook.url == nil)
     }
 
@@ -107,5 +108,21 @@ struct ConfigTests {
         #expect(config.secrets.update(["COHERE_API_KEY": "new", "PORT": "1"]) == ["COHERE_API_KEY"])
         #expect(config.secrets.value("COHERE_API_KEY") == "new")
         #expect(config.secrets.value("PORT") == nil)
+    }
+
+    @Test("a job deadline no longer than the webhook time limit is refused: the first attempt would have no room")
+    func deadlineMustExceedWebhookTimeout() throws {
+        let error = #expect(throws: ConfigError.self) {
+            try Config.load(environment: [
+                "WEBHOOK_URL": "https://n8n.example.com/webhook/x", "WEBHOOK_SECRET": "whsec-0123456789abcdef",
+                "RAG_WEBHOOK_TIMEOUT_SECONDS": "30", "RAG_JOB_DEADLINE_SECONDS": "30",
+            ])
+        }
+        #expect(error?.problems.map(\.key) == ["RAG_JOB_DEADLINE_SECONDS"])
+        let config = try Config.load(environment: [
+            "WEBHOOK_URL": "https://n8n.example.com/webhook/x", "WEBHOOK_SECRET": "whsec-0123456789abcdef",
+            "RAG_WEBHOOK_TIMEOUT_SECONDS": "30", "RAG_JOB_DEADLINE_SECONDS": "90",
+        ])
+        #expect(config.deliveryReserve == .seconds(30))
     }
 }

@@ -42,6 +42,30 @@ struct JobRequestValidationTests {
         #expect(problems.map(\.path) == ["budget.max", "client.hires"])
     }
 
+    @Test("url: an absolute http(s) URL by the rule docs/openapi.yaml states, kept whole up to 2,048 code points as sent")
+    func urlRule() throws {
+        func check(_ url: String) -> Result<JobRequest, JobRequestDecodingError> {
+            let body = try? JSONSerialization.data(withJSONObject: ["job_id": "j", "title": "t", "description": "d", "url": url])
+            return JobRequest.decode(from: Array(body ?? Data()))
+        }
+        for good in ["https://www.upwork.com/jobs/~01", "HTTP://user@host.example:8080/a?b#c", "http://[::1]/", " http://x.io "] {
+            #expect((try? check(good).get())?.url == good.trimmingCharacters(in: .whitespaces), "\(good)")
+        }
+        for bad in ["ftp://x", "http://", "http://@", "http://:80/", "https:/x", "http://a b", "http://a\u{7}", "http://a\u{85}b", "mailto:a@b"] {
+            guard case .failure(.invalid(let problems)) = check(bad) else {
+                Issue.record("\(bad) was accepted")
+                continue
+            }
+            #expect(problems.map(\.path) == ["url"], "\(bad)")
+        }
+        // Longer than the old 1,000-character cut, still whole; over 2,048 code points as sent, refused.
+        let long = "https://example.com/" + String(repeating: "a", count: 1_500)
+        #expect((try? check(long).get())?.url == long)
+        let tooLong = "https://example.com/" + String(repeating: "a", count: 2_020) + String(repeating: " ", count: 10)
+        #expect((try? check(tooLong).get()) == nil)
+        #expect(try check("   ").get().url == nil, "white space only counts as absent")
+    }
+
     @Test("metadata round-trips through the store's encoding unchanged")
     func metadataRoundTrip() throws {
         let body = #"{"job_id":"j","title":"t","description":"d","metadata":{"s":"x","n":4712,"f":1.5,"b":false,"z":null,"a":[1,"two",{"three":3}]}}"#

@@ -76,7 +76,7 @@ struct PostgresJobStoreTests {
                 for runner in 0..<6 {
                     group.addTask {
                         var mine: [String] = []
-                        while let job = try await store.claimNext(owner: "instance-\(runner % 2)/\(runner)", lease: .seconds(30), now: Date()) {
+                        while let job = try await store.claimNext(owner: "instance-\(runner % 2)/\(runner)", lease: .seconds(30)) {
                             mine.append(job.id)
                         }
                         return mine
@@ -90,23 +90,24 @@ struct PostgresJobStoreTests {
         }
     }
 
-    @Test("a lease that expires lets another instance claim the job; the old holder can neither renew nor finish it")
+    @Test("a lease that expires (by the database's clock) lets another instance claim the job; the old holder can neither renew nor finish it")
     func leaseExpiry() async throws {
         try await Self.withStore { store, _ in
-            let start = Date()
-            _ = try await store.accept(try Self.newJob("j"), maxBacklog: 10, now: start)
-            #expect(try await store.claimNext(owner: "A", lease: .seconds(5), now: start)?.attempts == 1)
-            #expect(try await store.claimNext(owner: "B", lease: .seconds(5), now: start.addingTimeInterval(1)) == nil, "A's lease still holds")
-            #expect(try await store.recoverInterrupted(now: start.addingTimeInterval(1)) == 0, "live leases are never taken back")
+            _ = try await store.accept(try Self.newJob("j"), maxBacklog: 10, now: Date())
+            let first = try #require(try await store.claimNext(owner: "A", lease: .seconds(2)))
+            #expect(first.attempts == 1)
+            #expect(try await store.claimNext(owner: "B", lease: .seconds(2)) == nil, "A's lease still holds")
+            #expect(try await store.recoverInterrupted() == 0, "live leases are never taken back")
 
-            let later = start.addingTimeInterval(6)
-            let reclaimed = try await store.claimNext(owner: "B", lease: .seconds(5), now: later)
-            #expect(reclaimed?.id == "j" && reclaimed?.attempts == 2)
-            #expect(try await store.renewLease("j", owner: "A", lease: .seconds(5), now: later) == false)
-            #expect(try await store.finish("j", owner: "A", outcome: .succeeded(Self.result()), payload: Data("{}".utf8), now: later) == false)
-            #expect(try await store.renewLease("j", owner: "B", lease: .seconds(5), now: later))
-            try await store.recordStage("j", timing: StageTiming(stage: .embed, milliseconds: 3.5, provider: "lexical-embedder"))
-            #expect(try await store.finish("j", owner: "B", outcome: .succeeded(Self.result()), payload: Data(#"{"job_id":"j"}"#.utf8), now: later))
+            try await Task.sleep(for: .milliseconds(2_500))
+            let reclaimed = try #require(try await store.claimNext(owner: "B", lease: .seconds(30)))
+            #expect(reclaimed.id == "j" && reclaimed.attempts == 2)
+            let (stale, current) = (try #require(first.claim), try #require(reclaimed.claim))
+            #expect(try await store.renewLease("j", claim: stale, lease: .seconds(30)) == false)
+            #expect(try await store.finish("j", claim: stale, outcome: .succeeded(Self.result()), payload: Data("{}".utf8), now: Date()) == false)
+            #expect(try await store.renewLease("j", claim: current, lease: .seconds(30)))
+            try await store.recordStage("j", claim: current, timing: StageTiming(stage: .embed, milliseconds: 3.5, provider: "lexical-embedder"))
+            #expect(try await store.finish("j", claim: current, outcome: .succeeded(Self.result()), payload: Data(#"{"job_id":"j"}"#.utf8), now: Date()))
 
             let record = try #require(try await store.job(id: "j"))
             #expect(record.state == .succeeded)
@@ -122,14 +123,23 @@ struct PostgresJobStoreTests {
         try await Self.withStore { store, _ in try await LeasedFinish.checkRetention(store) }
     }
 
-    @Test("a running job whose lease expired is claimed again; the old run's finish is refused")
+    @Test("a job claimed again after its lease expired, by the same process, refuses every write of the first claim")
     func expiredJobLease() async throws {
-        try await Self.withStore { store, _ in try await LeasedFinish.checkExpiredJobLease(store) }
+        try await Self.withStore { store, _ in
+            try await LeasedFinish.checkExpiredJobLease(store, lease: .seconds(2)) { try await Task.sleep(for: $0) }
+        }
     }
 
-    @Test("a delivery leased at finish is not claimed by any deliverer until its lease expires")
+    @Test("a delivery leased at finish is not claimed until its lease expires; then only the new claim may record")
     func leasedFinish() async throws {
-        try await Self.withStore { store, _ in try await LeasedFinish.check(store) }
+        try await Self.withStore { store, _ in
+            try await LeasedFinish.check(store, lease: .seconds(2)) { try await Task.sleep(for: $0) }
+        }
+    }
+
+    @Test("a delivery released by shutdown is due again at once, its attempt not counted")
+    func releasedDelivery() async throws {
+        try await Self.withStore { store, _ in try await LeasedFinish.checkReleasedDelivery(store) }
     }
 
     @Test("at start-up only jobs whose lease expired are made claimable again; release gives a job back at once")
@@ -139,13 +149,15 @@ struct PostgresJobStoreTests {
             for (offset, id) in ["dead", "alive", "released"].enumerated() {
                 _ = try await store.accept(try Self.newJob(id), maxBacklog: 10, now: now.addingTimeInterval(Double(offset) - 20))
             }
-            // "crashed" claimed ten seconds ago with a 1 s lease and was never heard of again.
-            #expect(try await store.claimNext(owner: "crashed", lease: .seconds(1), now: now.addingTimeInterval(-10))?.id == "dead")
-            #expect(try await store.claimNext(owner: "live", lease: .seconds(60), now: now.addingTimeInterval(-9.5))?.id == "alive")
-            #expect(try await store.claimNext(owner: "stopping", lease: .seconds(60), now: now.addingTimeInterval(-9.5))?.id == "released")
-            try await store.release("released", owner: "stopping")
+            // "crashed" claimed with a 1 s lease and was never heard of again.
+            #expect(try await store.claimNext(owner: "crashed", lease: .seconds(1))?.id == "dead")
+            #expect(try await store.claimNext(owner: "live", lease: .seconds(60))?.id == "alive")
+            let stopping = try #require(try await store.claimNext(owner: "stopping", lease: .seconds(60)))
+            #expect(stopping.id == "released")
+            #expect(try await store.release("released", claim: try #require(stopping.claim)))
+            try await Task.sleep(for: .milliseconds(1_500))
 
-            #expect(try await store.recoverInterrupted(now: now) == 1)
+            #expect(try await store.recoverInterrupted() == 1)
             #expect(try await store.job(id: "dead")?.state == .queued)
             #expect(try await store.job(id: "alive")?.state == .running)
             #expect(try await store.job(id: "released")?.state == .queued)
@@ -158,29 +170,29 @@ struct PostgresJobStoreTests {
             let now = Date()
             for id in ["o1", "o2", "o3"] {
                 _ = try await store.accept(try Self.newJob(id), maxBacklog: 10, now: now)
-                _ = try await store.claimNext(owner: "w", lease: .seconds(30), now: now)
-                #expect(try await store.finish(id, owner: "w", outcome: .failed(JobFailure(code: "x", message: "m")),
+                let claim = try #require(try await store.claimNext(owner: "w", lease: .seconds(30))?.claim)
+                #expect(try await store.finish(id, claim: claim, outcome: .failed(JobFailure(code: "x", message: "m")),
                                                payload: Data(#"{"job_id":"\#(id)"}"#.utf8), now: now))
             }
-            async let first = store.claimDue(owner: "d1", lease: .seconds(30), limit: 2, now: now.addingTimeInterval(1))
-            async let second = store.claimDue(owner: "d2", lease: .seconds(30), limit: 2, now: now.addingTimeInterval(1))
+            async let first = store.claimDue(owner: "d1", lease: .seconds(30), limit: 2)
+            async let second = store.claimDue(owner: "d2", lease: .seconds(30), limit: 2)
             let (a, b) = try await (first, second)
             #expect(Set(a.map(\.jobID)).isDisjoint(with: b.map(\.jobID)))
             #expect(a.count + b.count == 3)
             #expect(String(decoding: (a + b).first { $0.jobID == "o1" }?.payload ?? Data(), as: UTF8.self) == #"{"job_id":"o1"}"#)
-            #expect(try await store.claimDue(owner: "d3", lease: .seconds(30), limit: 10, now: now.addingTimeInterval(2)).isEmpty)
+            #expect(try await store.claimDue(owner: "d3", lease: .seconds(30), limit: 10).isEmpty)
+            let claims = Dictionary(uniqueKeysWithValues: (a + b).map { ($0.jobID, $0.claim ?? "") })
 
-            try await store.markDelivered("o1", attempts: 1, status: 200, now: now)
-            let retryAt = now.addingTimeInterval(60)
-            try await store.scheduleRetry("o2", attempts: 1, status: 503, error: "HTTP 503", at: retryAt)
-            try await store.deadLetter("o3", attempts: 6, status: 500, error: "HTTP 500", now: now)
+            #expect(try await store.markDelivered("o1", claim: claims["o1"] ?? "", attempts: 1, status: 200, now: now))
+            #expect(try await store.scheduleRetry("o2", claim: claims["o2"] ?? "", attempts: 1, status: 503, error: "HTTP 503", after: .seconds(60)))
+            #expect(try await store.deadLetter("o3", claim: claims["o3"] ?? "", attempts: 6, status: 500, error: "HTTP 500", now: now))
 
             #expect(try await store.job(id: "o1")?.delivery?.state == .delivered)
-            let due = try #require(try await store.nextDueDate())
-            #expect(abs(due.timeIntervalSince(retryAt)) < 0.001)
+            let due = try #require(try await store.nextDueIn())
+            #expect(due > .seconds(55) && due <= .seconds(60), "the retry is due in a minute by the database's clock: \(due)")
             #expect(try await store.deadLetters(limit: 10).map(\.jobID) == ["o3"])
-            #expect(try await store.requeueDeadLetters(jobIDs: ["o3"], now: now) == 1)
-            let requeued = try await store.claimDue(owner: "d4", lease: .seconds(30), limit: 10, now: now.addingTimeInterval(1))
+            #expect(try await store.requeueDeadLetters(jobIDs: ["o3"]) == 1)
+            let requeued = try await store.claimDue(owner: "d4", lease: .seconds(30), limit: 10)
             #expect(requeued.map(\.jobID) == ["o3"])
             #expect(requeued.first?.attempts == 0)
         }

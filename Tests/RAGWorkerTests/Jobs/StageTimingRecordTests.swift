@@ -16,24 +16,27 @@ struct StageTimingRecordTests {
             let store = try SQLiteJobStore(directory: directory.path)
             let now = Date()
             let ids = (0..<6).map { "stages-\($0)" }
+            var claims: [String: String] = [:]
             for id in ids {
                 _ = try await store.accept(try LeasedFinish.newJob(id), maxBacklog: 100, now: now)
-                _ = try await store.claimNext(owner: "w", lease: .seconds(60), now: now)
+                claims[id] = try await store.claimNext(owner: "w", lease: .seconds(60))?.claim
             }
+            let held = claims
             let stages = StageTimeouts.pipelineStages
             await withTaskGroup(of: Void.self) { group in
                 for (jobIndex, id) in ids.enumerated() {
+                    let claim = held[id] ?? ""
                     group.addTask {
                         for (stageIndex, stage) in stages.enumerated() {
                             let timing = StageTiming(
                                 stage: stage, milliseconds: Double(jobIndex) + Double(stageIndex) / 8,
                                 provider: stageIndex == 2 ? nil : "p-\(jobIndex)", attempts: stageIndex + 1,
                                 outcome: stageIndex == 3 ? "degraded" : "ok")
-                            try? await store.recordStage(id, timing: timing)
+                            try? await store.recordStage(id, claim: claim, timing: timing)
                             await Task.yield()
                         }
-                        _ = try? await store.finish(id, owner: "w", outcome: .succeeded(LeasedFinish.result()),
-                                                    payload: Data("{}".utf8), now: Date(), deliveryLeaseUntil: nil)
+                        _ = try? await store.finish(id, claim: claim, outcome: .succeeded(LeasedFinish.result()),
+                                                    payload: Data("{}".utf8), now: Date(), deliveryLease: nil)
                     }
                 }
             }

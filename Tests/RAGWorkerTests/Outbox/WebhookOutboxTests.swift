@@ -6,6 +6,7 @@ import Testing
 import TestSupport
 
 @testable import RAGWorker
+@testable import WorkerTestSupport
 
 @Suite("Webhook outbox")
 struct WebhookOutboxTests {

@@ -4,6 +4,7 @@ import Testing
 import TestSupport
 
 @testable import RAGWorker
+@testable import WorkerTestSupport
 
 @Suite("HTTP Basic auth")
 struct AuthTests {

@@ -4,6 +4,7 @@ import Testing
 import TestSupport
 
 @testable import RAGWorker
+@testable import WorkerTestSupport
 
 @Suite("Hostile input never gives a 5xx")
 struct HostileInputTests {

@@ -7,6 +7,7 @@ import Testing
 import TestSupport
 
 @testable import RAGWorker
+@testable import WorkerTestSupport
 
 @Suite("POST /invocations over HTTP")
 struct InvocationsTests {

@@ -6,6 +6,7 @@ import Testing
 import TestSupport
 
 @testable import RAGWorker
+@testable import WorkerTestSupport
 
 /// Finding 3 of the security review, failed logins: 4,851 wrong passwords in 3 s left no trace.
 /// Now each is counted (`AuthFailures`), answered late, a client that keeps guessing is locked

@@ -4,6 +4,7 @@ import Testing
 import TestSupport
 
 @testable import RAGWorker
+@testable import WorkerTestSupport
 
 /// Findings 8, 10 and 12 of the security review: job ids that look alike, ids that reorder or
 /// break a line, the `Location` of a 202 that answered 404, and `metadata` without a size cap.

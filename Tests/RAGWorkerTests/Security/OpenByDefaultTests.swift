@@ -5,6 +5,7 @@ import Testing
 import TestSupport
 
 @testable import RAGWorker
+@testable import WorkerTestSupport
 
 /// Finding 3 of the security review, "open by default": the bind address, unauthenticated
 /// production outside SageMaker, Basic auth on SageMaker, and a browser's cross-site POST.

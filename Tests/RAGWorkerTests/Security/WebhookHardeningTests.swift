@@ -6,6 +6,7 @@ import Testing
 import TestSupport
 
 @testable import RAGWorker
+@testable import WorkerTestSupport
 
 /// Findings 7, 8 and 9 of the security review: what a receiver answers, what the delivery's
 /// headers carry, and where the local sink writes.

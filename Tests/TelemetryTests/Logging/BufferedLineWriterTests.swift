@@ -58,14 +58,46 @@ struct BufferedLineWriterTests {
         let received = Mutex<[UInt8]>([])
         let writer = BufferedLineWriter(capacityBytes: 1 << 20, output: { bytes in received.withLock { $0 += bytes } })
         for index in 0..<500 { writer.write(line: Self.line(index)) }
-        writer.drainOnExit()
+        #expect(writer.drainOnExit(timeLimit: .seconds(30)))
         let lines = String(decoding: received.withLock { $0 }, as: UTF8.self).split(separator: "\n")
         #expect(lines.map { String($0.prefix(8)) } == (0..<500).map { String(format: "line %03d", $0) })
         #expect(writer.droppedLines == 0)
     }
 
-    private func waitFor(_ condition: () -> Bool) async throws {
-        for _ in 0..<500 where !condition() {
+    @Test("while the output is blocked for good, the queue's slots stay bounded, not only its bytes")
+    func slotsStayBounded() async throws {
+        let output = HeldOutput()
+        let writer = BufferedLineWriter(capacityBytes: 1_000, output: { output.write($0) })
+        writer.write(line: Self.line(0))
+        output.waitUntilEntered()
+        for index in 1...20_000 { writer.write(line: Self.line(index)) }
+        #expect(writer.droppedLines >= 19_990, "at most ten lines of about 100 bytes fit in 1,000")
+        // Dropped slots are reclaimed once they are half the array.
+        #expect(writer.queuedSlots <= 128, "\(writer.queuedSlots) slots held for ten queued lines")
+        output.release()
+    }
+
+    @Test("the exit drain gives up after its time limit when the output never takes the lines")
+    func exitDrainTimeLimit() async throws {
+        let output = HeldOutput()
+        let writer = BufferedLineWriter(capacityBytes: 1 << 20, output: { output.write($0) })
+        writer.write(line: Self.line(0))
+        output.waitUntilEntered()  // blocked in the output, as in write(2) on a stalled stdout
+        writer.write(line: Self.line(1))
+        let drained = Mutex<Bool?>(nil)
+        let thread = Thread {
+            let result = writer.drainOnExit(timeLimit: .milliseconds(200))
+            drained.withLock { $0 = result }
+        }
+        thread.start()
+        try await waitFor(timeout: .seconds(20)) { drained.withLock { $0 } != nil }
+        #expect(drained.withLock { $0 } == false, "the drain reports that lines were left")
+        output.release()
+    }
+
+    private func waitFor(timeout: Duration = .seconds(5), _ condition: () -> Bool) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while !condition(), ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(10))
         }
         #expect(condition())

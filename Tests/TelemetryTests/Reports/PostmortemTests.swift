@@ -22,9 +22,11 @@ struct PostmortemTests {
             var jobs = (0..<5).map { SyntheticJob(jobID: "job-\($0)", acceptedAt: base + UInt64($0) * 60_000_000_000) }
             jobs[3].stageSeconds[.generate] = 90
             jobs[1].queueWait = 40
+            jobs[4].stageSeconds[.generate] = 20
             let report = try await PostmortemQuery(store: store(jobs, in: directory)).report(range: range, slowestCount: 3)
             #expect(report.jobCount == 5)
-            #expect(report.slowest.map(\.jobID) == ["job-3", "job-1", report.slowest[2].jobID])
+            // job-1 ranks second only because its 40 s in the queue count: its stages took 6 s.
+            #expect(report.slowest.map(\.jobID) == ["job-3", "job-1", "job-4"])
             #expect(abs(report.slowest[0].endToEndSeconds - jobs[3].endToEndSeconds) < 0.002)
             #expect(abs(report.slowest[1].queueWaitSeconds - 40) < 0.002)
             #expect(report.failed.isEmpty)
@@ -59,6 +61,32 @@ struct PostmortemTests {
             let json = try PostmortemRenderer.json(report)
             let decoded = try JSONDecoder.iso8601.decode(PostmortemReport.self, from: Data(json.utf8))
             #expect(decoded.failed.first?.failingEntry?.stage == "generate")
+        }
+    }
+
+    @Test("a provider name longer than its column pushes the column out; the columns after it stay aligned")
+    func longProviderName() async throws {
+        try await withTemporaryDirectory { directory in
+            let provider = "openai:gpt-4o-mini-2024-07-18-eastus-deployment"
+            var failing = SyntheticJob(jobID: "job-long-provider", acceptedAt: base)
+            failing.failure = (.generate, provider, "provider_unavailable", 3)
+            let timeline = try #require(try await PostmortemQuery(store: store([failing], in: directory)).job("job-long-provider"))
+            let lines = PostmortemRenderer.text(timeline).split(separator: "\n").map(String.init)
+            let header = try #require(lines.first { $0.contains("PROVIDER") && $0.contains("TRY") })
+            let providerColumn = try #require(header.range(of: "PROVIDER")).lowerBound.utf16Offset(in: header)
+            let tryColumn = try #require(header.range(of: "TRY")).lowerBound.utf16Offset(in: header)
+            let rows = lines.filter { $0.hasPrefix("  +") && $0.contains(provider) }
+            #expect(rows.count == 1)
+            for row in rows {
+                #expect(try #require(row.range(of: provider)).lowerBound.utf16Offset(in: row) == providerColumn, "\(row)")
+                let cells = Array(row.utf16)
+                #expect(cells.count > tryColumn && cells[tryColumn] == UInt16(UInt8(ascii: "3")), "\(header)\n\(row)")
+            }
+            // Every span row reaches the TRY column at a cell boundary: a space before it.
+            for row in lines where row.hasPrefix("  +") {
+                let cells = Array(row.utf16)
+                #expect(cells.count <= tryColumn || cells[tryColumn - 1] == UInt16(UInt8(ascii: " ")), "\(row)")
+            }
         }
     }
 

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 import TestSupport
 @testable import Telemetry
+@testable import WorkerTestSupport
 
 /// Finding 12 of the security review: any caller's `traceparent` was adopted as the job's trace,
 /// so two jobs could share a trace and `postmortem` mixed them. Now each job has its own trace,
@@ -15,8 +16,8 @@ struct TraceparentLinkTests {
     @Test("two jobs posted with the same traceparent get two traces of their own, each linking the caller's; postmortem shows one job per trace")
     func sharedTraceparentDoesNotMixJobs() async throws {
         try await withTemporaryDirectory { directory in
-            let traces = try await TelemetryWorker.with(dataDirectory: directory.path, environment: ["RAG_CLOUDWATCH": "off"],
-                                                        destinations: nil) { worker in
+            let traces = try await InProcessWorker.withTelemetry(dataDirectory: directory.path, environment: ["RAG_CLOUDWATCH": "off"],
+                                                        destinations: nil, pipeline: ScriptedPipeline.init) { worker in
                 var traces: [String] = []
                 for id in ["linked-1", "linked-2"] {
                     let response = try await worker.postJob(sampleJob(id: id),
@@ -46,8 +47,8 @@ struct TraceparentLinkTests {
     @Test("through InvokeEndpoint (no traceparent header), a traceparent in X-Amzn-SageMaker-Custom-Attributes is linked the same way")
     func traceparentInCustomAttributes() async throws {
         try await withTemporaryDirectory { directory in
-            let trace = try await TelemetryWorker.with(dataDirectory: directory.path, environment: ["RAG_CLOUDWATCH": "off"],
-                                                       destinations: nil) { worker in
+            let trace = try await InProcessWorker.withTelemetry(dataDirectory: directory.path, environment: ["RAG_CLOUDWATCH": "off"],
+                                                                destinations: nil, pipeline: ScriptedPipeline.init) { worker in
                 let response = try await worker.postJob(sampleJob(id: "via-sagemaker"), headers: [
                     "Content-Type": "application/json",
                     "X-Amzn-SageMaker-Custom-Attributes": "source=n8n, traceparent=\(Self.traceparent)",

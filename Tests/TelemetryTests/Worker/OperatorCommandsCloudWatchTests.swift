@@ -3,6 +3,7 @@ import Foundation
 import Testing
 import TestSupport
 @testable import Telemetry
+@testable import WorkerTestSupport
 
 /// The operator's commands against what a worker exported to CloudWatch (moto, authentication
 /// on): on SageMaker the ring buffer is out of reach, so `postmortem` and `report` must read the
@@ -19,9 +20,10 @@ struct OperatorCommandsCloudWatchTests {
                            "RAG_METRICS_NAMESPACE": namespace, "RAG_METRICS_INTERVAL_SECONDS": "1"]
         try await withTemporaryDirectory { directory in
             let client = moto.client()
-            try await TelemetryWorker.with(
+            try await InProcessWorker.withTelemetry(
                 dataDirectory: directory.path, environment: environment,
-                destinations: CloudWatchDestinations(logs: AWSLogEventsSink(client: client), metrics: AWSMetricDataSink(client: client))
+                destinations: CloudWatchDestinations(logs: AWSLogEventsSink(client: client), metrics: AWSMetricDataSink(client: client)),
+                pipeline: ScriptedPipeline.init
             ) { worker in
                 for job in ["ok-0", "fail-1"] { _ = try await worker.accept(job) }
                 for job in ["ok-0", "fail-1"] { _ = try await worker.waitUntilFinished(job) }

@@ -4,6 +4,7 @@ import SQLite
 import Testing
 import TestSupport
 @testable import Telemetry
+@testable import WorkerTestSupport
 
 /// The worker as a child process: this test bundle again, running only ``CrashFixture``.
 @Suite("Crash fixture")
@@ -14,7 +15,7 @@ struct CrashFixture {
           .enabled(if: ProcessInfo.processInfo.environment[CrashFixture.directoryVariable] != nil))
     func serveUntilKilled() async throws {
         let directory = try #require(ProcessInfo.processInfo.environment[Self.directoryVariable])
-        try await TelemetryWorker.with(dataDirectory: directory, environment: ["RAG_CLOUDWATCH": "off"], destinations: nil) { worker in
+        try await InProcessWorker.withTelemetry(dataDirectory: directory, environment: ["RAG_CLOUDWATCH": "off"], destinations: nil, pipeline: ScriptedPipeline.init) { worker in
             try Data(worker.baseURL.utf8).write(to: URL(fileURLWithPath: directory).appendingPathComponent("base-url"))
             try await Task.sleep(for: .seconds(300))
         }

@@ -14,6 +14,12 @@ struct ScriptedPipeline: JobPipeline {
     let tracer: TelemetryTracer
     let metrics: any MetricsFactory
 
+    /// The pipeline for a worker wired to `system`.
+    init(system: TelemetrySystem) {
+        tracer = system.tracer
+        metrics = system.metricsFactory
+    }
+
     func run(_ job: JobRequest, context: JobContext) async throws -> ProposalResult {
         for stage in [PipelineStage.embed, .retrieve, .keywordBoost, .rerank, .generate] {
             let started = ContinuousClock.now

@@ -4,6 +4,7 @@ import SQLite
 import Testing
 import TestSupport
 @testable import Telemetry
+@testable import WorkerTestSupport
 
 /// The worker with its telemetry wired as `serve` should wire it, exporting to moto
 /// (authentication on): what the jobs did is what CloudWatch reads back.
@@ -39,8 +40,8 @@ struct WorkerTelemetryTests {
         let environment = environment()
         try await withTemporaryDirectory { directory in
             let ids = (0..<12).map { $0 % 4 == 3 ? "fail-\($0)" : "ok-\($0)" }
-            let traces = try await TelemetryWorker.with(dataDirectory: directory.path, environment: environment,
-                                                        destinations: destinations(moto.client())) { worker in
+            let traces = try await InProcessWorker.withTelemetry(dataDirectory: directory.path, environment: environment,
+                                                        destinations: destinations(moto.client()), pipeline: ScriptedPipeline.init) { worker in
                 var traces: [String: String] = [:]
                 for id in ids { traces[id] = try await worker.accept(id) }
                 for id in ids {
@@ -98,8 +99,8 @@ struct WorkerTelemetryTests {
             return Set(events.filter { $0["name"] as? String == "rag.job" }.compactMap { $0["trace.id"] as? String })
         }
         try await withTemporaryDirectory { directory in
-            let statistics = try await TelemetryWorker.with(dataDirectory: directory.path, environment: environment,
-                                                            destinations: destinations(client)) { worker in
+            let statistics = try await InProcessWorker.withTelemetry(dataDirectory: directory.path, environment: environment,
+                                                            destinations: destinations(client), pipeline: ScriptedPipeline.init) { worker in
                 let before = try await worker.accept("before")
                 _ = try await worker.waitUntilFinished("before")
                 #expect(try await eventually { await exportedTraces().contains(before) })
@@ -111,13 +112,13 @@ struct WorkerTelemetryTests {
                     #expect(try await worker.status("/ping") == 200)
                 }
                 for id in during { #expect(try await worker.waitUntilFinished(id) == "succeeded") }
-                #expect(try await eventually { (worker.system.exporterStatistics()["logs"]?.dropped ?? 0) > 0 })
+                #expect(try await eventually { (worker.system?.exporterStatistics()["logs"]?.dropped ?? 0) > 0 })
 
                 try proxy.start()
                 let after = try await worker.accept("after")
                 _ = try await worker.waitUntilFinished("after")
                 #expect(try await eventually(timeout: .seconds(60)) { await exportedTraces().contains(after) })
-                return worker.system
+                return try #require(worker.system)
             }.exporterStatistics()
 
             // Every span and log line the worker recorded (the ring buffer has them all) reached

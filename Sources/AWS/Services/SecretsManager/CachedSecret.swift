@@ -8,8 +8,9 @@ import Logging
 /// The first load must succeed: its error names the secret and the cause. After that, a value
 /// older than the TTL is refreshed on the next read; when the refresh fails the stale value keeps
 /// being served, the failure is logged (secret id and cause only) and kept in
-/// ``lastRefreshError``. ``refreshNow()`` refreshes at once: call it when a provider rejects a
-/// key from the secret, in case it was rotated. One refresh runs at a time.
+/// ``lastRefreshError``. ``refreshAfterRejection(minimumInterval:)`` refreshes at once, without
+/// waiting for the TTL: call it when a provider rejects a key from the secret, in case it was
+/// rotated. One fetch runs at a time: concurrent callers share it.
 public actor CachedSecret {
     /// The cached value and where it stands.
     public struct Snapshot: Sendable, CustomStringConvertible {
@@ -30,6 +31,8 @@ public actor CachedSecret {
     private let now: @Sendable () -> Date
     private var current: Snapshot?
     private var inFlight: Task<Snapshot, any Error>?
+    /// When the latest fetch asked for by a rejection started, to rate-limit them.
+    private var lastRejectionFetch: ContinuousClock.Instant?
     /// The failure of the latest refresh, `nil` after a successful one.
     public private(set) var lastRefreshError: SecretConfigurationError?
 
@@ -75,6 +78,34 @@ public actor CachedSecret {
     @discardableResult
     public func refreshNow() async throws -> Snapshot {
         try await refresh()
+    }
+
+    /// Fetches the secret now because a provider rejected a key from it (HTTP 401), which may
+    /// have been rotated, unless a rejection already caused a fetch less than `minimumInterval`
+    /// ago.
+    ///
+    /// A burst of rejections costs at most one fetch: callers during a fetch share it, and
+    /// callers within `minimumInterval` of its start get its value; a key that stays revoked
+    /// costs one fetch per interval. A failed fetch keeps the current value (logged, as for a
+    /// TTL refresh).
+    ///
+    /// - Returns: the snapshot now cached; compare its ``Snapshot/versionID`` to see whether it changed.
+    /// - Throws: ``SecretConfigurationError`` only when no value was ever loaded.
+    @discardableResult
+    public func refreshAfterRejection(minimumInterval: Duration = .seconds(10)) async throws -> Snapshot {
+        if inFlight == nil, let current, let lastRejectionFetch, ContinuousClock.now - lastRejectionFetch < minimumInterval {
+            return current
+        }
+        guard let current else { return try await refresh() }
+        if inFlight == nil { lastRejectionFetch = .now }
+        do {
+            return try await refresh()
+        } catch let error as SecretConfigurationError {
+            logger.warning("Cannot refresh the configuration secret after a rejected key, keeping the cached value", metadata: [
+                "secret.id": "\(secretID)", "error.kind": "\(error.kind)", "error": "\(error.message)",
+            ])
+            return current
+        }
     }
 
     private func refresh() async throws -> Snapshot {

@@ -6,7 +6,8 @@ import Telemetry
 /// comes back into a response or a ``ProviderError``.
 ///
 /// The API key is read at each request; after a 401 it asks ``APIKeyProvider/refresh`` once
-/// and, when the key changed, sends the request again with the new one.
+/// (unless the key already changed meanwhile) and, when the key changed, sends the request
+/// again with the new one.
 ///
 /// Whatever the provider says that ends up in a ``ProviderError`` (its request id header, its
 /// error code, a transport or decoding message) goes through ``UntrustedText`` first, checked
@@ -44,7 +45,8 @@ struct ProviderHTTP: Sendable {
         var sent = [current]
         var response = try await transfer(method, url: url, body: body, headers: extra, key: current, timeout: timeout)
         if response.status == 401 {
-            await key.refresh()
+            // Another request may have fetched the rotated key while this one was in flight.
+            if key.current() == current { await key.refresh() }
             if let fresh = key.current(), !fresh.isEmpty, fresh != current {
                 sent.append(fresh)
                 let left = max(.milliseconds(1), timeout - (ContinuousClock.now - started))

@@ -4,26 +4,41 @@ import Foundation
 /// result's ``Proposal`` and ``Analysis``.
 ///
 /// Beyond the schema's shape: the proposal must be 20 to 12,000 characters, the fit score
-/// 0–100, one non-empty answer per screening question (matched by position; the question
-/// text in the result is the job's own), at most 12 entries per list. A reply wrapped in a
-/// Markdown code fence (some OpenAI-compatible servers do that) is accepted.
+/// 0–100, at most 12 entries per list. The proposal is unusable when any of that fails. The
+/// `answers` are checked apart (``AnswerMatcher``): one non-empty answer per screening question,
+/// in order (the question text in the result is the job's own). A reply whose proposal is usable
+/// but whose answers do not line up is ``Outcome/answersMismatched(_:_:_:)``: the caller asks
+/// for a repair, and delivers what could be matched if the repair does no better. A reply
+/// wrapped in a Markdown code fence (some OpenAI-compatible servers do that) is accepted.
 enum DraftValidator {
     private struct ModelDraft: Decodable {
-        struct Answer: Decodable {
-            var question: String
-            var answer: String
-        }
-
         var proposal: String
-        var answers: [Answer]
+        /// Read leniently (``replies``): a wrong shape costs the answers, not the proposal.
+        var answers: JSONValue?
         var fit_score: Int
         var fit_reasons: [String]
         var key_requirements: [String]
         var risks: [String]
+
+        /// The entries of `answers` that have the schema's shape; the count of the others.
+        var replies: (entries: [AnswerMatcher.Reply], malformed: Int) {
+            guard case .array(let items)? = answers else { return ([], 0) }
+            var entries: [AnswerMatcher.Reply] = []
+            for item in items {
+                if case .object(let members) = item, case .string(let question)? = members["question"],
+                   case .string(let answer)? = members["answer"] {
+                    entries.append(AnswerMatcher.Reply(question: question, answer: answer))
+                }
+            }
+            return (entries, items.count - entries.count)
+        }
     }
 
     enum Outcome {
         case valid(Proposal, Analysis)
+        /// The proposal is usable, the answers do not line up: `Proposal.answers` holds those
+        /// that could be matched, the rest marked unanswered.
+        case answersMismatched(Proposal, Analysis, AnswerMatcher.Matching)
         case invalid([String])
     }
 
@@ -47,29 +62,34 @@ enum DraftValidator {
         if text.count < 20 { problems.append("`proposal` is empty or too short") }
         if text.count > 12_000 { problems.append("`proposal` is longer than 12,000 characters") }
         if !(0...100).contains(draft.fit_score) { problems.append("`fit_score` must be an integer from 0 to 100") }
-        if draft.answers.count != job.questions.count {
-            problems.append("`answers` must have exactly \(job.questions.count) entries, one per screening question, in order")
-        }
-        if draft.answers.contains(where: { $0.answer.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }) {
-            problems.append("every answer must be non-empty")
-        }
         for (name, list) in [("fit_reasons", draft.fit_reasons), ("key_requirements", draft.key_requirements), ("risks", draft.risks)]
         where list.count > 12 {
             problems.append("`\(name)` has more than 12 entries")
         }
-        guard problems.isEmpty else { return .invalid(problems) }
-
-        let answers = zip(job.questions, draft.answers).map { question, answer in
-            Proposal.Answer(question: question, answer: answer.answer.trimmingCharacters(in: .whitespacesAndNewlines))
+        let replies = draft.replies
+        var matching = AnswerMatcher.match(replies.entries, to: job.questions)
+        // With no questions to answer, a missing or malformed list costs nothing.
+        if !job.questions.isEmpty {
+            switch draft.answers {
+            case nil, .null?:
+                matching.problems.insert("the field `answers` is missing", at: 0)
+            case .array?:
+                if replies.malformed > 0 {
+                    matching.problems.insert("every entry of `answers` must be an object with the strings `question` and `answer`", at: 0)
+                }
+            case _?:
+                matching.problems.insert("the field `answers` must be an array", at: 0)
+            }
         }
+        guard problems.isEmpty else { return .invalid(problems + matching.problems) }
+
         func clean(_ list: [String]) -> [String] {
             list.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
         }
-        return .valid(
-            Proposal(text: text, answers: answers, generatedBy: generatedBy),
-            Analysis(fitScore: draft.fit_score, fitReasons: clean(draft.fit_reasons),
-                     keyRequirements: clean(draft.key_requirements), risks: clean(draft.risks))
-        )
+        let proposal = Proposal(text: text, answers: matching.answers, generatedBy: generatedBy)
+        let analysis = Analysis(fitScore: draft.fit_score, fitReasons: clean(draft.fit_reasons),
+                                keyRequirements: clean(draft.key_requirements), risks: clean(draft.risks))
+        return matching.linedUp ? .valid(proposal, analysis) : .answersMismatched(proposal, analysis, matching)
     }
 
     /// The JSON inside a ```json … ``` fence, or the text itself.

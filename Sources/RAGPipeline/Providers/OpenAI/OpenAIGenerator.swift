@@ -7,8 +7,15 @@ import Logging
 /// Sends the system prompt and the delimited job (``PromptLibrary``) with
 /// `response_format: {type: "json_schema", json_schema: {name, strict: true, schema}}`,
 /// validates the reply (``DraftValidator``) and, when it is invalid, makes one repair attempt
-/// that shows the model its reply and the problems. A second invalid reply fails with
-/// `.invalidOutput`. Transient failures of either request are retried by ``ProviderCall``.
+/// that shows the model its reply and the problems. The schema of each request asks for exactly
+/// as many `answers` as the posting has screening questions.
+///
+/// Deliver rather than drop: when, after the repair, the proposal is usable but the answers
+/// still do not line up with the questions (missing, extra, out of order), the draft is
+/// delivered with the answers that could be matched (``AnswerMatcher``), the others marked
+/// unanswered, and a `degraded` entry saying so. Only a proposal that is itself unusable after
+/// the repair fails, with `.invalidOutput`. Transient failures of either request are retried by
+/// ``ProviderCall``.
 public struct OpenAIGenerator: Generator {
     public let identity: ProviderIdentity
     private let baseURL: String
@@ -37,33 +44,56 @@ public struct OpenAIGenerator: Generator {
         self.temperature = temperature
         self.maxOutputTokens = maxOutputTokens
         self.http = ProviderHTTP(client: client, provider: identity, key: apiKey, placement: .bearer)
-        self.requestEncoder = try? OpenAIWire.ChatRequestEncoder(responseFormat: .init(
-            json_schema: .init(name: "proposal_draft", strict: true, schema: prompts.schema)))
+        self.requestEncoder = try? OpenAIWire.ChatRequestEncoder(name: "proposal_draft", strict: true, schema: prompts.schema)
     }
 
     public func generate(_ request: GenerationRequest, call: ProviderCall) async throws -> GeneratedDraft {
+        let job = request.job
         let messages: [OpenAIWire.ChatMessage] = [.system(prompts.system), .user(prompts.userMessage(for: request))]
-        let first = try await complete(messages, call: call)
-        switch DraftValidator.validate(first.content, job: request.job, generatedBy: identity.name) {
+        let first = try await complete(messages, answers: job.questions.count, call: call)
+        let firstOutcome = DraftValidator.validate(first.content, job: job, generatedBy: identity.name)
+        let problems: [String]
+        switch firstOutcome {
         case .valid(let proposal, let analysis):
             return GeneratedDraft(proposal: proposal, analysis: analysis, usage: first.usage)
-        case .invalid(let problems):
-            call.logger.warning("model output invalid, asking for a repair", metadata: [
-                "provider": "\(identity.name)", "problems": "\(problems.joined(separator: "; "))",
-            ])
-            let repair = messages + [.assistant(first.content ?? ""), .user(prompts.repairMessage(problems: problems))]
-            let second = try await complete(repair, call: call)
-            let usage = first.usage + second.usage
-            switch DraftValidator.validate(second.content, job: request.job, generatedBy: identity.name) {
-            case .valid(let proposal, let analysis):
-                return GeneratedDraft(proposal: proposal, analysis: analysis, usage: usage, repaired: true)
-            case .invalid(let problems):
-                throw ProviderError(
-                    kind: .invalidOutput, provider: identity.name, status: 200,
-                    message: "the reply did not match the proposal schema after one repair attempt: \(problems.prefix(3).joined(separator: "; "))"
-                )
-            }
+        case .answersMismatched(_, _, let matching):
+            problems = matching.problems
+        case .invalid(let found):
+            problems = found
         }
+        call.logger.warning("model output invalid, asking for a repair", metadata: [
+            "provider": "\(identity.name)", "problems": "\(problems.joined(separator: "; "))",
+        ])
+        let repair = messages + [.assistant(first.content ?? ""), .user(prompts.repairMessage(problems: problems))]
+        let second = try await complete(repair, answers: job.questions.count, call: call)
+        let usage = first.usage + second.usage
+        switch (DraftValidator.validate(second.content, job: job, generatedBy: identity.name), firstOutcome) {
+        case (.valid(let proposal, let analysis), _):
+            return GeneratedDraft(proposal: proposal, analysis: analysis, usage: usage, repaired: true)
+        case (.answersMismatched(let proposal, let analysis, let matching), _):
+            return GeneratedDraft(proposal: proposal, analysis: analysis, usage: usage, repaired: true,
+                                  degraded: [answersNote(matching, questions: job.questions.count)])
+        case (.invalid, .answersMismatched(let proposal, let analysis, let matching)):
+            // The repair broke the proposal itself: the first reply's proposal was usable.
+            return GeneratedDraft(proposal: proposal, analysis: analysis, usage: usage,
+                                  degraded: [answersNote(matching, questions: job.questions.count)])
+        case (.invalid(let problems), _):
+            throw ProviderError(
+                kind: .invalidOutput, provider: identity.name, status: 200,
+                message: "the reply did not match the proposal schema after one repair attempt: \(problems.prefix(3).joined(separator: "; "))"
+            )
+        }
+    }
+
+    /// The `degraded` entry of a draft delivered with answers that did not line up.
+    private func answersNote(_ matching: AnswerMatcher.Matching, questions: Int) -> String {
+        var what: [String] = []
+        if matching.unanswered > 0 { what.append("\(matching.unanswered) of \(questions) screening question\(questions == 1 ? "" : "s") left unanswered (marked answered: false)") }
+        if matching.dropped > 0 { what.append("\(matching.dropped) answer\(matching.dropped == 1 ? "" : "s") matching no question dropped") }
+        if matching.reordered { what.append("answers out of order, matched to their questions by text") }
+        if what.isEmpty { what.append("answers did not follow the schema") }
+        return "generate: \(identity.name)'s answers did not line up with the screening questions after one repair attempt; "
+            + "the proposal was delivered with the answers that matched: " + what.joined(separator: "; ")
     }
 
     private struct Completion: Sendable {
@@ -71,10 +101,11 @@ public struct OpenAIGenerator: Generator {
         var usage: TokenUsage
     }
 
-    private func complete(_ messages: [OpenAIWire.ChatMessage], call: ProviderCall) async throws -> Completion {
+    /// One chat completion whose schema asks for exactly `answers` screening answers.
+    private func complete(_ messages: [OpenAIWire.ChatMessage], answers: Int, call: ProviderCall) async throws -> Completion {
         let request = OpenAIWire.ChatRequest(
             model: model, messages: messages, temperature: temperature, max_completion_tokens: maxOutputTokens)
-        guard let body = try? requestEncoder?.encode(request) else {
+        guard let body = try? requestEncoder?.encode(request, answers: answers) else {
             throw ProviderError(kind: .rejected, provider: identity.name, message: "the request could not be encoded as JSON")
         }
         return try await call.run(timeLimit: .byOperation) { [http, baseURL] timeout in

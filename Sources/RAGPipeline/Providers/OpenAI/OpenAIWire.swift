@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Request and response bodies of the OpenAI API, as documented
 /// (https://platform.openai.com/docs/api-reference/embeddings,
@@ -26,21 +27,13 @@ enum OpenAIWire {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
                 index = try container.decode(Int.self, forKey: .index)
                 if let encoded = try? container.decode(String.self, forKey: .embedding) {
-                    guard let vector = Self.floats(base64: encoded) else {
+                    guard let vector = Float32Base64.decode(encoded) else {
                         throw DecodingError.dataCorruptedError(
                             forKey: .embedding, in: container, debugDescription: "not the base64 of float32 values")
                     }
                     embedding = vector
                 } else {
                     embedding = try container.decode([Float].self, forKey: .embedding)
-                }
-            }
-
-            /// Little-endian float32 values from their base64 text; nil when it is not that.
-            static func floats(base64 text: String) -> [Float]? {
-                guard let bytes = Data(base64Encoded: text), bytes.count % 4 == 0 else { return nil }
-                return bytes.withUnsafeBytes { raw in
-                    (0..<(bytes.count / 4)).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }
                 }
             }
         }
@@ -82,24 +75,52 @@ enum OpenAIWire {
         var max_completion_tokens: Int?
     }
 
-    /// Encodes chat requests with one fixed `response_format`.
+    /// Encodes chat requests with the proposal's `response_format`.
     ///
-    /// The format carries the proposal's JSON schema, several kilobytes that are the same in every
-    /// request, so it is encoded once here and its bytes are spliced into each encoded request:
-    /// encoding it per job took most of the request's encoding time.
-    struct ChatRequestEncoder: Sendable {
-        private let responseFormatMember: Data
+    /// The format carries the proposal's JSON schema, several kilobytes that differ between jobs
+    /// only in the number of screening answers asked for (`answers.minItems` = `maxItems` = the
+    /// question count, which OpenAI's structured outputs enforce). Each count's format is encoded
+    /// once and its bytes are spliced into each request: encoding it per job took most of the
+    /// request's encoding time.
+    final class ChatRequestEncoder: Sendable {
+        private let name: String
+        private let strict: Bool
+        private let schema: JSONValue
+        private let members = Mutex<[Int: Data]>([:])
 
-        init(responseFormat: ResponseFormat) throws {
-            responseFormatMember = Data(#","response_format":"#.utf8) + (try JSONEncoder().encode(responseFormat))
+        init(name: String, strict: Bool, schema: JSONValue) throws {
+            self.name = name
+            self.strict = strict
+            self.schema = schema
+            _ = try responseFormatMember(answers: 0)
         }
 
-        func encode(_ request: ChatRequest) throws -> Data {
+        func encode(_ request: ChatRequest, answers: Int) throws -> Data {
             var body = try JSONEncoder().encode(request)
             // An encoded object ends with its closing brace; the member goes just before it.
             guard body.last == UInt8(ascii: "}") else { throw EncodingError.invalidValue(request, .init(codingPath: [], debugDescription: "not a JSON object")) }
-            body.insert(contentsOf: responseFormatMember, at: body.index(before: body.endIndex))
+            body.insert(contentsOf: try responseFormatMember(answers: answers), at: body.index(before: body.endIndex))
             return body
+        }
+
+        /// `,"response_format":{…}` for a job with `answers` screening questions.
+        private func responseFormatMember(answers: Int) throws -> Data {
+            if let cached = members.withLock({ $0[answers] }) { return cached }
+            let format = ResponseFormat(json_schema: .init(name: name, strict: strict, schema: Self.schema(schema, answers: answers)))
+            let member = Data(#","response_format":"#.utf8) + (try JSONEncoder().encode(format))
+            members.withLock { $0[answers] = member }
+            return member
+        }
+
+        /// `schema` with `properties.answers` asking for exactly `answers` entries.
+        static func schema(_ schema: JSONValue, answers: Int) -> JSONValue {
+            guard case .object(var root) = schema, case .object(var properties)? = root["properties"],
+                  case .object(var list)? = properties["answers"] else { return schema }
+            list["minItems"] = .number(Double(answers))
+            list["maxItems"] = .number(Double(answers))
+            properties["answers"] = .object(list)
+            root["properties"] = .object(properties)
+            return .object(root)
         }
     }
 

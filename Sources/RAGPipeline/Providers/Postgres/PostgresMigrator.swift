@@ -18,6 +18,11 @@ public struct PostgresMigrator: Sendable {
         /// The file name without `.sql`, e.g. `001_documents`.
         public var version: String
         public var sql: String
+
+        public init(version: String, sql: String) {
+            self.version = version
+            self.sql = sql
+        }
     }
 
     /// Arbitrary constant shared by every migrator of this schema.

@@ -6,11 +6,12 @@ import PostgresNIO
 /// Postgres connection (`DATABASE_URL`), replacing the row when a job finishes again.
 public struct PostgresResultSink: ResultSink {
     public let identity = ProviderIdentity.remote("postgres", "proposals")
-    private let client: PostgresClient
+    private let source: any PostgresClientSource
+    private var client: PostgresClient { source.client }
     private let logger: Logger
 
-    public init(client: PostgresClient, logger: Logger) {
-        self.client = client
+    public init(client: any PostgresClientSource, logger: Logger) {
+        self.source = client
         self.logger = logger
     }
 

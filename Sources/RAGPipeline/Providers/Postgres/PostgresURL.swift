@@ -46,28 +46,58 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
         "DATABASE_URL: invalid sslmode \"\(value.prefix(40))\": must be one of \(sslModes.joined(separator: ", ")) (as libpq)"
     }
 
-    /// The configuration for `PostgresClient`.
-    public var clientConfiguration: PostgresClient.Configuration {
+    /// How `sslmode` maps to TLS, as libpq reads it.
+    private enum TLSChoice {
+        case disable
+        case prefer(TLSConfiguration)
+        case require(TLSConfiguration)
+    }
+
+    private var tlsChoice: TLSChoice {
         var tls = TLSConfiguration.makeClientConfiguration()
-        let mode: PostgresClient.Configuration.TLS
         switch sslMode {
         case "disable", "allow":
-            mode = .disable
+            return .disable
         case "verify-ca", "verify-full":
             if sslMode == "verify-ca" { tls.certificateVerification = .noHostnameVerification }
-            mode = .require(tls)
+            return .require(tls)
         case "require":
             tls.certificateVerification = .none
-            mode = .require(tls)
+            return .require(tls)
         default:
             // "prefer", the only value left after `init` checked it.
             tls.certificateVerification = .none
-            mode = .prefer(tls)
+            return .prefer(tls)
+        }
+    }
+
+    /// How long opening a connection may take, in seconds.
+    static let connectTimeoutSeconds: Int64 = 5
+
+    /// The configuration for `PostgresClient`.
+    public var clientConfiguration: PostgresClient.Configuration {
+        let mode: PostgresClient.Configuration.TLS = switch tlsChoice {
+        case .disable: .disable
+        case .prefer(let tls): .prefer(tls)
+        case .require(let tls): .require(tls)
         }
         var configuration = PostgresClient.Configuration(
             host: host, port: port, username: username, password: password, database: database, tls: mode
         )
-        configuration.options.connectTimeout = .seconds(5)
+        configuration.options.connectTimeout = .seconds(Self.connectTimeoutSeconds)
+        return configuration
+    }
+
+    /// The same settings for one `PostgresConnection` (a diagnostic connection outside the pool).
+    public func connectionConfiguration() throws -> PostgresConnection.Configuration {
+        let tls: PostgresConnection.Configuration.TLS = switch tlsChoice {
+        case .disable: .disable
+        case .prefer(let configuration): .prefer(try NIOSSLContext(configuration: configuration))
+        case .require(let configuration): .require(try NIOSSLContext(configuration: configuration))
+        }
+        var configuration = PostgresConnection.Configuration(
+            host: host, port: port, username: username, password: password, database: database, tls: tls)
+        configuration.options.connectTimeout = .seconds(Self.connectTimeoutSeconds)
         return configuration
     }
 

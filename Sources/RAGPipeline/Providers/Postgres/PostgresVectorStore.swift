@@ -7,12 +7,14 @@ import PostgresNIO
 /// migration (HNSW index, cosine distance), restricted to rows of the embedder in use.
 public struct PostgresVectorStore: VectorStore {
     public let identity = ProviderIdentity.remote("postgres", "pgvector")
-    private let client: PostgresClient
+    private let source: any PostgresClientSource
+    private var client: PostgresClient { source.client }
     private let logger: Logger
 
-    /// - Parameter client: a running `PostgresClient` (its `run()` must be active).
-    public init(client: PostgresClient, logger: Logger) {
-        self.client = client
+    /// - Parameter client: a running `PostgresClient` (its `run()` must be active), or a
+    ///   ``RotatingPostgresClient`` asked for its client at each call.
+    public init(client: any PostgresClientSource, logger: Logger) {
+        self.source = client
         self.logger = logger
     }
 

@@ -45,6 +45,39 @@ struct PostgresStoreTests {
         }
     }
 
+    @Test("a migrator stopped in the middle of a migration (its task cancelled, as at SIGTERM) leaves no lock behind: another instance migrates at once")
+    func interruptedMigratorLeavesNoLock() async throws {
+        try await withPostgresServer { server in
+            try await Self.withClient(server.url) { first in
+                try await Self.withClient(server.url) { second in
+                    let slow = [PostgresMigrator.Migration(version: "900_slow", sql: "SELECT pg_sleep(2);")]
+                    let interrupted = Task {
+                        try await PostgresMigrator(client: first, logger: TestEnvironment.logger, migrations: slow).migrate()
+                    }
+                    // Inside the slow migration (it holds the migrators' lock), the instance stops.
+                    try await Task.sleep(for: .milliseconds(700))
+                    interrupted.cancel()
+                    _ = await interrupted.result
+                    let fast = [PostgresMigrator.Migration(version: "901_fast", sql: "SELECT 1;")]
+                    let other = Task {
+                        try await PostgresMigrator(client: second, logger: TestEnvironment.logger, migrations: fast).migrate()
+                    }
+                    let watchdog = Task {
+                        try await Task.sleep(for: .seconds(15))
+                        other.cancel()
+                    }
+                    defer { watchdog.cancel() }
+                    // A session-level lock left on the first client's pooled connection would hold this
+                    // one until that connection closes; a transaction-scoped lock ended with the transaction.
+                    let applied = try await other.value
+                    #expect(applied == ["901_fast"])
+                    let locks = try await server.psql("select count(*) from pg_locks where locktype = 'advisory'")
+                    #expect(locks.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+                }
+            }
+        }
+    }
+
     @Test("ingest is idempotent, and retrieval returns the nearest documents in order, as match_documents does")
     func ingestAndRetrieve() async throws {
         try await withPostgresServer { server in

@@ -1,4 +1,5 @@
 import CoreMetrics
+import Deadlines
 import Logging
 import ServiceLifecycle
 
@@ -8,7 +9,9 @@ import ServiceLifecycle
 /// shutdown it leaves the registry first, so a draining instance stops counting as capacity.
 ///
 /// List it last among the worker's services: ServiceGroup stops services last first, so it
-/// leaves before the runner begins to drain.
+/// leaves before the runner begins to drain. Each store call has a time limit (a heartbeat one
+/// interval, the leave ``leaveTimeLimit``), so a store that does not answer never holds up the
+/// loop or the drain that follows: the row then expires on its own.
 struct FleetMonitor: Service, CustomStringConvertible {
     let registry: any FleetRegistry
     let member: FleetMember
@@ -16,6 +19,9 @@ struct FleetMonitor: Service, CustomStringConvertible {
     let metrics: WorkerMetrics
     var interval: Duration = .seconds(15)
     let logger: Logger
+
+    /// Of the process's drain budget, the most the leave may take.
+    var leaveTimeLimit: Duration = .seconds(1)
 
     /// A heartbeat outlives two missed renewals.
     var ttl: Duration { interval * 3 }
@@ -27,7 +33,9 @@ struct FleetMonitor: Service, CustomStringConvertible {
         var failing = false
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
-                let load = try await registry.heartbeat(member, ttl: ttl)
+                let load = try await withAbandoningTimeLimit(max(interval, .seconds(1))) { [registry, member, ttl] in
+                    try await registry.heartbeat(member, ttl: ttl)
+                }
                 view.update(load)
                 metrics.queueDepth.record(load.backlog)
                 metrics.liveInstances.record(load.liveInstances)
@@ -36,6 +44,8 @@ struct FleetMonitor: Service, CustomStringConvertible {
                     logger.notice("fleet heartbeat recorded again")
                     failing = false
                 }
+            } catch is CancellationError {
+                // Shutting down: the loop ends and the leave follows.
             } catch {
                 // The store's own probe reports outages; this only says the signal is stale.
                 if !failing {
@@ -46,7 +56,7 @@ struct FleetMonitor: Service, CustomStringConvertible {
             try? await cancelWhenGracefulShutdown { [interval] in try await Task.sleep(for: interval) }
         }
         do {
-            try await registry.leave(owner: member.owner)
+            try await runUncancelled(timeLimit: leaveTimeLimit) { [registry, member] in try await registry.leave(owner: member.owner) }
         } catch {
             logger.warning("cannot leave the fleet registry; the heartbeat expires on its own", metadata: ["error": "\(error)"])
         }

@@ -15,7 +15,7 @@ public struct SimulationSettings: Sendable, Equatable {
     /// The promise, in seconds from acceptance (120).
     public var budget: Double
     /// Seconds a scaled-in instance keeps running jobs that end within it; the others are given
-    /// back to the queue (the worker's drain on SIGTERM, `RAG_SHUTDOWN_GRACE_SECONDS`).
+    /// back to the queue (the worker's drain on SIGTERM: its jobs cutoff, 20 s by default).
     public var drainGrace: Double
     public var seed: UInt64
     /// US dollars per instance-hour, for the cost of the run's instance-minutes.
@@ -24,7 +24,7 @@ public struct SimulationSettings: Sendable, Equatable {
     public init(
         arrivals: ArrivalPattern, service: ServiceTimeDistribution, concurrency: Int, fleet: FleetPolicy,
         store: StoreMode = .shared, rateLimit: ProviderRateLimit? = nil, duration: Double, warmup: Double = 0,
-        budget: Double = 120, drainGrace: Double = 25, seed: UInt64 = 1, pricePerInstanceHour: Double? = nil
+        budget: Double = 120, drainGrace: Double = 20, seed: UInt64 = 1, pricePerInstanceHour: Double? = nil
     ) {
         self.arrivals = arrivals
         self.service = service

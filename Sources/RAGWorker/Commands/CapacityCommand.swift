@@ -71,9 +71,9 @@ struct CapacityCommand: AsyncParsableCommand {
     @Option(help: "The latency promise.", transform: { try CapacitySpecError.duration($0, what: "--budget") })
     var budget = 120.0
 
-    @Option(help: "A scaled-in instance finishes runs that end within this; the others go back to the queue (RAG_SHUTDOWN_GRACE_SECONDS).",
+    @Option(help: "A scaled-in instance finishes runs that end within this; the others go back to the queue (the drain's jobs cutoff: RAG_SHUTDOWN_GRACE_SECONDS less the telemetry reserve and 2 s).",
             transform: { try CapacitySpecError.duration($0, what: "--drain-grace", allowZero: true) })
-    var drainGrace = 25.0
+    var drainGrace = 20.0
 
     @Option(help: "Seed of the run's random numbers: the same seed gives the same numbers.")
     var seed: UInt64 = 1

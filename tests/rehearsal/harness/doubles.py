@@ -179,8 +179,10 @@ class OpenAIDouble:
         json_schema = response_format.get("json_schema") or {}
         if json_schema.get("strict") is not True or not json_schema.get("name"):
             problems.append("response_format.json_schema needs a name and strict: true")
-        if json_schema.get("schema") != self.schema:
-            problems.append("response_format.json_schema.schema is not proposal.schema.json")
+        requested = json_schema.get("schema") or {}
+        if _without_answer_count(requested) != self.schema:
+            problems.append("response_format.json_schema.schema is not proposal.schema.json "
+                            "(with at most the per-job answers.minItems/maxItems)")
         messages = body.get("messages") or []
         if not messages or messages[0].get("role") != "system" or not any(m.get("role") == "user" for m in messages):
             problems.append("messages must start with a system message and hold a user message")
@@ -188,7 +190,8 @@ class OpenAIDouble:
             return _json(400, {"error": {"message": "; ".join(problems), "type": "invalid_request_error"}})
         user = next(m["content"] for m in messages if m.get("role") == "user")
         draft = draft_proposal(user)
-        check_against_schema(draft, self.schema)
+        # The request's own schema: it asks for exactly as many answers as the job has questions.
+        check_against_schema(draft, requested)
         self.chat_replies.append(draft)
         content = json.dumps(draft)
         return _json(200, {
@@ -236,6 +239,15 @@ def draft_proposal(prompt: str) -> dict:
         "key_requirements": [job_title],
         "risks": ["Scope may grow once the data is reviewed"],
     }
+
+
+def _without_answer_count(schema: dict) -> dict:
+    """`schema` without the per-job answer count the worker adds to proposal.schema.json."""
+    copy = json.loads(json.dumps(schema))
+    answers = copy.get("properties", {}).get("answers", {})
+    answers.pop("minItems", None)
+    answers.pop("maxItems", None)
+    return copy
 
 
 def check_against_schema(document: dict, schema: dict) -> None:

@@ -57,7 +57,6 @@ struct TuningOptions: ParsableArguments {
     @Option(help: "Window of the telemetry-dropped alarm.")
     var telemetryDroppedWindow = defaults.telemetryDroppedWindow
 
-<<<<<<< HEAD
     @Option(help: "Groundedness alarm: average ProposalGroundedness (0-1) below this alarms.")
     var groundednessThreshold = defaults.groundednessThreshold
     @Option(help: "Window of the groundedness alarm.")
@@ -82,10 +81,9 @@ struct TuningOptions: ParsableArguments {
     var jobCostMax = defaults.jobCostMaxUSD
     @Option(help: "Window of the job cost outlier alarm.")
     var jobCostWindow = defaults.jobCostWindow
-=======
+
     @Option(help: "The endpoint's BacklogPerInstance scaling target, drawn on the dashboard (scripts/deploy passes the deployed one).")
     var scalingTarget = defaults.scalingTargetBacklog
->>>>>>> issue-18
 
     @Flag(inversion: .prefixedNo, help: "The composite <endpoint>-page alarm over all the others: the one that pages.")
     var composite = defaults.compositeEnabled

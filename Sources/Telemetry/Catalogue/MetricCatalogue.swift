@@ -136,7 +136,7 @@ public enum MetricCatalogue {
         heartbeat, telemetryExportCalls, telemetryExportFailures, telemetryExportLag,
         proposalGroundedness, unsupportedClaims, questionsAsked, proposalLengthOutOfRange,
         modelRepairs, guardBlocks, degradedJobs, jobCost, inputTokens, outputTokens, searchUnits,
-    ]
+    ] + sloCounters
 
     /// The definition named `name`, if the catalogue has one.
     public static func definition(named name: String) -> MetricDefinition? {

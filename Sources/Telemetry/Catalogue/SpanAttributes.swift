@@ -15,6 +15,10 @@ public enum SpanAttributes {
     public static let itemCount = "rag.items.count"
     /// Billed search units of a rerank call (Cohere); no GenAI name exists for them.
     public static let searchUnits = "rag.usage.search_units"
+    /// On `rag.slo` spans: which SLO counted an event, how it judged it and why.
+    public static let sloName = "rag.slo.name"
+    public static let sloOutcome = "rag.slo.outcome"
+    public static let sloCause = "rag.slo.cause"
 
     // The job's quality signals, on `rag.job`
     public static let qualityEvaluator = "rag.quality.evaluator"

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Telemetry
 
 /// Thresholds and windows of the alarms. Defaults come from ``AlarmSettings``; windows are written
 /// `M/N@P` (M breaching of the last N periods of P seconds).
@@ -87,6 +88,16 @@ struct TuningOptions: ParsableArguments {
 
     @Flag(inversion: .prefixedNo, help: "The composite <endpoint>-page alarm over all the others: the one that pages.")
     var composite = defaults.compositeEnabled
+
+    @Option(help: "SLO file the burn-rate alarms come from. Default: $RAG_SLO_FILE, else the file shipped with the tools.")
+    var sloFile: String?
+
+    /// The SLO file's objectives (``SLODefinitions/load(path:environment:)``).
+    ///
+    /// - Throws: ``SLOFileError``, one line naming the file, the SLO and the field.
+    func objectives(environment: [String: String]) throws -> SLODefinitions {
+        try SLODefinitions.load(path: sloFile, environment: environment)
+    }
 
     var settings: AlarmSettings {
         var s = AlarmSettings()

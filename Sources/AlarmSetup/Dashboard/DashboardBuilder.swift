@@ -15,6 +15,7 @@ struct DashboardBuilder: Sendable {
     func build() -> Dashboard {
         let widgets: [DashboardWidget] = [
             header(), alarmStatus(),
+        ] + sloRow() + [
             jobLatency(), throughput(),
             errorRate(), backlog(), webhooks(), scaling(),
             stageBreakdown(), stagePercentile(),

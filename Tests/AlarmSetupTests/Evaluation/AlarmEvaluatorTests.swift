@@ -126,7 +126,12 @@ struct AlarmEvaluatorTests {
             .groundedness: .ok, .guardBlocks: .ok, .repairDegradedRate: .ok, .dailySpend: .ok, .jobCostOutlier: .ok,
         ]
         for alarm in definitions.metricAlarms {
-            let kind = try #require(AlarmKind.kind(ofAlarmNamed: alarm.alarmName, endpoint: Fixtures.endpoint))
+            guard let kind = AlarmKind.kind(ofAlarmNamed: alarm.alarmName, endpoint: Fixtures.endpoint) else {
+                // The SLO file's burn-rate inputs: missing data is not breaching.
+                #expect(alarm.alarmName.contains("-slo-"), "\(alarm.alarmName)")
+                #expect(try AlarmEvaluator(data: data).evaluate(alarm, at: now).state == .ok, "\(alarm.alarmName)")
+                continue
+            }
             #expect(try AlarmEvaluator(data: data).evaluate(alarm, at: now).state == expected[kind], "\(kind)")
         }
         var oneJob = MetricData()

@@ -53,7 +53,8 @@ struct ProvisioningMotoTests {
             let endpoint = "ep-apply"
             let (status, output) = try await run(["apply", "--endpoint-name", endpoint, "--notify-email", "oncall@example.com"], moto)
             #expect(status == 0, "\(output)")
-            #expect(output.contains("Applied \(Fixtures.metricAlarmCount + 4) change(s)."), "\(output)")
+            let applied = Fixtures.metricAlarmCount + Fixtures.sloMetricAlarmCount + Fixtures.sloCompositeCount + 4
+            #expect(output.contains("Applied \(applied) change(s)."), "\(output)")
 
             let files = try rendered(endpoint, moto)
             let found = try await observedAlarms(endpoint, moto)
@@ -162,9 +163,11 @@ struct ProvisioningMotoTests {
             let otherTopic = try await sns.createTopic(name: "unrelated-topic")
 
             #expect(try await run(["apply", "--endpoint-name", endpoint], moto).0 == 0)
-            #expect(try await cloudWatch.describeAlarms(prefix: "ep-destroy-").count == Fixtures.metricAlarmCount + 1)
+            #expect(try await cloudWatch.describeAlarms(prefix: "ep-destroy-").count == Fixtures.metricAlarmCount + Fixtures.sloMetricAlarmCount + 1)
             let (status, output) = try await run(["destroy", "--endpoint-name", endpoint], moto)
-            #expect(status == 0 && output.contains("Deleted \(Fixtures.metricAlarmCount + 3) resource(s)."), "\(output)")
+            // The metric alarms, the SLO composites and the page composite, the dashboard and the topic.
+            let deleted = Fixtures.metricAlarmCount + Fixtures.sloMetricAlarmCount + Fixtures.sloCompositeCount + 3
+            #expect(status == 0 && output.contains("Deleted \(deleted) resource(s)."), "\(output)")
 
             #expect(try await cloudWatch.describeAlarms(prefix: "ep-destroy-").map(\.alarmName) == ["ep-destroy-custom"])
             #expect(try await cloudWatch.describeAlarms(names: ["someone-elses-alarm"]).count == 1)
@@ -184,13 +187,18 @@ struct ProvisioningMotoTests {
             let (status, output) = try await run(["apply", "--endpoint-name", endpoint], moto)
             #expect(status == 0, "\(output)")
             let metricAlarms = try await CloudWatchClient(client: moto.client()).describeAlarms(prefix: "\(endpoint)-")
-            let composites = try await AWSResources(client: moto.client()).compositeAlarms(names: ["\(endpoint)-page"])
-            let page = try #require(composites.first, "\(output)")
-            #expect(metricAlarms.count == Fixtures.metricAlarmCount)
-            for alarm in metricAlarms {
+            let composites = try await AWSResources(client: moto.client()).compositeAlarms(prefix: "\(endpoint)-")
+            let page = try #require(composites.first { $0.alarmName == "\(endpoint)-page" }, "\(output)")
+            #expect(metricAlarms.count == Fixtures.metricAlarmCount + Fixtures.sloMetricAlarmCount, "the catalogue's alarms and the SLOs' burn-rate inputs")
+            let replaced = AlarmDefinitions.replacedBySLOs.map { $0.alarmName(endpoint: endpoint) }
+            for alarm in metricAlarms where !alarm.alarmName.contains("-slo-") && !replaced.contains(alarm.alarmName) {
                 #expect(page.alarmRule.contains("ALARM(\"\(alarm.alarmName)\")"), "\(alarm.alarmName) is not an input of the page alarm")
             }
-            #expect(page.alarmActions == metricAlarms.first?.alarmActions)
+            for slo in ["delivery", "intake"] {
+                #expect(page.alarmRule.contains("ALARM(\"\(endpoint)-slo-\(slo)-page\")"))
+            }
+            for name in replaced { #expect(!page.alarmRule.contains("ALARM(\"\(name)\")")) }
+            #expect(page.alarmActions == ["arn:aws:sns:\(moto.region):\(MotoServer.accountID):\(endpoint)-alarms"])
             let (verify, verifyOutput) = try await run(["verify", "--endpoint-name", endpoint], moto)
             #expect(verify == 0, "\(verifyOutput)")
         }
@@ -209,8 +217,9 @@ struct ProvisioningMotoTests {
             let output = BufferedOutput()
             let status = try await ApplyCommand.parse(["--endpoint-name", endpoint]).execute(environment: environment, output: output)
             #expect(status == ApplyCommand.compositeRefusedStatus, "\(output.text)")
-            #expect(output.text.contains("Composite alarm ep-refused-page was NOT created"), "\(output.text)")
-            #expect(try await CloudWatchClient(client: moto.client()).describeAlarms(prefix: "ep-refused-").count == Fixtures.metricAlarmCount)
+            #expect(output.text.contains("Composite alarms were NOT all created"), "\(output.text)")
+            #expect(try await CloudWatchClient(client: moto.client()).describeAlarms(prefix: "ep-refused-").count
+                    == Fixtures.metricAlarmCount + Fixtures.sloMetricAlarmCount)
             let (verify, verifyOutput) = try await run(["verify", "--endpoint-name", endpoint], moto)
             #expect(verify == 1 && verifyOutput.contains("ep-refused-page"), "\(verifyOutput)")
         }

@@ -25,6 +25,8 @@ struct WorkerRuntime: Sendable {
     let outboxWake = WakeSignal()
     let outboxHandOff: OutboxHandOff
     let metrics: WorkerMetrics
+    /// The SLO counters (catalogue) and their `rag.slo` spans.
+    let sloMetrics: SLOMetrics
     let tracer: any Tracer
     let pipeline: any JobPipeline
     let webhookSender: any WebhookSender
@@ -67,6 +69,7 @@ struct WorkerRuntime: Sendable {
         let outboxSettings = Self.outboxSettings(config)
         self.outboxHandOff = OutboxHandOff(capacity: outboxSettings.parallelism, lease: outboxSettings.lease)
         self.metrics = WorkerMetrics(factory: metricsFactory)
+        self.sloMetrics = SLOMetrics(factory: metricsFactory, tracer: tracer)
         self.tracer = tracer
         self.pipeline = pipeline
         self.logger = logger
@@ -88,8 +91,19 @@ struct WorkerRuntime: Sendable {
         IntakeController(
             store: store, readiness: readiness, storeHealth: storeHealth, acceptTimeLimit: config.acceptTimeLimit,
             jobWake: jobWake, metrics: metrics, tracer: tracer,
-            maxBodyBytes: config.maxBodyBytes, maxBacklog: config.maxBacklog, fleet: fleetView, backlogRetryAfterSeconds: 10
+            maxBodyBytes: config.maxBodyBytes, maxBacklog: config.maxBacklog, fleet: fleetView, backlogRetryAfterSeconds: 10,
+            slo: sloMetrics
         )
+    }
+
+    /// Counts jobs for the delivery SLO, with the limit of the SLO file's `delivery` objective.
+    var deliveryCounter: DeliverySLOCounter {
+        DeliverySLOCounter(store: store, limit: Self.deliveryLimit(config), metrics: sloMetrics, logger: logger)
+    }
+
+    /// The delivery SLO's limit: `rag-worker/good-within-seconds` of the SLO file (120 s without one).
+    static func deliveryLimit(_ config: Config) -> Duration {
+        .milliseconds(Int64(((config.objectives.delivery?.goodWithinSeconds ?? 120) * 1000).rounded()))
     }
 
     var runner: JobRunner {
@@ -99,14 +113,15 @@ struct WorkerRuntime: Sendable {
                             deliveryReserve: config.deliveryReserve, lease: config.leaseDuration),
             owner: owner, jobWake: jobWake, outboxWake: outboxWake, outboxHandOff: outboxHandOff,
             readiness: readiness, drain: drain, metrics: metrics, tracer: tracer, logger: logger,
-            costing: costing
+            costing: costing, slo: deliveryCounter
         )
     }
 
     var outbox: OutboxDeliverer {
         OutboxDeliverer(
             store: store, sender: webhookSender, settings: Self.outboxSettings(config), owner: owner,
-            handOff: outboxHandOff, wake: outboxWake, drain: drain, metrics: metrics, tracer: tracer, logger: logger
+            handOff: outboxHandOff, wake: outboxWake, drain: drain, metrics: metrics, tracer: tracer, logger: logger,
+            slo: deliveryCounter
         )
     }
 
@@ -157,7 +172,9 @@ struct WorkerRuntime: Sendable {
             credentialsRejected: { [postgres] in await postgres?.credentialsRejected() ?? false },
             onRejectedCredentials: refreshSecrets)
         // The fleet monitor stops first: the instance leaves the registry before the runner drains.
-        return telemetry + [JobRetention(store: store, retention: config.jobRetention, logger: logger), probe, app, outbox, runner,
-                            fleetMonitor]
+        return telemetry + [
+            JobRetention(store: store, retention: config.jobRetention, logger: logger),
+            DeliverySLOSweep(counter: deliveryCounter, logger: logger), probe, app, outbox, runner, fleetMonitor,
+        ]
     }
 }

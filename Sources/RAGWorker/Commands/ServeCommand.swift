@@ -91,6 +91,9 @@ func loadConfigOrExit(httpClient: any HTTPClient) async throws -> (Config, Cache
     } catch let error as ConfigError {
         FileHandle.standardError.write(Data("rag-worker: \(error)\n".utf8))
         throw ExitCode(78)
+    } catch let error as SLOFileError {
+        FileHandle.standardError.write(Data("rag-worker: \(error)\n".utf8))
+        throw ExitCode(78)
     }
 }
 

@@ -14,7 +14,8 @@ extension Config {
     /// - Parameters:
     ///   - environment: the process environment (tests pass a dictionary).
     ///   - secretOverrides: the keys of the Secrets Manager secret; they win over `environment`.
-    /// - Throws: ``ConfigError`` listing every problem found.
+    /// - Throws: ``ConfigError`` listing every problem found; then ``SLOFileError`` when the SLO
+    ///   file (`RAG_SLO_FILE`, else the bundled one) cannot be used.
     ///   - openFileLimit: the process's open-file limit, from which the connection limit's default
     ///     is derived (tests pass one).
     static func load(
@@ -121,7 +122,7 @@ extension Config {
 
         let dataDirectory = reader.string(ConfigKey.dataDirectory, default: "./data")
         let telemetry = try Self.telemetry(merged, dataDirectory: dataDirectory, reader: &reader)
-        let config = Config(
+        var config = Config(
             profile: profile,
             platform: platform,
             allowUnauthenticated: allowUnauthenticated,
@@ -162,6 +163,7 @@ extension Config {
             reader.report(ConfigKey.jobDeadline, "must be longer than RAG_WEBHOOK_TIMEOUT_SECONDS (kept for the first webhook attempt)")
         }
         guard reader.problems.isEmpty else { throw ConfigError(problems: reader.problems) }
+        config.objectives = try SLODefinitions.load(environment: merged)
         return config
     }
 

@@ -148,6 +148,9 @@ struct Config: Sendable {
     /// Settings that are allowed but risky (an unauthenticated API on a public address, a short
     /// secret outside production…): `serve` logs each at start-up and `config` prints them.
     var warnings: [String] = []
+    /// `RAG_SLO_FILE`, default the SLO file shipped with the binary: the objectives the worker
+    /// counts (the delivery SLO's limit, the sweep). A bad file stops start-up with its one line.
+    var objectives = SLODefinitions(file: "", objectives: [])
 
     /// Of the job's deadline, what is kept for the first webhook attempt: its time limit, or a
     /// second for the local sink.

@@ -21,6 +21,7 @@ enum ConfigKey {
     static let maxBacklog = "RAG_MAX_BACKLOG"
     static let shutdownGrace = "RAG_SHUTDOWN_GRACE_SECONDS"
     static let jobDeadline = "RAG_JOB_DEADLINE_SECONDS"
+    static let sloFile = "RAG_SLO_FILE"
     static let sqliteSync = "RAG_SQLITE_SYNC"
     static let databaseURL = "DATABASE_URL"
     static let leaseSeconds = "RAG_LEASE_SECONDS"

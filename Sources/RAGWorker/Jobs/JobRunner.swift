@@ -46,6 +46,8 @@ struct JobRunner: Service {
     let logger: Logger
     /// Prices each run from the configured price table (`RAG_MODEL_PRICES`).
     var costing = JobCosting()
+    /// Counts a failed job for the delivery SLO once it is recorded (it is final then).
+    var slo: DeliverySLOCounter? = nil
 
     func run() async throws {
         let recovered = try await store.recoverInterrupted()
@@ -196,6 +198,7 @@ struct JobRunner: Service {
             logger.warning("job failed", metadata: ["error.code": "\(failure.code)", "stage": "\(failure.stage ?? "-")", "error": "\(failure.message)"])
         }
         outboxWake.notify()
+        if case .failed = outcome { await slo?.countIfFinal(job.id) }
     }
 
     private func updateQueueDepth() async {

@@ -31,8 +31,33 @@ struct IntakeController: Sendable {
     var fleet: FleetView? = nil
     /// `Retry-After` for 429 answers.
     let backlogRetryAfterSeconds: Int
+    /// The intake availability SLO's counters; nil counts nothing.
+    var slo: SLOMetrics? = nil
 
+    /// Answers a `POST /invocations` and counts the answer for the intake SLO: a 2xx is good; a
+    /// 5xx and the worker's own 503 and backlog 429 are bad; a client's 4xx counts in neither.
     func invoke(_ request: Request, context: some RequestContext) async throws -> Response {
+        do {
+            let response = try await accept(request, context: context)
+            slo?.recordIntake(good: true, cause: nil)
+            return response
+        } catch let error as APIError {
+            if let cause = Self.workerCause(of: error) { slo?.recordIntake(good: false, cause: cause) }
+            throw error
+        } catch {
+            slo?.recordIntake(good: false, cause: "internal_error")
+            throw error
+        }
+    }
+
+    /// The cause an answer is counted under when the worker, not the client, made it fail; nil
+    /// for a client's 4xx.
+    static func workerCause(of error: APIError) -> String? {
+        if error.status.code >= 500 || error.code == APIError.backlogFullCode { return error.code }
+        return nil
+    }
+
+    private func accept(_ request: Request, context: some RequestContext) async throws -> Response {
         guard readiness.current == .ready else {
             metrics.jobsRejected.increment()
             throw readiness.current == .draining

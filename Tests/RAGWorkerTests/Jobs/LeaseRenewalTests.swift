@@ -35,6 +35,13 @@ private final class FlakyRenewalStore: JobStore, Sendable {
         try await base.accept(job, maxBacklog: maxBacklog, now: now)
     }
     func job(id: String) async throws -> JobRecord? { try await base.job(id: id) }
+    func countDelivery(_ jobID: String, limit: Duration) async throws -> CountedDelivery? {
+        try await base.countDelivery(jobID, limit: limit)
+    }
+    func countOverdueDeliveries(limit: Duration, maximum: Int) async throws -> [CountedDelivery] {
+        try await base.countOverdueDeliveries(limit: limit, maximum: maximum)
+    }
+    func deliveryVerdict(_ jobID: String) async throws -> DeliveryVerdict? { try await base.deliveryVerdict(jobID) }
     func claimNext(owner: String, lease: Duration) async throws -> JobRecord? {
         try await base.claimNext(owner: owner, lease: lease)
     }

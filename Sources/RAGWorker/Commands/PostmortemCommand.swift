@@ -120,6 +120,10 @@ struct RingBufferOptions: ParsableArguments {
     }
 
     func telemetryConfiguration() throws -> TelemetryConfiguration {
+        try Self.telemetryConfiguration(dataDir: dataDir)
+    }
+
+    static func telemetryConfiguration(dataDir: String?) throws -> TelemetryConfiguration {
         do {
             var configuration = try TelemetryConfiguration(environment: ProcessInfo.processInfo.environment)
             if let dataDir { configuration.dataDirectory = dataDir }
@@ -132,7 +136,12 @@ struct RingBufferOptions: ParsableArguments {
 
     /// Opens the ring buffer; never creates one where none exists.
     func openStore() throws -> RingBufferStore {
-        let configuration = try telemetryConfiguration()
+        try Self.openStore(dataDir: dataDir)
+    }
+
+    /// Opens the ring buffer of `dataDir` (else `RAG_DATA_DIR`, else ./data); never creates one.
+    static func openStore(dataDir: String?) throws -> RingBufferStore {
+        let configuration = try telemetryConfiguration(dataDir: dataDir)
         let path = configuration.ringBufferPath
         guard FileManager.default.fileExists(atPath: path) else {
             throw ValidationError("no telemetry ring buffer at \(path) (set --data-dir or RAG_DATA_DIR)")

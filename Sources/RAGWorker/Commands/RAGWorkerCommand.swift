@@ -15,6 +15,7 @@ struct RAGWorkerCommand: AsyncParsableCommand {
             IngestCommand.self,
             PostmortemCommand.self,
             ReportCommand.self,
+            SLOCommand.self,
             BenchCommand.self,
             CapacityCommand.self,
         ]

@@ -8,7 +8,7 @@ import Telemetry
 struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Write the report (latency, proposal quality, cost, failures by cause) as Markdown, CSV or HTML."
+        abstract: "Write the report (latency, proposal quality, cost, failures by cause, SLO attainment and budget) as Markdown, CSV or HTML."
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -33,6 +33,9 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Write to this file instead of standard output.")
     var output: String?
 
+    @Option(help: "SLO file of the SLO section (default: RAG_SLO_FILE, else the file shipped with the binary).")
+    var sloFile: String?
+
     func validate() throws {
         if source == .ringBuffer, cloudWatch.endpoint != nil || cloudWatch.logGroup != nil {
             throw ValidationError("--endpoint and --log-group read CloudWatch: add --source cloudwatch")
@@ -41,12 +44,17 @@ struct ReportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let range = try ringBuffer.range()
+        let environment = ProcessInfo.processInfo.environment
+        let objectives = try SLOSourceOptions.objectives(path: sloFile, environment: environment)
+        // The SLO section: each SLO's window ending where the report's range ends.
+        let slo = try await SLOSourceOptions.summary(
+            source: source == .cloudwatch ? .cloudwatch : .ringBuffer, dataDir: ringBuffer.dataDir, cloudWatch: cloudWatch,
+            objectives: objectives, end: range.end, environment: environment)
         let report: LatencyReport
         switch source {
         case .ringBuffer:
             report = try await LatencyReportBuilder(store: try ringBuffer.openStore()).build(range: range)
         case .cloudwatch:
-            let environment = ProcessInfo.processInfo.environment
             let target = try cloudWatch.target(environment: environment)
             let httpClient = CurlHTTPClient()
             defer { httpClient.shutdown() }
@@ -64,9 +72,9 @@ struct ReportCommand: AsyncParsableCommand {
             }
         }
         let text = switch format {
-        case .markdown: LatencyReportRenderer.markdown(report)
-        case .csv: LatencyReportRenderer.csv(report)
-        case .html: LatencyReportHTML.render(report)
+        case .markdown: LatencyReportRenderer.markdown(report) + "\n" + SLOSummaryRenderer.markdown(slo)
+        case .csv: LatencyReportRenderer.csv(report) + "\n" + SLOSummaryRenderer.csv(slo)
+        case .html: SLOSummaryRenderer.appending(slo, toPage: LatencyReportHTML.render(report))
         }
         if let output {
             try Data(text.utf8).write(to: URL(fileURLWithPath: output))

@@ -25,6 +25,10 @@ from . import worker_policy
 from .network import WorkerNetwork
 from .settings import VARIANT_NAME, Settings, image_reference
 
+BACKLOG_METRIC = "BacklogPerInstance"
+"""The worker's scaling signal (`MetricCatalogue.backlogPerInstance`); infra/tests check the rendered
+dashboard, which comes from the catalogue, names the same metric."""
+
 PHASES = ("foundation", "full")
 """`foundation` creates everything but the SageMaker resources: the first deployment needs the
 repository (to push the image) and the secret (to put its value) before an endpoint can start."""
@@ -66,6 +70,7 @@ class RagWorkerStack(Stack):
         self.role = self._execution_role()
 
         self.model = self.endpoint_config = self.endpoint = self.scalable_target = None
+        self.scaling_policies: list = []
         if phase == "full":
             image_reference(image_tag, image_digest)  # exactly one, well formed, or SettingsError
             image_uri = (self.repository.repository_uri_for_digest(image_digest) if image_digest
@@ -214,22 +219,53 @@ class RagWorkerStack(Stack):
             min_capacity=settings.min_instances,
             max_capacity=settings.max_instances,
         )
+        self._scaling_policies()
+
+    def _scaling_policies(self) -> None:
+        """Target tracking on the work: `BacklogPerInstance`, the shared store's queued and running
+        jobs over the live runners, which every worker publishes (the metric catalogue, Swift side).
+        It falls as instances are added, as a target tracking metric must, and its datapoints keep
+        coming when the endpoint is idle, so the fleet scales in; `InvocationsPerInstance` counts
+        2 ms accepts instead and misses the backlog. Scale-in does not strand running jobs: SIGTERM
+        makes a worker leave the registry, finish what ends within its drain and give the rest back
+        to the shared queue. docs/deployment.md, "Scaling", derives the target and the cooldowns."""
+        settings = self.settings
         policy = appscaling.CfnScalingPolicy
-        policy(
+        self.scaling_policies = [policy(
             self,
-            "InvocationsPerInstance",
-            policy_name=f"{settings.endpoint_name}-invocations-per-instance",
+            "BacklogPerInstance",
+            policy_name=f"{settings.endpoint_name}-backlog-per-instance",
             policy_type="TargetTrackingScaling",
             scaling_target_id=self.scalable_target.ref,
             target_tracking_scaling_policy_configuration=policy.TargetTrackingScalingPolicyConfigurationProperty(
-                predefined_metric_specification=policy.PredefinedMetricSpecificationProperty(
-                    predefined_metric_type="SageMakerVariantInvocationsPerInstance"
+                customized_metric_specification=policy.CustomizedMetricSpecificationProperty(
+                    namespace=settings.metrics_namespace,
+                    metric_name=BACKLOG_METRIC,
+                    dimensions=[policy.MetricDimensionProperty(name="EndpointName", value=settings.endpoint_name)],
+                    statistic="Average",
                 ),
-                target_value=settings.target_invocations_per_instance,
+                target_value=settings.target_backlog_per_instance,
                 scale_in_cooldown=settings.scale_in_cooldown_seconds,
                 scale_out_cooldown=settings.scale_out_cooldown_seconds,
             ),
-        )
+        )]
+        if settings.target_invocations_per_instance is not None:
+            # A second policy: Application Auto Scaling scales out when either asks, in only when both agree.
+            self.scaling_policies.append(policy(
+                self,
+                "InvocationsPerInstance",
+                policy_name=f"{settings.endpoint_name}-invocations-per-instance",
+                policy_type="TargetTrackingScaling",
+                scaling_target_id=self.scalable_target.ref,
+                target_tracking_scaling_policy_configuration=policy.TargetTrackingScalingPolicyConfigurationProperty(
+                    predefined_metric_specification=policy.PredefinedMetricSpecificationProperty(
+                        predefined_metric_type="SageMakerVariantInvocationsPerInstance"
+                    ),
+                    target_value=settings.target_invocations_per_instance,
+                    scale_in_cooldown=settings.scale_in_cooldown_seconds,
+                    scale_out_cooldown=settings.scale_out_cooldown_seconds,
+                ),
+            ))
 
     def _outputs(self) -> None:
         CfnOutput(self, "EndpointName", value=self.settings.endpoint_name)

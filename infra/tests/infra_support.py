@@ -49,6 +49,7 @@ def variant_settings() -> dict[str, tuple[Settings, dict]]:
     existing = load_settings("prod", overrides={
         **pinned,
         "secret_arn": IMPORTED_SECRET_ARN,
+        "target_invocations_per_instance": 40,
         "network": {"mode": "existing", "vpc_id": EXISTING_VPC, "subnet_ids": list(EXISTING_SUBNETS)},
     })
     existing = replace(existing, env="shared")

@@ -7,7 +7,16 @@ import json
 import pytest
 from aws_cdk.assertions import Match
 
-from infra_support import EXISTING_SUBNETS, EXISTING_VPC, IMAGE_DIGEST, IMAGE_TAG, IMPORTED_SECRET_ARN, ZONES
+from infra_support import (
+    EXISTING_SUBNETS,
+    EXISTING_VPC,
+    IMAGE_DIGEST,
+    IMAGE_TAG,
+    IMPORTED_SECRET_ARN,
+    INFRA,
+    ZONES,
+)
+from rag_worker_infra.settings import load_settings
 
 FULL = ("dev", "prod", "existing")
 
@@ -95,6 +104,8 @@ def test_model_environment_is_what_the_worker_reads(variants, name):
         "RAG_LOG_GROUP": f"/aws/sagemaker/Endpoints/{endpoint}",
         "RAG_METRICS_NAMESPACE": "RAGWorker",
         "LOG_LEVEL": "info",
+        "RAG_CONCURRENCY": str(variant.settings.concurrency),
+        "RAG_MAX_INSTANCES": str(variant.settings.max_instances),
     }
 
 
@@ -193,7 +204,7 @@ def test_prod_has_a_nat_gateway_per_zone_dev_shares_one(variants):
 # MARK: auto scaling
 
 @pytest.mark.parametrize("name", FULL)
-def test_auto_scaling_tracks_invocations_per_instance_between_min_and_max(variants, name):
+def test_auto_scaling_targets_the_variant_between_min_and_max(variants, name):
     variant = variants[name]
     target = variant.only("AWS::ApplicationAutoScaling::ScalableTarget")["Properties"]
     endpoint_id = _logical_id(variants, name, "AWS::SageMaker::Endpoint")
@@ -204,12 +215,55 @@ def test_auto_scaling_tracks_invocations_per_instance_between_min_and_max(varian
     assert (target["MinCapacity"], target["MaxCapacity"]) == \
         (variant.settings.min_instances, variant.settings.max_instances)
     assert "RoleARN" not in target, "Application Auto Scaling uses its service-linked role"
-    policy = variant.only("AWS::ApplicationAutoScaling::ScalingPolicy")["Properties"]
-    tracking = policy["TargetTrackingScalingPolicyConfiguration"]
+
+
+def _policies(variant) -> dict[str, dict]:
+    """The variant's scaling policies by name, their properties."""
+    return {policy["Properties"]["PolicyName"]: policy["Properties"]
+            for policy in variant.resources("AWS::ApplicationAutoScaling::ScalingPolicy").values()}
+
+
+@pytest.mark.parametrize("name", FULL)
+def test_the_scaling_policy_follows_the_workers_backlog_per_instance(variants, name):
+    variant = variants[name]
+    settings = variant.settings
+    policy = _policies(variant)[f"{settings.endpoint_name}-backlog-per-instance"]
     assert policy["PolicyType"] == "TargetTrackingScaling"
-    assert tracking["PredefinedMetricSpecification"] == {
-        "PredefinedMetricType": "SageMakerVariantInvocationsPerInstance"}
-    assert tracking["TargetValue"] == variant.settings.target_invocations_per_instance
+    target_id = _logical_id(variants, name, "AWS::ApplicationAutoScaling::ScalableTarget")
+    assert policy["ScalingTargetId"] == {"Ref": target_id}
+    tracking = policy["TargetTrackingScalingPolicyConfiguration"]
+    assert tracking["CustomizedMetricSpecification"] == {
+        "Namespace": settings.metrics_namespace,
+        "MetricName": "BacklogPerInstance",
+        "Dimensions": [{"Name": "EndpointName", "Value": settings.endpoint_name}],
+        "Statistic": "Average",
+    }
+    assert "PredefinedMetricSpecification" not in tracking
+    assert tracking["TargetValue"] == settings.target_backlog_per_instance
+    assert (tracking["ScaleOutCooldown"], tracking["ScaleInCooldown"]) == \
+        (settings.scale_out_cooldown_seconds, settings.scale_in_cooldown_seconds)
+    assert tracking.get("DisableScaleIn") in (None, False), "scale-in is safe: a draining worker gives its jobs back"
+
+
+def test_the_backlog_metric_is_the_one_the_workers_publish():
+    # The dashboard is rendered from the worker's metric catalogue (Swift): the metric the policy
+    # tracks must be drawn there under the same name, namespace and dimensions.
+    dashboard = json.loads((INFRA.parent / "dashboards" / "rag-worker-prod.json").read_text())
+    prod = load_settings("prod")
+    rows = [row for widget in dashboard["widgets"] for row in widget.get("properties", {}).get("metrics", [])]
+    assert [prod.metrics_namespace, "BacklogPerInstance", "EndpointName", prod.endpoint_name] in \
+        [row[:4] for row in rows if isinstance(row, list)]
+
+
+def test_invocations_per_instance_is_a_second_policy_only_when_asked(variants):
+    # Default: none (docs/deployment.md explains why); the `existing` variant asks for one.
+    for name in ("dev", "prod"):
+        assert list(_policies(variants[name])) == [f"{variants[name].settings.endpoint_name}-backlog-per-instance"]
+    existing = variants["existing"]
+    second = _policies(existing)[f"{existing.settings.endpoint_name}-invocations-per-instance"]
+    tracking = second["TargetTrackingScalingPolicyConfiguration"]
+    assert tracking["PredefinedMetricSpecification"] == {"PredefinedMetricType": "SageMakerVariantInvocationsPerInstance"}
+    assert tracking["TargetValue"] == existing.settings.target_invocations_per_instance == 40
 
 
 def test_prod_scales_between_two_and_six_dev_between_one_and_two(variants):

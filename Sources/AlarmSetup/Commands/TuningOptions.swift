@@ -82,6 +82,9 @@ struct TuningOptions: ParsableArguments {
     @Option(help: "Window of the job cost outlier alarm.")
     var jobCostWindow = defaults.jobCostWindow
 
+    @Option(help: "The endpoint's BacklogPerInstance scaling target, drawn on the dashboard (scripts/deploy passes the deployed one).")
+    var scalingTarget = defaults.scalingTargetBacklog
+
     @Flag(inversion: .prefixedNo, help: "The composite <endpoint>-page alarm over all the others: the one that pages.")
     var composite = defaults.compositeEnabled
 
@@ -119,6 +122,7 @@ struct TuningOptions: ParsableArguments {
         s.jobCostMaxUSD = jobCostMax
         s.jobCostWindow = jobCostWindow
         s.compositeEnabled = composite
+        s.scalingTargetBacklog = scalingTarget
         return s
     }
 }

@@ -16,7 +16,7 @@ struct DashboardBuilder: Sendable {
         let widgets: [DashboardWidget] = [
             header(), alarmStatus(),
             jobLatency(), throughput(),
-            errorRate(), backlog(), webhooks(),
+            errorRate(), backlog(), webhooks(), scaling(),
             stageBreakdown(), stagePercentile(),
             groundedness(), questionsAndClaims(), repairsGuardsDegraded(),
             jobCost(), dailySpend(), tokensByModel(),

@@ -70,6 +70,11 @@ struct AlarmSettings: Sendable, Hashable {
     var jobCostMaxUSD = 0.05
     var jobCostWindow = AlarmWindow(period: 300, evaluationPeriods: 1)
 
+    /// The endpoint's scaling target for `BacklogPerInstance` (infra/settings.json
+    /// `target_backlog_per_instance`; `scripts/deploy` passes the deployed value), drawn on the
+    /// dashboard's scaling graph. Not an alarm: Application Auto Scaling owns those.
+    var scalingTargetBacklog = 12.0
+
     /// The composite `<endpoint>-page` alarm over all the others, which is what pages on-call;
     /// off only for endpoints whose alarms nobody answers.
     var compositeEnabled = true
@@ -95,7 +100,7 @@ struct AlarmSettings: Sendable, Hashable {
             ("telemetry dropped threshold", telemetryDroppedThreshold),
             ("groundedness threshold", groundednessThreshold), ("guard block threshold", guardBlockThreshold),
             ("repair/degraded percent", repairDegradedPercent), ("daily spend budget", dailySpendBudgetUSD),
-            ("job cost maximum", jobCostMaxUSD),
+            ("job cost maximum", jobCostMaxUSD), ("scaling target", scalingTargetBacklog),
         ]
         for (name, value) in positives where !(value > 0) || !value.isFinite {
             problems.append("\(name) must be a positive number, got \(value)")

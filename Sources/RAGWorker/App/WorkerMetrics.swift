@@ -14,6 +14,8 @@ struct WorkerMetrics: Sendable {
     let jobLatency: Timer
     let queueWait: Timer
     let queueDepth: Gauge
+    let backlogPerInstance: Gauge
+    let liveInstances: Gauge
     let webhookDeliveries: Counter
     let webhookFailures: Counter
     let webhookAttemptFailures: Counter
@@ -30,6 +32,8 @@ struct WorkerMetrics: Sendable {
         jobLatency = Timer(label: MetricCatalogue.jobLatency.name, preferredDisplayUnit: .seconds, factory: factory)
         queueWait = Timer(label: MetricCatalogue.queueWait.name, preferredDisplayUnit: .seconds, factory: factory)
         queueDepth = Gauge(label: MetricCatalogue.queueDepth.name, factory: factory)
+        backlogPerInstance = Gauge(label: MetricCatalogue.backlogPerInstance.name, factory: factory)
+        liveInstances = Gauge(label: MetricCatalogue.liveInstances.name, factory: factory)
         webhookDeliveries = Counter(label: MetricCatalogue.webhookDeliveries.name, factory: factory)
         webhookFailures = Counter(label: MetricCatalogue.webhookFailures.name, factory: factory)
         webhookAttemptFailures = Counter(label: MetricCatalogue.webhookAttemptFailures.name, factory: factory)

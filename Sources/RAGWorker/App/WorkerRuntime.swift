@@ -17,6 +17,8 @@ struct WorkerRuntime: Sendable {
     let store: any JobStore & OutboxStore
     let readiness = Readiness()
     let storeHealth = StoreHealth()
+    /// The fleet sharing the job store, as the last heartbeat saw it (``FleetMonitor``).
+    let fleetView = FleetView()
     /// The process's shutdown budget; `serve` shares it with telemetry's final flushes.
     let drain: DrainBudget
     let jobWake = WakeSignal()
@@ -86,7 +88,7 @@ struct WorkerRuntime: Sendable {
         IntakeController(
             store: store, readiness: readiness, storeHealth: storeHealth, acceptTimeLimit: config.acceptTimeLimit,
             jobWake: jobWake, metrics: metrics, tracer: tracer,
-            maxBodyBytes: config.maxBodyBytes, maxBacklog: config.maxBacklog, backlogRetryAfterSeconds: 10
+            maxBodyBytes: config.maxBodyBytes, maxBacklog: config.maxBacklog, fleet: fleetView, backlogRetryAfterSeconds: 10
         )
     }
 
@@ -122,6 +124,15 @@ struct WorkerRuntime: Sendable {
         )
     }
 
+    /// Keeps this process in the fleet registry (the Postgres store's `rag_runners`, or itself
+    /// alone on SQLite) and publishes the scaling signal.
+    var fleetMonitor: FleetMonitor {
+        FleetMonitor(
+            registry: store as? any FleetRegistry ?? SingleInstanceFleet(store: store),
+            member: FleetMember(owner: owner, concurrency: config.concurrency), view: fleetView, metrics: metrics,
+            interval: config.fleetHeartbeat, logger: logger)
+    }
+
     var router: Router<WorkerRequestContext> {
         let secrets = config.secrets
         return buildRouter(
@@ -145,6 +156,8 @@ struct WorkerRuntime: Sendable {
             store: store, health: storeHealth, logger: logger,
             credentialsRejected: { [postgres] in await postgres?.credentialsRejected() ?? false },
             onRejectedCredentials: refreshSecrets)
-        return telemetry + [JobRetention(store: store, retention: config.jobRetention, logger: logger), probe, app, outbox, runner]
+        // The fleet monitor stops first: the instance leaves the registry before the runner drains.
+        return telemetry + [JobRetention(store: store, retention: config.jobRetention, logger: logger), probe, app, outbox, runner,
+                            fleetMonitor]
     }
 }

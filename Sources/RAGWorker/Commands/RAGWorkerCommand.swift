@@ -16,6 +16,7 @@ struct RAGWorkerCommand: AsyncParsableCommand {
             PostmortemCommand.self,
             ReportCommand.self,
             BenchCommand.self,
+            CapacityCommand.self,
         ]
     )
 }

@@ -90,7 +90,7 @@ extension Config {
             }
         }
 
-        let warnings = checkSecurity(SecurityFacts(
+        var warnings = checkSecurity(SecurityFacts(
             profile: profile, platform: platform, host: host,
             basicAuthUser: basicAuthUser, basicAuthPass: reader.string(ConfigKey.basicAuthPass),
             allowUnauthenticated: allowUnauthenticated, webhookSecret: reader.string(ConfigKey.webhookSecret),
@@ -108,6 +108,15 @@ extension Config {
             } catch {
                 for problem in error.problems { reader.report(ConfigKey.modelPrices, problem) }
             }
+        }
+
+        let maxInstances = reader.int(ConfigKey.maxInstances, default: 1, range: 1...10_000)
+        if profile == .production && databaseURL == nil && maxInstances > 1 {
+            warnings.append("""
+                RAG_MAX_INSTANCES=\(maxInstances) without DATABASE_URL: each instance keeps the jobs it accepted in its own \
+                SQLite file, so instances added by scaling cannot take any of the backlog (and a scaled-in instance takes \
+                its jobs with it); set DATABASE_URL or keep the endpoint at one instance
+                """)
         }
 
         let dataDirectory = reader.string(ConfigKey.dataDirectory, default: "./data")
@@ -135,6 +144,8 @@ extension Config {
             sqliteDurability: reader.choice(ConfigKey.sqliteSync, default: SQLiteDatabase.Durability.normal),
             usesPostgres: databaseURL != nil,
             leaseDuration: reader.seconds(ConfigKey.leaseSeconds, default: 30, range: 1...3600),
+            maxInstances: maxInstances,
+            fleetHeartbeat: reader.seconds(ConfigKey.fleetHeartbeat, default: 15, range: 0.1...300),
             jobRetention: .seconds(86_400 * reader.int(ConfigKey.jobRetentionDays, default: 14, range: 1...3650)),
             webhook: webhook,
             openAI: openAI,

@@ -119,6 +119,12 @@ struct Config: Sendable {
     var usesPostgres: Bool
     /// `RAG_LEASE_SECONDS`, default 30: how long a claimed job stays owned without a heartbeat.
     var leaseDuration: Duration
+    /// `RAG_MAX_INSTANCES`, default 1: the most instances the deployment may scale to (the stack
+    /// sets its `max_instances`). On SQLite more than one cannot share work: production warns.
+    var maxInstances: Int
+    /// `RAG_FLEET_HEARTBEAT_SECONDS`, default 15: how often the process renews its row in the
+    /// fleet registry and publishes `BacklogPerInstance`; a row expires after three of these.
+    var fleetHeartbeat: Duration
     /// `RAG_JOB_RETENTION_DAYS`, default 14: how long a delivered job's record is kept (and its
     /// `job_id` recognised as a repeat).
     var jobRetention: Duration

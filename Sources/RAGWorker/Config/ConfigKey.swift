@@ -26,6 +26,10 @@ enum ConfigKey {
     static let leaseSeconds = "RAG_LEASE_SECONDS"
     static let jobRetentionDays = "RAG_JOB_RETENTION_DAYS"
 
+    // Fleet
+    static let maxInstances = "RAG_MAX_INSTANCES"
+    static let fleetHeartbeat = "RAG_FLEET_HEARTBEAT_SECONDS"
+
     // Webhook
     static let webhookURL = "WEBHOOK_URL"
     static let webhookSecret = "WEBHOOK_SECRET"

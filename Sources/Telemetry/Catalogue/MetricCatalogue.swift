@@ -28,6 +28,16 @@ public enum MetricCatalogue {
     public static let queueDepth = MetricDefinition(
         name: "QueueDepth", kind: .gauge, unit: .count,
         summary: "Jobs accepted and not yet finished (queued plus running).")
+    /// The scaling signal: the store's queued plus running jobs over the live runners sharing
+    /// it (on SQLite, the instance's own backlog). Every worker publishes the same fleet value,
+    /// so its `Average` over a minute is what Application Auto Scaling tracks.
+    public static let backlogPerInstance = MetricDefinition(
+        name: "BacklogPerInstance", kind: .gauge, unit: .count,
+        summary: "Jobs queued or running in the shared store per live instance: the metric the endpoint scales on.")
+    /// Runners with a live heartbeat in the shared store (1 on SQLite).
+    public static let liveInstances = MetricDefinition(
+        name: "LiveInstances", kind: .gauge, unit: .count,
+        summary: "Worker processes with a live heartbeat in the shared job store (draining ones excluded).")
     public static let queueWait = MetricDefinition(
         name: "QueueWait", kind: .timer, unit: .seconds,
         summary: "Seconds from a job's acceptance to the start of its pipeline.")
@@ -121,7 +131,7 @@ public enum MetricCatalogue {
     /// Every metric, in a stable order (docs, dashboards and tests iterate this).
     public static let all: [MetricDefinition] = [
         jobLatency, stageLatency, jobsAccepted, jobsSucceeded, jobsFailed, jobsRejected,
-        queueDepth, queueWait, providerErrors, tokensUsed, questionsUnanswered,
+        queueDepth, backlogPerInstance, liveInstances, queueWait, providerErrors, tokensUsed, questionsUnanswered,
         webhookDeliveries, webhookFailures, webhookAttemptFailures, authFailures, telemetryDropped,
         heartbeat, telemetryExportCalls, telemetryExportFailures, telemetryExportLag,
         proposalGroundedness, unsupportedClaims, questionsAsked, proposalLengthOutOfRange,

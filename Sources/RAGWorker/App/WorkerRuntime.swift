@@ -168,7 +168,7 @@ struct WorkerRuntime: Sendable {
         let app = buildApplication(
             router: router, host: config.host, port: config.port, limits: config.httpServer, logger: logger, onListening: onListening)
         let probe = StoreHealthProbe(
-            store: store, health: storeHealth, logger: logger,
+            store: store, health: storeHealth, timeLimit: config.acceptTimeLimit, logger: logger,
             credentialsRejected: { [postgres] in await postgres?.credentialsRejected() ?? false },
             onRejectedCredentials: refreshSecrets)
         // The fleet monitor stops first: the instance leaves the registry before the runner drains.

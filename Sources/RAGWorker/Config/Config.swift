@@ -97,7 +97,8 @@ struct Config: Sendable {
     /// `RAG_MAX_BODY_BYTES`, default 1 MiB: larger request bodies get 413.
     var maxBodyBytes: Int
     /// `RAG_ACCEPT_TIMEOUT_SECONDS`, default 1.5: the longest `/invocations` waits for the job store
-    /// to commit a job before it answers 503 (a store that is down never makes a caller wait longer).
+    /// to commit a job before it answers 503 (a store that is down never makes a caller wait longer);
+    /// also the health probe's limit, past which the store counts as unreachable.
     var acceptTimeLimit: Duration
     var httpServer: HTTPServer
     /// `RAG_DATA_DIR`, default `./data`: SQLite files (jobs, outbox, documents, telemetry).

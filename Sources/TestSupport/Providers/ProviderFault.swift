@@ -72,7 +72,11 @@ enum DoubleResponse {
     ) async throws -> Response? {
         switch fault {
         case .echoRequest(let code):
-            let echoed = "invalid request: " + String(decoding: requestBody, as: UTF8.self)
+            // Validation errors quote the field they refuse first (a search query, an embedding
+            // input, the chat messages), then the whole request; key order of the body varies.
+            let fields = (try? JSONSerialization.jsonObject(with: requestBody)) as? [String: Any]
+            let quoted = ["query", "input", "messages"].lazy.compactMap { fields?[$0] }.first.map { "\($0) in " } ?? ""
+            let echoed = "invalid request: " + quoted + String(decoding: requestBody, as: UTF8.self)
             var body = echoBody(echoed) as? [String: Any] ?? [:]
             body["details"] = String(decoding: requestBody, as: UTF8.self)
             return json(body, status: .init(code: code))

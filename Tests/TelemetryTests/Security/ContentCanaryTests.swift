@@ -46,12 +46,7 @@ struct ContentCanaryTests {
     @Test("default settings: the markers are in the webhook body and nowhere in stdout, log events, EMF documents or metric dimensions")
     func defaultSettings() async throws {
         try await Self.canary(capture: nil) { run in
-            #expect(run.cohereRequests >= 1)
-            let echoed = try #require(run.ringBufferProviderMessage, "Cohere's 400 quoted the request: the ring buffer on the instance keeps it")
-            // The message is cut to 300 characters: the echo holds the job's text up to there, a marker included.
-            #expect(run.markers.probes.contains(where: echoed.contains), "\(echoed)")
-            #expect(run.ringBufferUnsupportedClaims.contains { $0.contains(run.markers.sentence) },
-                    "the quality check quoted the claim that holds the marker (on the instance only): \(run.ringBufferUnsupportedClaims)")
+            try Self.expectContentToWithhold(run)
             Self.expectNowhere(run)
             #expect(run.exported.contains { $0.contains(#""_aws""#) }, "EMF documents were exported and checked")
             #expect(run.exported.contains { $0.contains(ContentPolicy.withheld(0).prefix(19)) }, "the echo reached the boundary and was withheld there")
@@ -66,6 +61,7 @@ struct ContentCanaryTests {
     @Test("local capture: postmortem --content shows the prompt and the reply from the ring buffer; logs and spans still hold no marker")
     func localCapture() async throws {
         try await Self.canary(capture: "local") { run in
+            try Self.expectContentToWithhold(run)
             Self.expectNowhere(run)
             let shown = try await runWorkerCommand(["postmortem", run.jobID, "--content", "--data-dir", run.dataDirectory], environment: [:])
             #expect(shown.status == 0, "\(shown.output)")
@@ -80,6 +76,7 @@ struct ContentCanaryTests {
         let bucket = "canary-\(UUID().uuidString.prefix(8).lowercased())"
         try await moto.createBucket(bucket)
         try await Self.canary(capture: "s3://\(bucket)/captures") { run in
+            try Self.expectContentToWithhold(run)
             Self.expectNowhere(run)
             let key = ContentCaptureMode.objectKey(prefix: "captures", jobID: run.jobID)
             #expect(try await moto.objectHeaders(bucket: bucket, key: key)["x-amz-server-side-encryption"] == "AES256")
@@ -96,6 +93,17 @@ struct ContentCanaryTests {
     }
 
     // MARK: - Checks
+
+    /// The run wrote content where only the boundary keeps it in: Cohere's 400 quoted the request
+    /// (a marker within the 300 characters kept) and the quality check quoted the claim holding the
+    /// sentence, both kept on the instance's ring buffer.
+    static func expectContentToWithhold(_ run: Run) throws {
+        #expect(run.cohereRequests >= 1)
+        let echoed = try #require(run.ringBufferProviderMessage, "Cohere's 400 quoted the request: the ring buffer on the instance keeps it")
+        #expect(run.markers.probes.contains(where: echoed.contains), "\(echoed)")
+        #expect(run.ringBufferUnsupportedClaims.contains { $0.contains(run.markers.sentence) },
+                "the quality check quoted the claim that holds the marker: \(run.ringBufferUnsupportedClaims)")
+    }
 
     static func expectNowhere(_ run: Run) {
         for probe in run.markers.probes {

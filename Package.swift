@@ -63,6 +63,7 @@ let package = Package(
             name: "AWS",
             dependencies: [
                 "Curl",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -73,6 +74,7 @@ let package = Package(
                 "AWS",
                 "Deadlines",
                 "SQLite",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),

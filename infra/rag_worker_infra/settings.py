@@ -140,6 +140,13 @@ class Settings:
     """Addresses alarm-setup subscribes to the alarm topic (each confirms by e-mail)."""
     notify_topic_arn: str | None = None
     """An existing SNS topic (same region) the alarms notify instead of the one alarm-setup creates."""
+    capture_content: str = "off"
+    """Prompt and reply capture for debugging (`RAG_CAPTURE_CONTENT`): `off`, `local` (the instance's ring
+    buffer) or `s3` (a bucket of the stack, one encrypted object per job under `capture_prefix`)."""
+    capture_prefix: str = "captures"
+    """Where in the capture bucket the objects go; the role may write there only."""
+    capture_retention_days: int = 30
+    """How long S3 keeps a captured job (the bucket's lifecycle rule)."""
 
     @property
     def stack_name(self) -> str:
@@ -150,9 +157,17 @@ class Settings:
         """SageMaker writes container output here; the worker's exporter adds its own stream."""
         return f"/aws/sagemaker/Endpoints/{self.endpoint_name}"
 
-    def model_environment(self, secret_arn: str, region: str) -> dict[str, str]:
-        """The SageMaker model's container environment (what the worker reads at start-up)."""
-        return {
+    @property
+    def audit_log_group_name(self) -> str:
+        """Where the log group's data protection policy reports its findings."""
+        return f"/rag-worker/{self.endpoint_name}/data-protection-audit"
+
+    def model_environment(self, secret_arn: str, region: str, capture_bucket: str | None = None) -> dict[str, str]:
+        """The SageMaker model's container environment (what the worker reads at start-up).
+
+        `capture_bucket` is the stack's capture bucket when `capture_content` is `s3`.
+        """
+        environment = {
             "RAG_PLATFORM": PLATFORM,
             "RAG_PROFILE": "production",
             "RAG_SECRET_ID": secret_arn,
@@ -165,6 +180,13 @@ class Settings:
             "RAG_CONCURRENCY": str(self.concurrency),
             "RAG_MAX_INSTANCES": str(self.max_instances),
         }
+        if self.capture_content == "local":
+            environment["RAG_CAPTURE_CONTENT"] = "local"
+        elif self.capture_content == "s3":
+            if capture_bucket is None:
+                raise SettingsError("capture_content is s3: the model environment needs the capture bucket")
+            environment["RAG_CAPTURE_CONTENT"] = f"s3://{capture_bucket}/{self.capture_prefix}"
+        return environment
 
 
 REGION_VARIABLES = ("AWS_REGION", "AWS_DEFAULT_REGION")
@@ -298,6 +320,12 @@ def validate(settings: Settings) -> list[str]:
         elif topic.group("region") != settings.region:
             problems.append(f"notify_topic_arn is in {topic.group('region')}, the alarms in {settings.region}: "
                             "CloudWatch notifies topics of its own region only")
+    if settings.capture_content not in ("off", "local", "s3"):
+        problems.append(f"capture_content must be off, local or s3, not {settings.capture_content!r}")
+    if not re.fullmatch(r"[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*", settings.capture_prefix or ""):
+        problems.append(f"capture_prefix {settings.capture_prefix!r} must be letters, digits and . _ - in /-separated parts")
+    if not 1 <= settings.capture_retention_days <= 3650:
+        problems.append("capture_retention_days must be within 1..3650")
     network = settings.network
     if network.mode == "existing":
         if not network.vpc_id or not network.vpc_id.startswith("vpc-"):

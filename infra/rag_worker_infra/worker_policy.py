@@ -16,8 +16,12 @@ from .settings import WORKER_POLICY_FILE
 
 _PLACEHOLDER = re.compile(r"\$\{([A-Za-z][A-Za-z0-9]*)\}")
 
-PLACEHOLDERS = frozenset({"RepositoryArn", "SecretArn", "LogGroupArn", "MetricsNamespace", "Region"})
+PLACEHOLDERS = frozenset({"RepositoryArn", "SecretArn", "LogGroupArn", "MetricsNamespace", "Region", "CaptureObjectsArn"})
 """The placeholders the file may use; the stack supplies a value for each."""
+
+OPTIONAL_PLACEHOLDERS = frozenset({"CaptureObjectsArn"})
+"""Placeholders of resources a deployment may not have (the capture bucket exists only with
+`capture_content: s3`): given the value None, every statement using one is left out of the policy."""
 
 
 def load_template(path: Path | str = WORKER_POLICY_FILE) -> dict[str, Any]:
@@ -44,11 +48,13 @@ def placeholders_in(document: Any) -> set[str]:
     return found
 
 
-def render(values: Mapping[str, str], path: Path | str = WORKER_POLICY_FILE) -> dict[str, Any]:
+def render(values: Mapping[str, str | None], path: Path | str = WORKER_POLICY_FILE) -> dict[str, Any]:
     """The policy with each `${Name}` replaced by `values[Name]` (CDK tokens are fine as values).
 
-    Raises `KeyError` naming the placeholders that have no value, or the values that match no
-    placeholder, so a renamed placeholder cannot silently leave a literal `${...}` in the policy.
+    A value of None (allowed for `OPTIONAL_PLACEHOLDERS` only) leaves out every statement that
+    uses the placeholder. Raises `KeyError` naming the placeholders that have no value, or the
+    values that match no placeholder, so a renamed placeholder cannot silently leave a literal
+    `${...}` in the policy.
     """
     document = load_template(path)
     used = placeholders_in(document)
@@ -56,6 +62,11 @@ def render(values: Mapping[str, str], path: Path | str = WORKER_POLICY_FILE) -> 
     unused = set(values) - used
     if missing or unused:
         raise KeyError(f"worker policy placeholders: missing {sorted(missing)}, unused {sorted(unused)}")
+    absent = {name for name, value in values.items() if value is None}
+    if absent - OPTIONAL_PLACEHOLDERS:
+        raise KeyError(f"worker policy placeholders: {sorted(absent - OPTIONAL_PLACEHOLDERS)} may not be None")
+    document["Statement"] = [statement for statement in document["Statement"]
+                             if not placeholders_in(statement) & absent]
 
     def substitute(node: Any) -> Any:
         if isinstance(node, str):

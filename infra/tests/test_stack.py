@@ -52,10 +52,11 @@ def test_repository_scans_on_push_keeps_tags_immutable_and_expires_old_images(va
                                 "countNumber": variant.settings.image_retention_count}
 
 
-def test_prod_keeps_repository_and_log_group_when_the_stack_goes_dev_does_not(variants):
+def test_prod_keeps_repository_and_log_groups_when_the_stack_goes_dev_does_not(variants):
     for name, policy in (("prod", "Retain"), ("dev", "Delete")):
-        for cfn_type in ("AWS::ECR::Repository", "AWS::Logs::LogGroup"):
-            assert variants[name].only(cfn_type)["DeletionPolicy"] == policy, (name, cfn_type)
+        assert variants[name].only("AWS::ECR::Repository")["DeletionPolicy"] == policy, name
+        for logical, group in variants[name].resources("AWS::Logs::LogGroup").items():
+            assert group["DeletionPolicy"] == policy, (name, logical)
 
 
 # MARK: secret
@@ -141,7 +142,7 @@ def test_endpoint_is_named_waits_for_its_log_group_and_keeps_scaled_capacity(var
     endpoint = variant.only("AWS::SageMaker::Endpoint")
     assert endpoint["Properties"]["EndpointName"] == variant.settings.endpoint_name
     assert endpoint["Properties"]["RetainAllVariantProperties"] is True
-    assert _logical_id(variants, name, "AWS::Logs::LogGroup") in endpoint["DependsOn"]
+    assert variant.endpoint_log_group[0] in endpoint["DependsOn"]
     policy = endpoint["Properties"]["DeploymentConfig"]["BlueGreenUpdatePolicy"]
     assert policy["TerminationWaitInSeconds"] >= 120, "the old fleet must outlive a job's 120 s budget"
 
@@ -151,7 +152,7 @@ def test_endpoint_is_named_waits_for_its_log_group_and_keeps_scaled_capacity(var
 @pytest.mark.parametrize("name", FULL)
 def test_log_group_is_the_endpoint_group_with_a_retention(variants, name):
     variant = variants[name]
-    group = variant.only("AWS::Logs::LogGroup")["Properties"]
+    group = variant.endpoint_log_group[1]["Properties"]
     assert group["LogGroupName"] == f"/aws/sagemaker/Endpoints/{variant.settings.endpoint_name}"
     assert group["RetentionInDays"] == variant.settings.log_retention_days
 
@@ -276,8 +277,10 @@ def test_prod_scales_between_two_and_six_dev_between_one_and_two(variants):
 
 def test_foundation_phase_has_repository_secret_and_role_but_no_endpoint(variants):
     variant = variants["foundation"]
-    for cfn_type in ("AWS::ECR::Repository", "AWS::SecretsManager::Secret", "AWS::IAM::Role", "AWS::Logs::LogGroup"):
+    for cfn_type in ("AWS::ECR::Repository", "AWS::SecretsManager::Secret", "AWS::IAM::Role"):
         assert len(variant.resources(cfn_type)) == 1, cfn_type
+    # The endpoint's group, with its data protection policy, and the policy's audit group.
+    assert len(variant.resources("AWS::Logs::LogGroup")) == 2
     for cfn_type in ("AWS::SageMaker::Model", "AWS::SageMaker::EndpointConfig", "AWS::SageMaker::Endpoint",
                      "AWS::ApplicationAutoScaling::ScalableTarget"):
         assert variant.resources(cfn_type) == {}, cfn_type

@@ -49,10 +49,15 @@ struct StageRunner: Sendable {
         logger[metadataKey: LogKeys.stage] = "\(stage.rawValue)"
         logger[metadataKey: LogKeys.provider] = "\(provider.name)"
         let instruments = self.instruments
-        let recorder = AttemptRecorder { _ in instruments.providerError(provider) }
+        let capture = context.capture
+        let recorder = AttemptRecorder { error in
+            instruments.providerError(provider)
+            capture.failure(stage: stage.rawValue, provider: provider.name, status: error.status, code: error.providerCode,
+                            message: error.providerMessage)
+        }
         let call = ProviderCall(
             provider: provider, deadline: limits.deadline, attemptTimeout: limits.attemptTimeout,
-            policy: retry, logger: logger, recorder: recorder
+            policy: retry, logger: logger, recorder: recorder, capture: capture, stage: stage.rawValue
         )
 
         return try await tracer.withSpan(stage.spanName, ofKind: .internal) { span in
@@ -87,7 +92,13 @@ struct StageRunner: Sendable {
                 record(recorder.usage, on: span, stage: stage, provider: provider, context: context)
                 span.attributes[Telemetry.SpanAttributes.errorCode] = failure.code.rawValue
                 span.setStatus(SpanStatus(code: .error, message: failure.code.rawValue))
-                logger.warning("stage failed", metadata: ["error": "\(failure)"])
+                var details: Logger.Metadata = ["error": "\(failure)"]
+                if let said = failure.providerMessage {
+                    // Content (it may echo the request): the ring buffer keeps it, the exporters withhold it.
+                    span.attributes[Telemetry.SpanAttributes.providerMessage] = said
+                    details[LogKeys.providerMessage] = "\(said)"
+                }
+                logger.warning("stage failed", metadata: details)
                 await finish(span, stage: stage, provider: provider, started: started, attempts: failure.attempts,
                              outcome: failureOutcome, context: context)
                 throw failure
@@ -165,6 +176,6 @@ struct StageRunner: Sendable {
         case .rejected, .notConfigured: .providerRejected
         }
         return PipelineError(code: code, stage: stage, provider: provider.name, status: error.status,
-                             attempts: max(1, attempts), message: error.message)
+                             attempts: max(1, attempts), message: error.message, providerMessage: error.providerMessage)
     }
 }

@@ -42,6 +42,8 @@ struct WorkerRuntime: Sendable {
     let refreshSecrets: @Sendable () async -> Void
     /// The Postgres client of the job store, when there is one.
     let postgres: (any PostgresClientSource)?
+    /// Each job's capture of prompts and replies; the telemetry system's for `serve`.
+    let contentCapture: ContentCapture
 
     init(
         config: Config,
@@ -53,9 +55,11 @@ struct WorkerRuntime: Sendable {
         postgresClient: (any PostgresClientSource)? = nil,
         loginThrottle: LoginThrottle = LoginThrottle(),
         drain: DrainBudget? = nil,
+        contentCapture: ContentCapture = .screening(ContentScreen()),
         refreshSecrets: @escaping @Sendable () async -> Void = {}
     ) throws {
         self.config = config
+        self.contentCapture = contentCapture
         self.refreshSecrets = refreshSecrets
         self.postgres = postgresClient
         self.loginThrottle = loginThrottle
@@ -78,7 +82,7 @@ struct WorkerRuntime: Sendable {
             let secrets = config.secrets
             webhookSender = HTTPWebhookSender(
                 url: url, httpClient: httpClient, timeout: config.webhook.timeout,
-                secret: { secrets.value(ConfigKey.webhookSecret) }
+                keys: { secrets.webhookSigningKeys }
             )
         } else {
             webhookSender = LocalWebhookSink(
@@ -113,7 +117,7 @@ struct WorkerRuntime: Sendable {
                             deliveryReserve: config.deliveryReserve, lease: config.leaseDuration),
             owner: owner, jobWake: jobWake, outboxWake: outboxWake, outboxHandOff: outboxHandOff,
             readiness: readiness, drain: drain, metrics: metrics, tracer: tracer, logger: logger,
-            costing: costing, slo: deliveryCounter
+            costing: costing, contentCapture: contentCapture, slo: deliveryCounter
         )
     }
 

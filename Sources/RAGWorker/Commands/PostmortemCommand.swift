@@ -13,7 +13,9 @@ struct PostmortemCommand: AsyncParsableCommand {
         discussion: """
             Works while the worker runs and after it was killed: the ring buffer is committed every second. \
             On SageMaker the ring buffer stays on the instance: read one job from the endpoint's log group \
-            instead with --source cloudwatch --endpoint NAME --job ID.
+            instead with --source cloudwatch --endpoint NAME --job ID. \
+            With --content, a job's captured prompts and model replies (RAG_CAPTURE_CONTENT): from the \
+            ring buffer (local), or from the S3 object its rag.job span names (s3://…).
             """
     )
 
@@ -29,8 +31,20 @@ struct PostmortemCommand: AsyncParsableCommand {
 
     @OptionGroup var cloudWatch: CloudWatchTargetOptions
 
-    @Option(help: "Show one job: its job id or its 32-hex-digit trace id.")
-    var job: String?
+    @Argument(help: "The job to show (the same as --job).")
+    var jobArgument: String?
+
+    @Option(name: .customLong("job"), help: "Show one job: its job id or its 32-hex-digit trace id.")
+    var jobOption: String?
+
+    /// The job asked for, positionally or with `--job`.
+    var job: String? { jobOption ?? jobArgument }
+
+    @Flag(help: "Show the job's captured prompts and raw model replies (needs a job; see RAG_CAPTURE_CONTENT).")
+    var content = false
+
+    @Option(help: "Where captures are when the spans do not say: s3://bucket/prefix (default: $RAG_CAPTURE_CONTENT).")
+    var capture: String?
 
     @Option(help: "How many of the slowest jobs to list.")
     var slowest = 10
@@ -45,6 +59,12 @@ struct PostmortemCommand: AsyncParsableCommand {
     var json = false
 
     func validate() throws {
+        if jobArgument != nil, jobOption != nil, jobArgument != jobOption {
+            throw ValidationError("give the job once: as an argument or with --job")
+        }
+        if content, job == nil {
+            throw ValidationError("--content shows one job's captured prompts and replies: name the job (postmortem JOB_ID --content)")
+        }
         if source == .cloudwatch, job == nil {
             throw ValidationError("--source cloudwatch shows one job: add --job JOB_ID (or its trace id)")
         }
@@ -61,6 +81,10 @@ struct PostmortemCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if content, let job {
+            try await runContent(job: job)
+            return
+        }
         if source == .cloudwatch, let job {
             try await runFromCloudWatch(job: job)
             return

@@ -38,7 +38,7 @@ struct ServeCommand: AsyncParsableCommand {
         let runtime = try WorkerRuntime(
             config: config, pipeline: components.pipeline, httpClient: httpClient,
             metricsFactory: telemetry.metricsFactory, tracer: telemetry.tracer, logger: logger,
-            postgresClient: components.postgresClient, drain: drain,
+            postgresClient: components.postgresClient, drain: drain, contentCapture: telemetry.contentCapture,
             refreshSecrets: { await refreshService?.refreshAfterRejection() }
         )
         logger.info("rag-worker starting", metadata: [
@@ -47,6 +47,7 @@ struct ServeCommand: AsyncParsableCommand {
             "concurrency": "\(config.concurrency)", "webhook": "\(runtime.webhookSender.destination)",
             "pipeline": "\(components.summary.joined(separator: "; "))",
             "cloudwatch": "\(config.telemetry.cloudWatchEnabled ? config.telemetry.logGroupName : "off")",
+            "capture": "\(config.telemetry.contentCapture)",
         ])
         for warning in config.warnings {
             logger.warning("configuration: \(warning)")

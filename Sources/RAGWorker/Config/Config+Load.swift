@@ -53,6 +53,7 @@ extension Config {
         if webhookURL != nil, reader.string(ConfigKey.webhookSecret) == nil {
             reader.report(ConfigKey.webhookSecret, "required when WEBHOOK_URL is set (deliveries are signed)")
         }
+        let rotationWarnings = checkWebhookSecrets(&reader)
 
         let openAIBase = reader.url(ConfigKey.openAIBaseURL) ?? "https://api.openai.com/v1"
         let openAI = reader.string(ConfigKey.openAIKey).map { _ in
@@ -95,12 +96,13 @@ extension Config {
             profile: profile, platform: platform, host: host,
             basicAuthUser: basicAuthUser, basicAuthPass: reader.string(ConfigKey.basicAuthPass),
             allowUnauthenticated: allowUnauthenticated, webhookSecret: reader.string(ConfigKey.webhookSecret),
+            previousWebhookSecret: reader.string(ConfigKey.webhookSecretPrevious),
             outboundURLs: [
                 (ConfigKey.webhookURL, webhookURL), (ConfigKey.openAIBaseURL, openAI == nil ? nil : openAIBase),
                 (ConfigKey.cohereBaseURL, cohere == nil ? nil : cohereBase), (ConfigKey.supabaseURL, supabaseURL),
             ].compactMap { key, url in url.map { (key, $0) } },
             databaseURL: databaseURL
-        ), reader: &reader)
+        ), reader: &reader) + rotationWarnings
 
         var modelPrices = PriceTable.defaults
         if let raw = reader.string(ConfigKey.modelPrices) {

@@ -23,6 +23,7 @@ extension Config {
         lines.append("secret override    \(secretID.map { "\($0), refreshed every \(secretTTL)" } ?? "off")")
         lines.append("telemetry          endpoint \(telemetry.endpointName), cloudwatch \(telemetry.cloudWatchEnabled ? "on" : "off"), log group \(telemetry.logGroupName), namespace \(telemetry.metricsNamespace)")
         lines.append("model prices       \(modelPrices.summary)")
+        lines.append("content capture    \(telemetry.contentCapture)\(telemetry.contentCapture == .local ? ", ring buffer keeps \(telemetry.captureMaxJobs) jobs for \(telemetry.captureRetention)" : "")")
         lines.append("")
         lines.append("stage providers")
         for (stage, provider) in stageProviders {
@@ -40,7 +41,9 @@ extension Config {
     /// (``ProviderSelection/stages``), then the webhook.
     var stageProviders: [(String, String)] {
         ProviderSelection(settings: pipelineSettings()).stages.map { ($0.stage.rawValue, $0.summary) } + [
-            ("webhook", webhook.url.map { "POST \(ProviderSelection.redactedURL($0)), signed" } ?? "local sink: \(dataDirectory)/deliveries (embedded default)"),
+            ("webhook", webhook.url.map {
+                "POST \(ProviderSelection.redactedURL($0)), signed (Standard Webhooks; X-RAG-Signature until \(WebhookSignature.deprecatedUntil))"
+            } ?? "local sink: \(dataDirectory)/deliveries (embedded default)"),
         ]
     }
 }

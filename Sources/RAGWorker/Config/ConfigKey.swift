@@ -34,6 +34,8 @@ enum ConfigKey {
     // Webhook
     static let webhookURL = "WEBHOOK_URL"
     static let webhookSecret = "WEBHOOK_SECRET"
+    static let webhookSecretPrevious = "WEBHOOK_SECRET_PREVIOUS"
+    static let webhookSecretPreviousExpires = "WEBHOOK_SECRET_PREVIOUS_EXPIRES"
     static let webhookMaxAttempts = "RAG_WEBHOOK_MAX_ATTEMPTS"
     static let webhookTimeout = "RAG_WEBHOOK_TIMEOUT_SECONDS"
     static let webhookBackoffBase = "RAG_WEBHOOK_BACKOFF_BASE_SECONDS"
@@ -63,6 +65,10 @@ enum ConfigKey {
 
     /// Keys whose values are secrets: never logged, printed, traced or sent in a webhook.
     static let secretKeys: Set<String> = [
-        basicAuthPass, webhookSecret, openAIKey, cohereKey, supabaseKey, databaseURL,
+        basicAuthPass, webhookSecret, webhookSecretPrevious, openAIKey, cohereKey, supabaseKey, databaseURL,
     ]
+
+    /// Keys that may change while the worker runs (a refreshed Secrets Manager secret): the
+    /// secrets, and the end of a webhook secret rotation, which travels with the previous secret.
+    static let rotatingKeys: Set<String> = secretKeys.union([webhookSecretPreviousExpires])
 }

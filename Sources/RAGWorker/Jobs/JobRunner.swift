@@ -46,6 +46,8 @@ struct JobRunner: Service {
     let logger: Logger
     /// Prices each run from the configured price table (`RAG_MODEL_PRICES`).
     var costing = JobCosting()
+    /// Each job's capture of prompts and replies (and the screen of its text at the exporters).
+    var contentCapture: ContentCapture = .screening(ContentScreen())
     /// Counts a failed job for the delivery SLO once it is recorded (it is final then).
     var slo: DeliverySLOCounter? = nil
 
@@ -109,10 +111,16 @@ struct JobRunner: Service {
         tracer.extract(["traceparent": job.traceparent], into: &context, using: DictionaryExtractor())
         let timings = StageTimingLog()
         let usage = JobUsageLog()
+        let capture = contentCapture.begin(jobID: job.id, traceID: job.traceID, texts: job.request.contentTexts)
         let (runOutcome, accounting) = await tracer.withSpan("rag.job", context: context, ofKind: .consumer) { span in
             span.attributes[SpanAttributes.jobID] = job.id
             span.attributes[SpanAttributes.attempts] = job.attempts
-            let outcome = await runPipeline(job, claim: claim, timings: timings, usage: usage, logger: log)
+            if capture.isCapturing {
+                // A reference, never the text: where `postmortem --content` finds this run's prompts and replies.
+                span.attributes[SpanAttributes.captureStore] = capture.mode.storeName
+                if let uri = capture.uri { span.attributes[SpanAttributes.captureURI] = uri }
+            }
+            let outcome = await runPipeline(job, claim: claim, timings: timings, usage: usage, capture: capture, logger: log)
             span.attributes[SpanAttributes.outcome] = outcome.name
             if case .finished(.failed(let failure)) = outcome {
                 span.attributes[SpanAttributes.errorCode] = failure.code
@@ -124,6 +132,7 @@ struct JobRunner: Service {
             return (outcome, account(outcome, usage: usage, on: span, logger: log))
         }
 
+        capture.finish()
         switch runOutcome {
         case .interrupted:
             await release(job, claim: claim, logger: log)

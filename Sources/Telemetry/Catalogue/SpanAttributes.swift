@@ -15,6 +15,13 @@ public enum SpanAttributes {
     public static let itemCount = "rag.items.count"
     /// Billed search units of a rerank call (Cohere); no GenAI name exists for them.
     public static let searchUnits = "rag.usage.search_units"
+    /// The `message` field of a provider's error answer (sanitized, at most 300 characters):
+    /// provider reply text, so it stays on the instance (``ContentPolicy``).
+    public static let providerMessage = "rag.provider.message"
+    /// Where the job's prompts and replies were captured (`local` or `s3`), when capture is on.
+    public static let captureStore = "rag.capture.store"
+    /// The capture object's `s3://bucket/key`, on `rag.job` when capture goes to S3.
+    public static let captureURI = "rag.capture.uri"
     /// On `rag.slo` spans: which SLO counted an event, how it judged it and why.
     public static let sloName = "rag.slo.name"
     public static let sloOutcome = "rag.slo.outcome"
@@ -70,12 +77,13 @@ public enum SpanAttributes {
 
     /// Every name above, for the documentation test.
     public static let all: [String] = [
-        jobID, stage, provider, attempts, outcome, errorCode, itemCount, searchUnits,
+        jobID, stage, provider, attempts, outcome, errorCode, itemCount, searchUnits, providerMessage, captureStore, captureURI,
         qualityEvaluator, groundedness, claims, unsupportedClaims, unsupportedClaimsText, questionsAsked, questionsAnswered,
         words, lengthWithinRange, repairs, guardBlocks, degradedStages, jobInputTokens, jobOutputTokens, costUSD, unpricedModels,
         genAIOperationName, genAIProviderName, genAIRequestModel, genAIResponseModel, genAIResponseID, genAIInputTokens,
         genAIOutputTokens, genAICacheReadInputTokens, genAIReasoningOutputTokens, genAIEvaluationEvent, genAIEvaluationName,
         genAIEvaluationScoreValue, genAIEvaluationScoreLabel, genAIEvaluationExplanation, httpStatusCode, errorType,
+        sloName, sloOutcome, sloCause,
     ]
 }
 
@@ -86,4 +94,6 @@ public enum LogKeys {
     public static let spanID = "span.id"
     public static let stage = "stage"
     public static let provider = "provider"
+    /// A provider error's `message` field (content: never leaves the instance).
+    public static let providerMessage = "provider.message"
 }

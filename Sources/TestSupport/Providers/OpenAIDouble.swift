@@ -94,7 +94,8 @@ public final class OpenAIDouble: Sendable {
         let recorded = try await embeddings.record(request)
         if let denied = authorize(recorded) { return denied }
         if let response = try await DoubleResponse.apply(
-            await embeddingFaults.next(), authorization: recorded.header("Authorization"), errorBody: Self.errorBody) { return response }
+            await embeddingFaults.next(), authorization: recorded.header("Authorization"), requestBody: recorded.body,
+            errorBody: Self.errorBody) { return response }
         guard let body = recorded.jsonObject, body["model"] is String else {
             return DoubleResponse.json(Self.errorBody(400), status: .badRequest)
         }
@@ -124,7 +125,8 @@ public final class OpenAIDouble: Sendable {
         let recorded = try await chat.record(request)
         if let denied = authorize(recorded) { return denied }
         let fault = await chatFaults.next()
-        if let response = try await DoubleResponse.apply(fault, authorization: recorded.header("Authorization"), errorBody: Self.errorBody) {
+        if let response = try await DoubleResponse.apply(
+            fault, authorization: recorded.header("Authorization"), requestBody: recorded.body, errorBody: Self.errorBody) {
             return response
         }
         guard let body = recorded.jsonObject, let model = body["model"] as? String,

@@ -1,5 +1,6 @@
 import Curl
 import Logging
+import Telemetry
 
 /// The budget of one stage's calls to its provider: a deadline, a time limit per attempt and
 /// the retry policy. Providers wrap each network round trip in ``run(_:)``.
@@ -15,6 +16,10 @@ public struct ProviderCall: Sendable {
     public let policy: RetryPolicy
     public let logger: Logger
     public let recorder: AttemptRecorder
+    /// The job's capture, for providers that send prompts and receive replies (``JobCapture``).
+    public let capture: JobCapture
+    /// The stage the call serves (`generate`, …), as captures name it.
+    public let stage: String
 
     public init(
         provider: ProviderIdentity,
@@ -22,7 +27,9 @@ public struct ProviderCall: Sendable {
         attemptTimeout: Duration,
         policy: RetryPolicy = RetryPolicy(),
         logger: Logger,
-        recorder: AttemptRecorder = AttemptRecorder()
+        recorder: AttemptRecorder = AttemptRecorder(),
+        capture: JobCapture = .none,
+        stage: String = "standalone"
     ) {
         self.provider = provider
         self.deadline = deadline
@@ -30,6 +37,8 @@ public struct ProviderCall: Sendable {
         self.policy = policy
         self.logger = logger
         self.recorder = recorder
+        self.capture = capture
+        self.stage = stage
     }
 
     /// A call for work outside a job (ingest, migrations): `budget` from now, one attempt

@@ -15,15 +15,15 @@ struct EvalResult: Sendable, Codable, Equatable {
         var noMatch: Bool
         /// Stage name (`retrieve`, `keyword-boost`, `rerank`) → scores; empty for a no-match job.
         var stages: [String: Scores]
-        /// Ranked documents per stage, best first (what `--trec-out` writes).
-        var runs: [String: [DocumentRun.Entry]]
+        /// Ranked documents per stage, best first: what `--trec-out` writes (not in the JSON).
+        var runs: [String: [DocumentRun.Entry]] = [:]
         var latencyMs: Double
         var embeddingTokens: Int?
         /// With `--stages all`: the proposal's signals.
         var proposal: ProposalScores?
 
         enum CodingKeys: String, CodingKey {
-            case file, stages, runs, proposal
+            case file, stages, proposal
             case jobID = "job_id"
             case noMatch = "no_match"
             case latencyMs = "latency_ms"

@@ -115,3 +115,23 @@ def test_empty_store_tells_the_user_to_ingest(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert "rag-worker ingest" in done.stderr
     assert "eval: [" not in done.stderr, "nothing ran"
+
+
+def test_bad_set_names_file_job_and_problem_and_runs_nothing(filled_store: Path, tmp_path: Path) -> None:
+    good = (ROOT / "fixtures" / "eval" / "jobs" / "01-rag-helpdesk.json").read_text()
+    (tmp_path / "01-good.json").write_text(good)
+    (tmp_path / "02-again.json").write_text(good)
+    (tmp_path / "03-typo.json").write_text(json.dumps({
+        "job": {"job_id": "typo", "title": "t", "description": "d"},
+        "grades": {"proposals/rag-support.md": 2}, "facts": []}))
+    (tmp_path / "04-broken.json").write_text("{oops")
+    (tmp_path / "05-no-facts.json").write_text(json.dumps({
+        "job": {"job_id": "no-facts", "title": "t", "description": "d"}, "grades": {}}))
+    done = run(["eval", "--set", str(tmp_path)], filled_store)
+    assert done.returncode == 65, done.stderr
+    lines = done.stderr.splitlines()
+    assert "  02-again.json: job eval-rag-helpdesk: duplicate job id, first used in 01-good.json" in lines
+    assert "  03-typo.json: job typo: grades a document the store does not hold: proposals/rag-support.md" in lines
+    assert "  04-broken.json: job (unknown): is not valid JSON" in lines
+    assert "  05-no-facts.json: job no-facts: missing field facts (use [] when there are none)" in lines
+    assert "eval: [" not in done.stderr and done.stdout == "", "nothing ran"

@@ -13,6 +13,7 @@ struct RAGWorkerCommand: AsyncParsableCommand {
             ConfigCommand.self,
             InvokeCommand.self,
             IngestCommand.self,
+            EvalCommand.self,
             PostmortemCommand.self,
             ReportCommand.self,
             SLOCommand.self,

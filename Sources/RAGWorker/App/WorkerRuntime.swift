@@ -117,7 +117,10 @@ struct WorkerRuntime: Sendable {
                             deliveryReserve: config.deliveryReserve, lease: config.leaseDuration),
             owner: owner, jobWake: jobWake, outboxWake: outboxWake, outboxHandOff: outboxHandOff,
             readiness: readiness, drain: drain, metrics: metrics, tracer: tracer, logger: logger,
-            costing: costing, contentCapture: contentCapture, slo: deliveryCounter
+            costing: costing, contentCapture: contentCapture, slo: deliveryCounter,
+            qualitySLO: config.objectives.quality.flatMap { objective in
+                objective.groundednessAtLeast.map { QualitySLOCounter(metrics: sloMetrics, threshold: $0) }
+            }
         )
     }
 

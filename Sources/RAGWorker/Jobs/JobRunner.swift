@@ -50,6 +50,9 @@ struct JobRunner: Service {
     var contentCapture: ContentCapture = .screening(ContentScreen())
     /// Counts a failed job for the delivery SLO once it is recorded (it is final then).
     var slo: DeliverySLOCounter? = nil
+    /// Counts a succeeded job for the quality SLO once its finish is recorded; nil when the SLO
+    /// file has no active quality objective.
+    var qualitySLO: QualitySLOCounter? = nil
 
     func run() async throws {
         let recovered = try await store.recoverInterrupted()
@@ -201,6 +204,7 @@ struct JobRunner: Service {
         switch outcome {
         case .succeeded:
             metrics.jobsSucceeded.increment()
+            qualitySLO?.record(accounting.quality, jobID: job.id, traceID: job.traceID)
             logger.info("job succeeded", metadata: ["duration.ms": "\(Int(finishedAt.timeIntervalSince(job.acceptedAt) * 1000))"])
         case .failed(let failure):
             metrics.jobsFailed.increment()

@@ -12,6 +12,8 @@ struct SLOMetrics: Sendable {
     let deliveryTotal: Counter
     let intakeGood: Counter
     let intakeTotal: Counter
+    let qualityGood: Counter
+    let qualityTotal: Counter
     let tracer: any Tracer
 
     /// The span name of one counted event.
@@ -22,6 +24,8 @@ struct SLOMetrics: Sendable {
         deliveryTotal = Counter(label: MetricCatalogue.sloDeliveryTotal.name, factory: factory)
         intakeGood = Counter(label: MetricCatalogue.sloIntakeGood.name, factory: factory)
         intakeTotal = Counter(label: MetricCatalogue.sloIntakeTotal.name, factory: factory)
+        qualityGood = Counter(label: MetricCatalogue.sloQualityGood.name, factory: factory)
+        qualityTotal = Counter(label: MetricCatalogue.sloQualityTotal.name, factory: factory)
         self.tracer = tracer
     }
 
@@ -50,6 +54,19 @@ struct SLOMetrics: Sendable {
             intakeGood.increment()
         } else {
             span(slo: SLODefinitions.intakeName, outcome: DeliveryVerdict.Outcome.bad.rawValue, cause: cause, jobID: nil, traceID: nil)
+        }
+    }
+
+    /// Records one succeeded job for the quality SLO: good when its groundedness reached
+    /// `threshold`; a proposal without claims about past work has none and is not counted.
+    func recordQuality(groundedness: Double?, threshold: Double, jobID: String, traceID: String) {
+        guard let groundedness else { return }
+        qualityTotal.increment()
+        if groundedness >= threshold {
+            qualityGood.increment()
+        } else {
+            span(slo: SLODefinitions.qualityName, outcome: DeliveryVerdict.Outcome.bad.rawValue, cause: "ungrounded",
+                 jobID: jobID, traceID: traceID)
         }
     }
 

@@ -20,6 +20,17 @@ extension MetricCatalogue {
         name: "SLOIntakeTotal", kind: .counter, unit: .count,
         summary: "POST /invocations requests answered 2xx, 5xx, 503 or 429 for a full backlog (a client's 4xx is not counted).")
 
+    /// Succeeded jobs whose proposal's groundedness reached the quality SLO's threshold.
+    public static let sloQualityGood = MetricDefinition(
+        name: "SLOQualityGood", kind: .counter, unit: .count,
+        summary: "Succeeded jobs whose proposal's groundedness is at or above the quality SLO's threshold; counted once per job, at its finish.")
+    /// Succeeded jobs whose proposal makes claims about past work (so has a groundedness).
+    public static let sloQualityTotal = MetricDefinition(
+        name: "SLOQualityTotal", kind: .counter, unit: .count,
+        summary: "Succeeded jobs whose proposal makes claims about past work, judged by the quality SLO; counted once per job, at its finish.")
+
     /// The SLO counters, in catalogue order.
-    public static let sloCounters: [MetricDefinition] = [sloDeliveryGood, sloDeliveryTotal, sloIntakeGood, sloIntakeTotal]
+    public static let sloCounters: [MetricDefinition] = [
+        sloDeliveryGood, sloDeliveryTotal, sloIntakeGood, sloIntakeTotal, sloQualityGood, sloQualityTotal,
+    ]
 }

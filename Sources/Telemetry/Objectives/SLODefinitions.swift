@@ -39,6 +39,9 @@ public struct SLODefinitions: Sendable, Hashable {
     /// The intake availability objective.
     public var intake: ServiceLevelObjective? { objective(named: Self.intakeName) }
 
+    /// The proposal quality objective, when the file defines it and it is active.
+    public var quality: ServiceLevelObjective? { objective(named: Self.qualityName).flatMap { $0.status == .active ? $0 : nil } }
+
     /// The SLO names the worker's code counts (the file may hold others only as pending).
     public static let deliveryName = "delivery"
     public static let intakeName = "intake"
@@ -84,6 +87,14 @@ public struct SLODefinitions: Sendable, Hashable {
             throw SLOFileError(
                 file: file, slo: deliveryName, field: "metadata.annotations.\(ServiceLevelObjective.Annotation.goodWithinSeconds)",
                 problem: "missing: the delivery SLO needs its limit in seconds")
+        }
+        if let quality = objectives.first(where: { $0.name == qualityName && $0.status == .active }) {
+            // The reader checks the value's range; the worker needs it present to judge a proposal.
+            guard quality.groundednessAtLeast != nil else {
+                throw SLOFileError(
+                    file: file, slo: qualityName, field: "metadata.annotations.\(ServiceLevelObjective.Annotation.groundednessAtLeast)",
+                    problem: "missing: the quality SLO needs its groundedness threshold")
+            }
         }
         return SLODefinitions(file: file, objectives: objectives)
     }

@@ -68,6 +68,11 @@ public struct ServiceLevelObjective: Sendable, Hashable {
         annotations[Annotation.goodWithinSeconds].flatMap(Double.init)
     }
 
+    /// The quality SLO's per-proposal threshold (``Annotation/groundednessAtLeast``), when set.
+    public var groundednessAtLeast: Double? {
+        annotations[Annotation.groundednessAtLeast].flatMap(Double.init)
+    }
+
     /// The catalogue definitions of the good and total counters; nil while the SLO is pending or
     /// the catalogue lacks them.
     public var metrics: (good: MetricDefinition, total: MetricDefinition)? {

@@ -20,8 +20,8 @@ struct SLODashboardTests {
         let all = widgets(body)
         let text = try #require(all.first { $0["properties"]?["markdown"]?.stringValue?.contains("## Service level objectives") == true })
         let markdown = try #require(text["properties"]?["markdown"]?.stringValue)
-        #expect(markdown.contains("**delivery**") && markdown.contains("99 % over 28d") && markdown.contains("**quality** (pending)"))
-        for slo in ["delivery", "intake"] {
+        #expect(markdown.contains("**delivery**") && markdown.contains("99 % over 28d") && markdown.contains("**quality**"))
+        for slo in ["delivery", "intake", "quality"] {
             let graph = try #require(all.first { $0["properties"]?["title"]?.stringValue == "SLO \(slo): bad events (%) against its burn-rate tiers" })
             let rendered = String(decoding: try graph.encoded(pretty: false), as: UTF8.self)
             #expect(rendered.contains("100 * (total - FILL(good, 0)) / total"))

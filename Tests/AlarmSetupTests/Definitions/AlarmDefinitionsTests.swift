@@ -31,7 +31,7 @@ struct AlarmDefinitionsTests {
             guard let kind = AlarmKind.kind(ofAlarmNamed: $0, endpoint: "rag-worker-test") else { return false }
             return !AlarmDefinitions.replacedBySLOs.contains(kind)
         }
-        #expect(definitions.compositeAlarm?.inputAlarmNames == catalogue + ["rag-worker-test-slo-delivery-page", "rag-worker-test-slo-intake-page"])
+        #expect(definitions.compositeAlarm?.inputAlarmNames == catalogue + ["rag-worker-test-slo-delivery-page", "rag-worker-test-slo-intake-page", "rag-worker-test-slo-quality-page"])
     }
 
     @Test("heartbeat alarm, fleet sum of Heartbeat below 1 in 5 of 5 minutes, missing data breaching; drops alarm on any drop")
@@ -114,7 +114,7 @@ struct AlarmDefinitionsTests {
         let definitions = try Fixtures.definitions(settings)
         let page = try #require(definitions.compositeAlarm)
         #expect(page.alarmName == "rag-worker-test-page")
-        #expect(page.inputAlarmNames.count == Fixtures.metricAlarmCount - 2 + 2,
+        #expect(page.inputAlarmNames.count == Fixtures.metricAlarmCount - 2 + Fixtures.activeSLOCount,
                 "the catalogue's alarms less the two latency alarms, and each active SLO's page composite")
         #expect(page.alarmRule == page.inputAlarmNames.map { "ALARM(\"\($0)\")" }.joined(separator: " OR "))
         #expect(page.alarmActions == [definitions.target.topicARN])

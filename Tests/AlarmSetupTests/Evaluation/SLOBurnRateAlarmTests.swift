@@ -59,7 +59,7 @@ struct SLOBurnRateAlarmTests {
     @Test("every SLO alarm keeps CloudWatch's rules: ≤ 10 metrics, one returned, valid period, evaluation range within limits")
     func withinCloudWatchRules() throws {
         let slo = definitions.metricAlarms.filter { $0.alarmName.contains("-slo-") }
-        #expect(slo.count == 12, "2 active SLOs × 3 tiers × (long, short)")
+        #expect(slo.count == Fixtures.sloMetricAlarmCount, "3 active SLOs × 3 tiers × (long, short)")
         for alarm in slo {
             let queries = try #require(alarm.metrics)
             #expect(queries.count <= 10 && queries.filter(\.returnData).count == 1, "\(alarm.alarmName)")
@@ -75,7 +75,7 @@ struct SLOBurnRateAlarmTests {
             }
         }
         let composites = definitions.compositeAlarms.filter { $0.alarmName.contains("-slo-") }
-        #expect(composites.count == 8, "per SLO: 2 page tiers, its page composite, 1 ticket")
+        #expect(composites.count == Fixtures.sloCompositeCount, "per SLO: 2 page tiers, its page composite, 1 ticket")
         for composite in composites {
             #expect(CompositeRuleEvaluator.parse(composite.alarmRule) != nil, "\(composite.alarmRule)")
             for input in composite.inputAlarmNames {

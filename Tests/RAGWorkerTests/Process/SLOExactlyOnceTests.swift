@@ -156,8 +156,13 @@ struct SLOExactlyOnceTests {
                     #expect(kill(workerA.pid, SIGSTOP) == 0)
                     let workerB = try await WorkerProcess.start(dataDirectory: directoryB.path, environment: base.merging(telemetryB) { $1 })
                     try await eventually(timeout: .seconds(60)) { await receiver.acknowledged.contains { $0.jobID == "taken-1" } }
-                    let countedBy = try await server.psql("select attempts || ':' || slo_verdict from rag_jobs where id = 'taken-1'")
-                    #expect(countedBy.trimmingCharacters(in: .whitespacesAndNewlines) == "2:good", "claimed twice, counted once: \(countedBy)")
+                    // The deliverer records the 2xx, then counts: both after the receiver answered.
+                    let countedBy = "select coalesce(attempts || ':' || slo_verdict, 'uncounted') from rag_jobs where id = 'taken-1'"
+                    try await eventually(timeout: .seconds(10)) {
+                        try await server.psql(countedBy).trimmingCharacters(in: .whitespacesAndNewlines) != "uncounted"
+                    }
+                    let verdict = try await server.psql(countedBy).trimmingCharacters(in: .whitespacesAndNewlines)
+                    #expect(verdict == "2:good", "claimed twice, counted once: \(verdict)")
 
                     // A resumes: its renewal finds the lease gone, its run ends without a write.
                     #expect(kill(workerA.pid, SIGCONT) == 0)

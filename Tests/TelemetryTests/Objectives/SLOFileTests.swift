@@ -10,7 +10,7 @@ import TestSupport
 struct SLOFileTests {
     static let shipped: String = (try? String(contentsOf: SLODefinitions.bundledFile, encoding: .utf8)) ?? ""
 
-    @Test("the shipped file: delivery (99 %, 120 s) and intake (99.9 %) active with three tiers each, quality pending")
+    @Test("the shipped file: delivery (99 %, 120 s) and intake (99.9 %) active with three tiers each, quality (95 %, groundedness 0.6) too")
     func shippedFile() throws {
         let definitions = try SLODefinitions.load()
         #expect(definitions.objectives.map(\.name) == ["delivery", "intake", "quality"])
@@ -22,8 +22,9 @@ struct SLOFileTests {
         #expect(delivery.tiers.map(\.longWindowSeconds) == [3_600, 21_600, 86_400])
         #expect(try #require(definitions.intake).target == 0.999)
         let quality = try #require(definitions.objective(named: "quality"))
-        #expect(quality.status == .pending && quality.metrics == nil)
-        #expect(definitions.active.map(\.name) == ["delivery", "intake"])
+        #expect(quality.status == .active && quality.target == 0.95 && quality.groundednessAtLeast == 0.6)
+        #expect(quality.goodMetricName == MetricCatalogue.sloQualityGood.name && quality.totalMetricName == MetricCatalogue.sloQualityTotal.name)
+        #expect(definitions.active.map(\.name) == ["delivery", "intake", "quality"])
     }
 
     /// Reads `text` as the file `bad.yaml` and returns the error's one line.
@@ -58,6 +59,14 @@ struct SLOFileTests {
     func targetOutOfRange(target: String) throws {
         let text = try problem(try edited("      target: 0.999\n", "      target: \(target)\n"))
         #expect(text.contains("SLO 'intake', field spec.objectives[0].target: '\(target)' is outside (0, 1)"), "\(text)")
+    }
+
+    @Test("the quality SLO without its groundedness threshold, or with one outside (0, 1], names the annotation")
+    func qualityThreshold() throws {
+        let missing = try problem(try edited("    rag-worker/groundedness-at-least: \"0.6\"\n", ""))
+        #expect(missing.contains("SLO 'quality', field metadata.annotations.rag-worker/groundedness-at-least: missing"), "\(missing)")
+        let outside = try problem(try edited("rag-worker/groundedness-at-least: \"0.6\"", "rag-worker/groundedness-at-least: \"1.5\""))
+        #expect(outside.contains("SLO 'quality', field metadata.annotations.rag-worker/groundedness-at-least: '1.5' is not a share in (0, 1]"), "\(outside)")
     }
 
     @Test("a look-back window CloudWatch alarms cannot express names the condition's lookbackWindow",

@@ -130,6 +130,10 @@ struct QualityCostEndToEndTests {
         #expect(try await read.statistics(MetricCatalogue.questionsUnanswered).sum == 1)
         #expect(try await read.statistics(MetricCatalogue.questionsAsked).sum == 4)
         #expect(try await read.statistics(MetricCatalogue.unsupportedClaims).sum == 1)
+        // The quality SLO (threshold 0.6): the quoting draft (1.0) is good, the inventing one (0.0)
+        // is bad, the failed job is not judged; each counted once.
+        #expect(try await read.statistics(MetricCatalogue.sloQualityGood).sum == 1)
+        #expect(try await read.statistics(MetricCatalogue.sloQualityTotal).sum == 2)
         let cost = try await read.statistics(MetricCatalogue.jobCost)
         let webhookTotal = [run.quoted, run.invented, run.failed].map { Self.usage($0)["cost_usd"] as? Double ?? -1 }.reduce(0, +)
         #expect(cost.count == 3 && abs(cost.sum - webhookTotal) < 1e-9, "\(cost) vs \(webhookTotal)")

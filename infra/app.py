@@ -7,10 +7,11 @@ Context: `env` (dev|prod, default dev), `imageTag` or `imageDigest` (the image t
 """
 
 import os
+import sys
 
 import aws_cdk as cdk
 
-from rag_worker_infra.settings import load_settings
+from rag_worker_infra.settings import SettingsError, load_settings
 from rag_worker_infra.stack import RagWorkerStack
 
 
@@ -33,5 +34,10 @@ def build(app: cdk.App) -> RagWorkerStack:
 
 if __name__ == "__main__":
     app = cdk.App()
-    build(app)
+    try:
+        build(app)
+    except SettingsError as error:
+        # What `cdk synth` / `cdk deploy` show: every problem of the settings, no traceback.
+        print(f"infra/app.py: {error}", file=sys.stderr)
+        sys.exit(1)
     app.synth()

@@ -24,8 +24,15 @@ public final class TelemetrySystem: Sendable {
     /// server and job runner and records their last spans; each flushes within
     /// `RAG_TELEMETRY_SHUTDOWN_SECONDS`.
     public let services: [any Service]
-    /// Receives every span, log record and metric interval.
+    /// Receives every span, log record and metric interval: the ring buffer as written, the
+    /// exporters through the ``ContentBoundary``.
     public let recordSink: any TelemetryRecordSink
+    /// What may leave the process (the exporters' boundary and stdout apply it).
+    public let contentPolicy: ContentPolicy
+    /// The text of the jobs in progress, screened out of diagnostic text at the boundary.
+    public var contentScreen: ContentScreen { contentPolicy.screen }
+    /// Hands each job its capture of prompts and replies (`RAG_CAPTURE_CONTENT`).
+    public let contentCapture: ContentCapture
 
     /// Empty each exporter's queue (benchmarks).
     private let queueDrainers: [@Sendable () -> Void]
@@ -42,14 +49,16 @@ public final class TelemetrySystem: Sendable {
     /// - Parameters:
     ///   - destinations: required when `configuration.cloudWatchEnabled`; ignored otherwise.
     ///   - otlpSink: required when `configuration.otlp.isEnabled`; ignored otherwise.
+    ///   - captureDestination: where captured content goes when `RAG_CAPTURE_CONTENT` is `s3://…`
+    ///     (required then); `local` uses the ring buffer, `off` nothing.
     ///   - logOutput: where JSON log lines go; stdout by default, nil for none.
     ///   - shutdownDeadline: the process's shutdown budget: the exporters' final flushes, one
     ///     after another, each keep within `RAG_TELEMETRY_SHUTDOWN_SECONDS` and never run past it.
-    /// - Throws: ``TelemetryConfigurationError`` when CloudWatch or OTLP is on without a destination,
-    ///   `SQLiteError` when the ring buffer cannot be opened.
+    /// - Throws: ``TelemetryConfigurationError`` when CloudWatch or OTLP is on without a destination
+    ///   or capture goes to S3 without one, `SQLiteError` when the ring buffer cannot be opened.
     public init(
         configuration: TelemetryConfiguration, logLevel: Logger.Level, destinations: CloudWatchDestinations?,
-        otlpSink: (any OTLPTraceSink)? = nil,
+        otlpSink: (any OTLPTraceSink)? = nil, captureDestination: (any ContentCaptureDestination)? = nil,
         clock: some Clock<Duration> = ContinuousClock(), logOutput: (any LogLineWriter)? = StandardOutputLogWriter(),
         shutdownDeadline: ShutdownDeadline = .none
     ) throws {
@@ -59,9 +68,14 @@ public final class TelemetrySystem: Sendable {
         if configuration.otlp.isEnabled, otlpSink == nil {
             throw TelemetryConfigurationError(problems: [.init(variable: "OTEL_EXPORTER_OTLP_ENDPOINT", problem: "is set, but no OTLP sink is available")])
         }
+        if case .s3 = configuration.contentCapture, captureDestination == nil {
+            throw TelemetryConfigurationError(problems: [.init(variable: "RAG_CAPTURE_CONTENT", problem: "is s3://…, but no AWS client is available")])
+        }
         self.configuration = configuration
         self.logLevel = logLevel
         self.logOutput = logOutput
+        let policy = ContentPolicy(screen: ContentScreen())
+        contentPolicy = policy
         let metrics = TelemetryMetricsFactory()
         self.metrics = metrics
         let dropped = metrics.makeCounter(label: MetricCatalogue.telemetryDropped.name, dimensions: [])
@@ -71,14 +85,16 @@ public final class TelemetrySystem: Sendable {
             path: configuration.ringBufferPath,
             limits: RingBufferLimits(maxRows: configuration.ringBufferMaxRows, maxBytes: configuration.ringBufferMaxBytes),
             replaceIfDamaged: true)
-        let internalLogger = Self.internalLogger(output: logOutput, level: logLevel)
+        let internalLogger = Self.internalLogger(output: logOutput, level: logLevel, policy: policy)
         let ringWriter = RingBufferWriter(
             store: ringBuffer, queueCapacity: configuration.ringBufferQueueCapacity,
             flushInterval: configuration.ringBufferFlushInterval, shutdownTimeout: configuration.shutdownFlushTimeout,
             shutdownDeadline: shutdownDeadline, clock: clock, logger: internalLogger(nil), onDrop: onDrop)
         let exporterLogger = internalLogger(ringWriter)
 
-        var sinks: [any TelemetryRecordSink] = [ringWriter]
+        // Every exporter that sends records off the instance goes in `sinks`, which only the
+        // content boundary feeds; the ring buffer, on the instance, gets records as written.
+        var sinks: [any TelemetryRecordSink] = []
         var services: [any Service] = [ringWriter]
         var flushers: [@Sendable () async -> Void] = []
         var statistics: [String: @Sendable () -> ExporterStatistics] = [:]
@@ -128,7 +144,28 @@ public final class TelemetrySystem: Sendable {
             statistics["otlp"] = { otlp.statistics }
             monitored.append(.init(name: configuration.otlp.exporterName, counters: otlp.counters))
         }
-        let fanOut = FanOutSink(sinks)
+        let captureTarget: (any ContentCaptureDestination)? = switch configuration.contentCapture {
+        case .off: nil
+        case .local: LocalCaptureDestination(store: ringBuffer, limits: CaptureRetention(
+            maxJobs: configuration.captureMaxJobs, maxBytes: configuration.captureMaxBytes, maxAge: configuration.captureRetention))
+        case .s3: captureDestination
+        }
+        var captureExporter: ContentCaptureExporter?
+        if let captureTarget {
+            let exporter = ContentCaptureExporter(
+                destination: captureTarget, shutdownTimeout: configuration.shutdownFlushTimeout, shutdownDeadline: shutdownDeadline,
+                logger: exporterLogger, onDrop: onDrop)
+            services.append(exporter)
+            flushers.append { await exporter.forceFlush() }
+            statistics["capture"] = { exporter.statistics }
+            if case .s3 = configuration.contentCapture {
+                monitored.append(.init(name: captureTarget.name, counters: exporter.core.counters))
+            }
+            captureExporter = exporter
+        }
+        contentCapture = ContentCapture(mode: configuration.contentCapture, screen: policy.screen, exporter: captureExporter)
+
+        let fanOut = FanOutSink([ringWriter, ContentBoundary(policy: policy, exporters: sinks)])
         let selfMonitoring = SelfMonitoring(factory: metrics, exporters: monitored)
         let publisher = MetricsPublisher(
             factory: metrics, sink: fanOut, interval: configuration.metricsInterval, clock: clock,
@@ -148,7 +185,7 @@ public final class TelemetrySystem: Sendable {
     /// A log handler for `label`: JSON lines to stdout, records to the ring buffer and CloudWatch Logs,
     /// `trace.id`/`span.id` from `ServiceContext.current`.
     public func makeLogHandler(label: String) -> any LogHandler {
-        TelemetryLogHandler(label: label, logLevel: logLevel, output: logOutput, sink: recordSink)
+        TelemetryLogHandler(label: label, logLevel: logLevel, output: logOutput, sink: recordSink, policy: contentPolicy)
     }
 
     /// A logger whose records go through this system (no global bootstrap needed).
@@ -160,7 +197,8 @@ public final class TelemetrySystem: Sendable {
     /// swift-distributed-tracing. Only `@main` calls this, once.
     public func bootstrapGlobally() {
         LoggingSystem.bootstrap({ label, provider in
-            var handler = TelemetryLogHandler(label: label, logLevel: self.logLevel, output: self.logOutput, sink: self.recordSink)
+            var handler = TelemetryLogHandler(
+                label: label, logLevel: self.logLevel, output: self.logOutput, sink: self.recordSink, policy: self.contentPolicy)
             handler.metadataProvider = provider
             return handler
         }, metadataProvider: .telemetryTrace)
@@ -181,17 +219,20 @@ public final class TelemetrySystem: Sendable {
         for drain in queueDrainers { drain() }
     }
 
-    /// Statistics of the exporters (`logs`, `metrics`, `otlp`), those that run.
+    /// Statistics of the exporters (`logs`, `metrics`, `otlp`) and of content capture
+    /// (`capture`), those that run.
     public func exporterStatistics() -> [String: ExporterStatistics] {
         statisticsReaders.mapValues { $0() }
     }
 
     /// A logger for the exporters themselves: stdout, plus the ring buffer when given. It never
     /// feeds a CloudWatch exporter, whose failures would otherwise log into its own queue.
-    private static func internalLogger(output: (any LogLineWriter)?, level: Logger.Level) -> ((any TelemetryRecordSink)?) -> Logger {
+    private static func internalLogger(
+        output: (any LogLineWriter)?, level: Logger.Level, policy: ContentPolicy
+    ) -> ((any TelemetryRecordSink)?) -> Logger {
         { sink in
             Logger(label: "rag.telemetry") { label in
-                TelemetryLogHandler(label: label, logLevel: max(level, .info), output: output, sink: sink ?? FanOutSink([]))
+                TelemetryLogHandler(label: label, logLevel: max(level, .info), output: output, sink: sink ?? FanOutSink([]), policy: policy)
             }
         }
     }

@@ -83,7 +83,8 @@ struct InProcessWorker: WorkerAPIClient {
         defer { http.shutdown() }
         let runtime = try WorkerRuntime(
             config: config, pipeline: pipeline(system), httpClient: http,
-            metricsFactory: system.metricsFactory, tracer: system.tracer, logger: system.makeLogger(label: "rag-worker"))
+            metricsFactory: system.metricsFactory, tracer: system.tracer, logger: system.makeLogger(label: "rag-worker"),
+            contentCapture: system.contentCapture)
         var quiet = Logger(label: "test.group")
         quiet.logLevel = .critical
         return try await run(runtime, metrics: TestMetrics(), http: http, system: system, logger: quiet, body)

@@ -6,6 +6,14 @@ import Testing
 /// Shared builders for the AlarmSetup tests.
 enum Fixtures {
     static let endpoint = "rag-worker-test"
+    /// Metric alarms alarm-setup makes by default: every kind but the composite page.
+    static let metricAlarmCount = AlarmKind.allCases.count - 1
+    /// The shipped SLO file's active objectives: delivery, intake and quality.
+    static let activeSLOCount = 3
+    /// The SLO file's burn-rate inputs: 3 active SLOs × 3 tiers × (long, short window).
+    static let sloMetricAlarmCount = activeSLOCount * 3 * 2
+    /// The SLO file's composites: per active SLO, 2 page tiers, its page composite and 1 ticket tier.
+    static let sloCompositeCount = activeSLOCount * 4
 
     static func target(endpoint: String = endpoint, namespace: String? = nil) -> DeploymentTarget {
         var target = DeploymentTarget(endpointName: endpoint)

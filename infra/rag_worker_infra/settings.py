@@ -26,9 +26,21 @@ SECRET_REQUIRED_KEYS = (
     "WEBHOOK_SECRET",
     "DATABASE_URL",
 )
-"""Keys the worker's secret must hold: `RAG_PROFILE=production` refuses to start without the
-providers and the webhook, and `DATABASE_URL` keeps jobs off the instance's disk (SageMaker does not
-keep it) and serves pgvector retrieval."""
+"""Keys the worker's secret must hold with a shared store (`shared_store: true`, the default):
+`RAG_PROFILE=production` refuses to start without the providers and the webhook, and `DATABASE_URL`
+keeps jobs off the instance's disk (SageMaker does not keep it), lets every instance claim any job,
+and serves pgvector retrieval."""
+
+SHARED_STORE_KEY = "DATABASE_URL"
+"""The secret key that gives the deployment its shared job store (`shared_store` in the settings)."""
+
+
+def required_secret_keys(shared_store: bool) -> tuple[str, ...]:
+    """The secret's required keys: without a shared store, `DATABASE_URL` is not there, and
+    retrieval needs Supabase's REST API instead (`SUPABASE_URL` and `SUPABASE_KEY`)."""
+    if shared_store:
+        return SECRET_REQUIRED_KEYS
+    return tuple(key for key in SECRET_REQUIRED_KEYS if key != SHARED_STORE_KEY) + ("SUPABASE_URL", "SUPABASE_KEY")
 
 SECRET_OPTIONAL_KEYS = (
     "SUPABASE_URL",
@@ -45,6 +57,10 @@ SECRET_REFUSED_KEYS = ("BASIC_AUTH_USER", "BASIC_AUTH_PASS")
 """Keys the worker reads that must not be set on a SageMaker endpoint: SageMaker checks the caller's
 SigV4 `Authorization` at InvokeEndpoint and does not forward it, so with Basic auth on, every
 invocation would reach the container without credentials and be refused with 401."""
+
+PLANNING_SERVICE_SECONDS = 20.0
+"""The mean time one job holds a runner slot that the scaling defaults were planned with (an
+assumption until measured: `rag-worker capacity --service measured:cloudwatch`, docs/deployment.md)."""
 
 PLATFORM = "sagemaker"
 """`RAG_PLATFORM` in the model's environment: tells the worker it runs behind InvokeEndpoint."""
@@ -101,7 +117,6 @@ class Settings:
     initial_instance_count: int
     min_instances: int
     max_instances: int
-    target_invocations_per_instance: float
     scale_in_cooldown_seconds: int
     scale_out_cooldown_seconds: int
     startup_health_check_timeout_seconds: int
@@ -111,11 +126,27 @@ class Settings:
     retain_on_delete: bool
     metrics_namespace: str
     log_level: str
+    concurrency: int
+    """`RAG_CONCURRENCY` of the model: jobs one instance runs at once (the scaling target depends on it)."""
+    shared_store: bool
+    """The secret holds `DATABASE_URL`: jobs live in Postgres, so any instance can take any of them.
+    Without it each instance keeps what it accepted, and more than one instance cannot help."""
+    target_backlog_per_instance: float
+    """The scaling policy's target for `BacklogPerInstance` (docs/deployment.md, "Capacity and scaling")."""
+    target_invocations_per_instance: float | None
+    """A second target tracking policy on SageMaker's `InvocationsPerInstance`, or null for none."""
     network: NetworkSettings = field(default_factory=NetworkSettings)
     notify_emails: tuple[str, ...] = ()
     """Addresses alarm-setup subscribes to the alarm topic (each confirms by e-mail)."""
     notify_topic_arn: str | None = None
     """An existing SNS topic (same region) the alarms notify instead of the one alarm-setup creates."""
+    capture_content: str = "off"
+    """Prompt and reply capture for debugging (`RAG_CAPTURE_CONTENT`): `off`, `local` (the instance's ring
+    buffer) or `s3` (a bucket of the stack, one encrypted object per job under `capture_prefix`)."""
+    capture_prefix: str = "captures"
+    """Where in the capture bucket the objects go; the role may write there only."""
+    capture_retention_days: int = 30
+    """How long S3 keeps a captured job (the bucket's lifecycle rule)."""
     xray_traces: bool = False
     """Traces to CloudWatch's OTLP endpoint (X-Ray trace map, Transaction Search): the model's
     environment gets `RAG_XRAY=on` and the execution role `xray:PutSpans` (docs/deployment.md)."""
@@ -134,8 +165,16 @@ class Settings:
         """SageMaker writes container output here; the worker's exporter adds its own stream."""
         return f"/aws/sagemaker/Endpoints/{self.endpoint_name}"
 
-    def model_environment(self, secret_arn: str, region: str) -> dict[str, str]:
-        """The SageMaker model's container environment (what the worker reads at start-up)."""
+    @property
+    def audit_log_group_name(self) -> str:
+        """Where the log group's data protection policy reports its findings."""
+        return f"/rag-worker/{self.endpoint_name}/data-protection-audit"
+
+    def model_environment(self, secret_arn: str, region: str, capture_bucket: str | None = None) -> dict[str, str]:
+        """The SageMaker model's container environment (what the worker reads at start-up).
+
+        `capture_bucket` is the stack's capture bucket when `capture_content` is `s3`.
+        """
         environment = {
             "RAG_PLATFORM": PLATFORM,
             "RAG_PROFILE": "production",
@@ -146,10 +185,18 @@ class Settings:
             "RAG_LOG_GROUP": self.log_group_name,
             "RAG_METRICS_NAMESPACE": self.metrics_namespace,
             "LOG_LEVEL": self.log_level,
+            "RAG_CONCURRENCY": str(self.concurrency),
+            "RAG_MAX_INSTANCES": str(self.max_instances),
         }
         if self.xray_traces:
             environment["RAG_XRAY"] = "on"
             environment["OTEL_RESOURCE_ATTRIBUTES"] = f"deployment.environment.name={self.env}"
+        if self.capture_content == "local":
+            environment["RAG_CAPTURE_CONTENT"] = "local"
+        elif self.capture_content == "s3":
+            if capture_bucket is None:
+                raise SettingsError("capture_content is s3: the model environment needs the capture bucket")
+            environment["RAG_CAPTURE_CONTENT"] = f"s3://{capture_bucket}/{self.capture_prefix}"
         return environment
 
 
@@ -246,8 +293,20 @@ def validate(settings: Settings) -> list[str]:
         problems.append("need 1 <= min_instances <= max_instances")
     if not settings.min_instances <= settings.initial_instance_count <= settings.max_instances:
         problems.append("initial_instance_count must lie between min_instances and max_instances")
-    if settings.target_invocations_per_instance <= 0:
-        problems.append("target_invocations_per_instance must be positive")
+    if not isinstance(settings.shared_store, bool):
+        problems.append("shared_store must be true or false")
+    elif settings.max_instances > 1 and not settings.shared_store:
+        problems.append(
+            f"max_instances is {settings.max_instances} but shared_store is false: without a shared job store "
+            "(DATABASE_URL in the secret) each instance keeps the jobs it accepted, so added instances cannot take "
+            "any of the backlog and a scaled-in one takes its jobs with it. Set shared_store: true (and DATABASE_URL) "
+            "or max_instances: 1")
+    if not isinstance(settings.concurrency, int) or not 1 <= settings.concurrency <= 256:
+        problems.append("concurrency must be a whole number within 1..256 (RAG_CONCURRENCY)")
+    if not settings.target_backlog_per_instance > 0:
+        problems.append("target_backlog_per_instance must be positive")
+    if settings.target_invocations_per_instance is not None and not settings.target_invocations_per_instance > 0:
+        problems.append("target_invocations_per_instance must be positive, or null for no invocations policy")
     if not 60 <= settings.startup_health_check_timeout_seconds <= 3600:
         problems.append("startup_health_check_timeout_seconds must be within 60..3600")
     if not 0 <= settings.termination_wait_seconds <= 3600:
@@ -274,6 +333,12 @@ def validate(settings: Settings) -> list[str]:
         elif topic.group("region") != settings.region:
             problems.append(f"notify_topic_arn is in {topic.group('region')}, the alarms in {settings.region}: "
                             "CloudWatch notifies topics of its own region only")
+    if settings.capture_content not in ("off", "local", "s3"):
+        problems.append(f"capture_content must be off, local or s3, not {settings.capture_content!r}")
+    if not re.fullmatch(r"[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*", settings.capture_prefix or ""):
+        problems.append(f"capture_prefix {settings.capture_prefix!r} must be letters, digits and . _ - in /-separated parts")
+    if not 1 <= settings.capture_retention_days <= 3650:
+        problems.append("capture_retention_days must be within 1..3650")
     network = settings.network
     if network.mode == "existing":
         if not network.vpc_id or not network.vpc_id.startswith("vpc-"):

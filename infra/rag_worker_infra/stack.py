@@ -1,4 +1,5 @@
-"""The RAG Worker stack: ECR, the secret, the log group, the network, the execution role, and the
+"""The RAG Worker stack: ECR, the secret, the log group (with a data protection policy and its audit
+group), the capture bucket when prompt capture goes to S3, the network, the execution role, and the
 SageMaker model, endpoint configuration, endpoint and auto scaling. One class, one stack per
 environment (infra/settings.json)."""
 
@@ -16,6 +17,7 @@ from aws_cdk import (
     aws_ecr as ecr,
     aws_iam as iam,
     aws_logs as logs,
+    aws_s3 as s3,
     aws_sagemaker as sagemaker,
     aws_secretsmanager as secretsmanager,
 )
@@ -24,6 +26,26 @@ from constructs import Construct
 from . import worker_policy
 from .network import WorkerNetwork
 from .settings import VARIANT_NAME, Settings, image_reference
+
+BACKLOG_METRIC = "BacklogPerInstance"
+"""The worker's scaling signal (`MetricCatalogue.backlogPerInstance`); infra/tests check the rendered
+dashboard, which comes from the catalogue, names the same metric."""
+DATA_PROTECTION_IDENTIFIERS = (
+    "EmailAddress",
+    "PhoneNumber-US",
+    "PhoneNumber-GB",
+    "PhoneNumber-DE",
+    "PhoneNumber-FR",
+    "CreditCardNumber",
+    "AwsSecretKey",
+    "OpenSshPrivateKey",
+    "PgpPrivateKey",
+    "PkcsPrivateKey",
+    "PuttyPrivateKey",
+)
+"""CloudWatch Logs managed data identifiers masked in the worker's log group (docs/observability.md,
+"Defence in depth"): what would identify a client or open an account if the worker's own content
+policy ever let it through."""
 
 PHASES = ("foundation", "full")
 """`foundation` creates everything but the SageMaker resources: the first deployment needs the
@@ -61,11 +83,14 @@ class RagWorkerStack(Stack):
 
         self.repository = self._repository(removal)
         self.secret = self._secret()
+        self.audit_log_group = self._audit_log_group(removal)
         self.log_group = self._log_group(removal)
+        self.capture_bucket = self._capture_bucket(removal) if settings.capture_content == "s3" else None
         self.network = WorkerNetwork(self, "Network", settings=settings.network)
         self.role = self._execution_role()
 
         self.model = self.endpoint_config = self.endpoint = self.scalable_target = None
+        self.scaling_policies: list = []
         if phase == "full":
             image_reference(image_tag, image_digest)  # exactly one, well formed, or SettingsError
             image_uri = (self.repository.repository_uri_for_digest(image_digest) if image_digest
@@ -124,9 +149,67 @@ class RagWorkerStack(Stack):
             "EndpointLogGroup",
             log_group_name=self.settings.log_group_name,
             retention_in_days=self.settings.log_retention_days,
+            data_protection_policy=self._data_protection_policy(),
+        )
+        group.apply_removal_policy(removal)
+        # The policy's findings destination must exist before the policy is put.
+        group.add_dependency(self.audit_log_group)
+        return group
+
+    def _data_protection_policy(self) -> dict:
+        """Masks the managed identifiers at ingestion (readers without `logs:Unmask` see asterisks)
+        and reports each finding to the audit group. The worker's role has no `logs:Unmask`."""
+        identifiers = [f"arn:{self.partition}:dataprotection::aws:data-identifier/{name}"
+                       for name in DATA_PROTECTION_IDENTIFIERS]
+        return {
+            "Name": f"{self.settings.endpoint_name}-data-protection",
+            "Description": "RAG Worker: mask personal data and keys that reach the endpoint's logs",
+            "Version": "2021-06-01",
+            "Statement": [
+                {
+                    "Sid": "audit",
+                    "DataIdentifier": identifiers,
+                    "Operation": {"Audit": {"FindingsDestination": {
+                        "CloudWatchLogs": {"LogGroup": self.settings.audit_log_group_name}}}},
+                },
+                {
+                    "Sid": "redact",
+                    "DataIdentifier": identifiers,
+                    "Operation": {"Deidentify": {"MaskConfig": {}}},
+                },
+            ],
+        }
+
+    def _audit_log_group(self, removal: RemovalPolicy) -> logs.CfnLogGroup:
+        group = logs.CfnLogGroup(
+            self,
+            "DataProtectionAuditLogGroup",
+            log_group_name=self.settings.audit_log_group_name,
+            retention_in_days=self.settings.log_retention_days,
         )
         group.apply_removal_policy(removal)
         return group
+
+    def _capture_bucket(self, removal: RemovalPolicy) -> s3.Bucket:
+        """Captured prompts and replies (`capture_content: s3`): private, SSE-S3 encrypted, TLS only,
+        each object expired after `capture_retention_days`."""
+        return s3.Bucket(
+            self,
+            "CaptureBucket",
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            enforce_ssl=True,
+            lifecycle_rules=[
+                s3.LifecycleRule(
+                    id="expire-captured-content",
+                    prefix=f"{self.settings.capture_prefix}/",
+                    expiration=Duration.days(self.settings.capture_retention_days),
+                    abort_incomplete_multipart_upload_after=Duration.days(1),
+                ),
+            ],
+            removal_policy=removal,
+        )
 
     def _execution_role(self) -> iam.Role:
         log_group_arn = self.format_arn(
@@ -141,6 +224,9 @@ class RagWorkerStack(Stack):
             "LogGroupArn": log_group_arn,
             "MetricsNamespace": self.settings.metrics_namespace,
             "Region": self.region,
+            # Only with a capture bucket; None leaves the statement out.
+            "CaptureObjectsArn": (self.capture_bucket.arn_for_objects(f"{self.settings.capture_prefix}/*")
+                                  if self.capture_bucket else None),
         }, enabled=self.settings.enabled_features)
         return iam.Role(
             self,
@@ -161,7 +247,9 @@ class RagWorkerStack(Stack):
             primary_container=sagemaker.CfnModel.ContainerDefinitionProperty(
                 image=image_uri,
                 mode="SingleModel",
-                environment=settings.model_environment(self.secret.secret_arn, self.region),
+                environment=settings.model_environment(
+                    self.secret.secret_arn, self.region,
+                    capture_bucket=self.capture_bucket.bucket_name if self.capture_bucket else None),
             ),
             vpc_config=sagemaker.CfnModel.VpcConfigProperty(
                 security_group_ids=[self.network.security_group.security_group_id],
@@ -214,22 +302,53 @@ class RagWorkerStack(Stack):
             min_capacity=settings.min_instances,
             max_capacity=settings.max_instances,
         )
+        self._scaling_policies()
+
+    def _scaling_policies(self) -> None:
+        """Target tracking on the work: `BacklogPerInstance`, the shared store's queued and running
+        jobs over the live runners, which every worker publishes (the metric catalogue, Swift side).
+        It falls as instances are added, as a target tracking metric must, and its datapoints keep
+        coming when the endpoint is idle, so the fleet scales in; `InvocationsPerInstance` counts
+        2 ms accepts instead and misses the backlog. Scale-in does not strand running jobs: SIGTERM
+        makes a worker leave the registry, finish what ends within its drain and give the rest back
+        to the shared queue. docs/deployment.md, "Scaling", derives the target and the cooldowns."""
+        settings = self.settings
         policy = appscaling.CfnScalingPolicy
-        policy(
+        self.scaling_policies = [policy(
             self,
-            "InvocationsPerInstance",
-            policy_name=f"{settings.endpoint_name}-invocations-per-instance",
+            "BacklogPerInstance",
+            policy_name=f"{settings.endpoint_name}-backlog-per-instance",
             policy_type="TargetTrackingScaling",
             scaling_target_id=self.scalable_target.ref,
             target_tracking_scaling_policy_configuration=policy.TargetTrackingScalingPolicyConfigurationProperty(
-                predefined_metric_specification=policy.PredefinedMetricSpecificationProperty(
-                    predefined_metric_type="SageMakerVariantInvocationsPerInstance"
+                customized_metric_specification=policy.CustomizedMetricSpecificationProperty(
+                    namespace=settings.metrics_namespace,
+                    metric_name=BACKLOG_METRIC,
+                    dimensions=[policy.MetricDimensionProperty(name="EndpointName", value=settings.endpoint_name)],
+                    statistic="Average",
                 ),
-                target_value=settings.target_invocations_per_instance,
+                target_value=settings.target_backlog_per_instance,
                 scale_in_cooldown=settings.scale_in_cooldown_seconds,
                 scale_out_cooldown=settings.scale_out_cooldown_seconds,
             ),
-        )
+        )]
+        if settings.target_invocations_per_instance is not None:
+            # A second policy: Application Auto Scaling scales out when either asks, in only when both agree.
+            self.scaling_policies.append(policy(
+                self,
+                "InvocationsPerInstance",
+                policy_name=f"{settings.endpoint_name}-invocations-per-instance",
+                policy_type="TargetTrackingScaling",
+                scaling_target_id=self.scalable_target.ref,
+                target_tracking_scaling_policy_configuration=policy.TargetTrackingScalingPolicyConfigurationProperty(
+                    predefined_metric_specification=policy.PredefinedMetricSpecificationProperty(
+                        predefined_metric_type="SageMakerVariantInvocationsPerInstance"
+                    ),
+                    target_value=settings.target_invocations_per_instance,
+                    scale_in_cooldown=settings.scale_in_cooldown_seconds,
+                    scale_out_cooldown=settings.scale_out_cooldown_seconds,
+                ),
+            ))
 
     def _outputs(self) -> None:
         CfnOutput(self, "EndpointName", value=self.settings.endpoint_name)
@@ -238,5 +357,8 @@ class RagWorkerStack(Stack):
         CfnOutput(self, "SecretArn", value=self.secret.secret_arn)
         CfnOutput(self, "ExecutionRoleArn", value=self.role.role_arn)
         CfnOutput(self, "LogGroupName", value=self.settings.log_group_name)
+        CfnOutput(self, "DataProtectionAuditLogGroupName", value=self.settings.audit_log_group_name)
+        if self.capture_bucket:
+            CfnOutput(self, "CaptureBucketName", value=self.capture_bucket.bucket_name)
         CfnOutput(self, "SecurityGroupId", value=self.network.security_group.security_group_id)
         CfnOutput(self, "SubnetIds", value=Fn.join(",", self.network.subnet_ids))

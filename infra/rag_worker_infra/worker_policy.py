@@ -16,7 +16,7 @@ from .settings import WORKER_POLICY_FILE
 
 _PLACEHOLDER = re.compile(r"\$\{([A-Za-z][A-Za-z0-9]*)\}")
 
-PLACEHOLDERS = frozenset({"RepositoryArn", "SecretArn", "LogGroupArn", "MetricsNamespace", "Region"})
+PLACEHOLDERS = frozenset({"RepositoryArn", "SecretArn", "LogGroupArn", "MetricsNamespace", "Region", "CaptureObjectsArn"})
 """The placeholders the file may use; the stack supplies a value for each."""
 
 OPTIONAL_STATEMENTS = {"ExportTracesToXRay": "xray_traces"}
@@ -28,6 +28,11 @@ def optional_actions(document: Mapping[str, Any], enabled: set[str]) -> set[str]
     """Actions of the optional statements whose setting is not in `enabled`."""
     return {action for sid, actions in actions_by_statement(document).items()
             if sid in OPTIONAL_STATEMENTS and OPTIONAL_STATEMENTS[sid] not in enabled for action in actions}
+
+
+OPTIONAL_PLACEHOLDERS = frozenset({"CaptureObjectsArn"})
+"""Placeholders of resources a deployment may not have (the capture bucket exists only with
+`capture_content: s3`): given the value None, every statement using one is left out of the policy."""
 
 
 def load_template(path: Path | str = WORKER_POLICY_FILE) -> dict[str, Any]:
@@ -54,13 +59,15 @@ def placeholders_in(document: Any) -> set[str]:
     return found
 
 
-def render(values: Mapping[str, str], path: Path | str = WORKER_POLICY_FILE,
+def render(values: Mapping[str, str | None], path: Path | str = WORKER_POLICY_FILE,
            enabled: set[str] | frozenset[str] = frozenset()) -> dict[str, Any]:
     """The policy with each `${Name}` replaced by `values[Name]` (CDK tokens are fine as values),
     without the ``OPTIONAL_STATEMENTS`` whose setting is not in `enabled`.
 
-    Raises `KeyError` naming the placeholders that have no value, or the values that match no
-    placeholder, so a renamed placeholder cannot silently leave a literal `${...}` in the policy.
+    A value of None (allowed for `OPTIONAL_PLACEHOLDERS` only) leaves out every statement that
+    uses the placeholder. Raises `KeyError` naming the placeholders that have no value, or the
+    values that match no placeholder, so a renamed placeholder cannot silently leave a literal
+    `${...}` in the policy.
     """
     document = load_template(path)
     document["Statement"] = [statement for statement in document["Statement"]
@@ -70,6 +77,11 @@ def render(values: Mapping[str, str], path: Path | str = WORKER_POLICY_FILE,
     unused = set(values) - used
     if missing or unused:
         raise KeyError(f"worker policy placeholders: missing {sorted(missing)}, unused {sorted(unused)}")
+    absent = {name for name, value in values.items() if value is None}
+    if absent - OPTIONAL_PLACEHOLDERS:
+        raise KeyError(f"worker policy placeholders: {sorted(absent - OPTIONAL_PLACEHOLDERS)} may not be None")
+    document["Statement"] = [statement for statement in document["Statement"]
+                             if not placeholders_in(statement) & absent]
 
     def substitute(node: Any) -> Any:
         if isinstance(node, str):

@@ -41,6 +41,17 @@ class Variant:
         assert len(found) == 1, f"expected one {cfn_type}, found {len(found)}"
         return found[0]
 
+    def log_group(self, name: str) -> tuple[str, dict]:
+        """(logical id, resource) of the log group named `name`."""
+        (found,) = [(key, value) for key, value in self.resources("AWS::Logs::LogGroup").items()
+                    if value["Properties"]["LogGroupName"] == name]
+        return found
+
+    @property
+    def endpoint_log_group(self) -> tuple[str, dict]:
+        """The endpoint's log group (stdout and the worker's exporter), as (logical id, resource)."""
+        return self.log_group(self.settings.log_group_name)
+
 
 def variant_settings() -> dict[str, tuple[Settings, dict]]:
     pinned = {"account": ACCOUNT, "region": REGION}
@@ -49,9 +60,13 @@ def variant_settings() -> dict[str, tuple[Settings, dict]]:
     existing = load_settings("prod", overrides={
         **pinned,
         "secret_arn": IMPORTED_SECRET_ARN,
+        "target_invocations_per_instance": 40,
         "network": {"mode": "existing", "vpc_id": EXISTING_VPC, "subnet_ids": list(EXISTING_SUBNETS)},
     })
     existing = replace(existing, env="shared")
+    capture = load_settings("dev", overrides={**pinned, "capture_content": "s3", "capture_prefix": "debug/captures",
+                                              "capture_retention_days": 7})
+    capture = replace(capture, env="capture", endpoint_name="rag-worker-capture")
     traced = load_settings("dev", overrides={**pinned, "xray_traces": True})
     return {
         "dev": (dev, {"image_tag": IMAGE_TAG}),
@@ -59,4 +74,5 @@ def variant_settings() -> dict[str, tuple[Settings, dict]]:
         "prod": (prod, {"image_tag": IMAGE_TAG}),
         "existing": (existing, {"image_digest": IMAGE_DIGEST}),
         "foundation": (replace(dev, env="first"), {"phase": "foundation"}),
+        "capture": (capture, {"image_tag": IMAGE_TAG}),
     }

@@ -44,6 +44,40 @@ def test_app_builds_the_foundation_phase_without_an_image(tmp_path, variants):
     assert stack.endpoint is None and stack.repository is not None
 
 
+def _settings_without_shared_store(tmp_path):
+    document = json.loads((INFRA / "settings.json").read_text())
+    document["environments"]["dev"]["shared_store"] = False
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps(document))
+    return path
+
+
+def test_synth_refuses_more_than_one_instance_without_a_shared_store(tmp_path, variants):
+    import aws_cdk as cdk
+
+    from rag_worker_infra.settings import SettingsError
+
+    context = {"env": "dev", "imageTag": "c-0123456789ab", "settings": str(_settings_without_shared_store(tmp_path))}
+    with pytest.raises(SettingsError, match=r"max_instances is 2 but shared_store is false"):
+        _app_module().build(cdk.App(outdir=str(tmp_path / "out"), context=context))
+
+
+def test_cdk_synth_of_the_app_fails_with_the_message_naming_both_settings(tmp_path):
+    # What `cdk synth` / `cdk deploy` run: `python3 app.py` with the context in CDK_CONTEXT_JSON.
+    import os
+    import subprocess
+    import sys
+
+    context = {"env": "dev", "imageTag": "c-0123456789ab", "settings": str(_settings_without_shared_store(tmp_path))}
+    result = subprocess.run(
+        [sys.executable, "app.py"], cwd=INFRA, capture_output=True, text=True, timeout=300,
+        env={**os.environ, "CDK_CONTEXT_JSON": json.dumps(context), "CDK_OUTDIR": str(tmp_path / "out")})
+    assert result.returncode != 0
+    assert "max_instances is 2 but shared_store is false" in result.stderr
+    assert "Set shared_store: true (and DATABASE_URL) or max_instances: 1" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 _DESTROY = re.compile(r"(?:npx (?:--yes )?aws-cdk@2|\bcdk) destroy[^`\n]*")
 
 

@@ -21,6 +21,13 @@ SAGEMAKER_USES = {
     "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcs",
 }
 
+# Actions the worker's code calls only when a deployment turns them on: prompt capture to S3
+# (`capture_content: s3`), whose statement the stack leaves out otherwise.
+CAPTURE_ONLY = {"s3:PutObject"}
+
+WITH_CAPTURE = ("capture",)
+FULL = ("dev", "prod", "existing", "capture", "traced")
+
 # Actions AWS does not let us scope to a resource (or, for the network interfaces, that SageMaker
 # documents without a resource scope): only these may have Resource "*".
 RESOURCE_WILDCARD_ALLOWED = {
@@ -61,7 +68,7 @@ def _execution_policy(variant) -> dict:
     return policy["PolicyDocument"]
 
 
-@pytest.mark.parametrize("name", ("dev", "prod", "existing", "foundation"))
+@pytest.mark.parametrize("name", FULL + ("foundation",))
 def test_no_policy_has_a_wildcard_action(variants, name):
     checked = 0
     for where, document in _policy_documents(variants[name].template):
@@ -73,19 +80,22 @@ def test_no_policy_has_a_wildcard_action(variants, name):
     assert checked > 0
 
 
-@pytest.mark.parametrize("name", ("dev", "prod", "existing", "traced"))
+@pytest.mark.parametrize("name", FULL)
 def test_resource_wildcards_only_where_aws_requires_them(variants, name):
     for statement in _execution_policy(variants[name])["Statement"]:
         if "*" in _as_list(statement["Resource"]):
             assert set(_as_list(statement["Action"])) <= RESOURCE_WILDCARD_ALLOWED, statement["Sid"]
 
 
-@pytest.mark.parametrize("name", ("dev", "prod", "existing", "traced"))
+@pytest.mark.parametrize("name", FULL)
 def test_execution_role_policy_equals_the_policy_file_statement_by_statement(variants, name):
-    """Every statement of the file, the optional ones exactly when their setting is on."""
+    """Every statement of the file; the capture one only with a capture bucket, the optional ones
+    exactly when their setting is on."""
     enabled = variants[name].settings.enabled_features
     expected = {sid: actions for sid, actions in worker_policy.actions_by_statement(worker_policy.load_template()).items()
                 if sid not in worker_policy.OPTIONAL_STATEMENTS or worker_policy.OPTIONAL_STATEMENTS[sid] in enabled}
+    if name not in WITH_CAPTURE:
+        del expected["WriteCapturedContent"]
     assert worker_policy.actions_by_statement(_execution_policy(variants[name])) == expected
 
 
@@ -119,13 +129,32 @@ def test_scan_of_the_swift_sources_finds_the_workers_aws_calls():
     assert not called & {"cloudwatch:GetMetricData", "cloudwatch:PutMetricAlarm", "sagemaker:InvokeEndpoint"}
 
 
-@pytest.mark.parametrize("name", ("dev", "prod", "existing", "traced"))
+@pytest.mark.parametrize("name", FULL)
 def test_execution_role_grants_every_action_the_worker_code_calls(variants, name):
-    variant = variants[name]
-    assert actions_called_by(worker_runtime_files()) - _granted(variant) - _switched_off(variant) == set()
+    needed = actions_called_by(worker_runtime_files()) - _switched_off(variants[name])
+    if name not in WITH_CAPTURE:
+        needed -= CAPTURE_ONLY
+    assert needed - _granted(variants[name]) == set()
 
 
-@pytest.mark.parametrize("name", ("dev", "prod", "existing", "traced"))
+def test_capture_upload_is_a_call_of_the_worker_and_granted_only_with_capture(variants):
+    assert CAPTURE_ONLY <= actions_called_by(worker_runtime_files())
+    assert not CAPTURE_ONLY & _granted(variants["dev"])
+    assert CAPTURE_ONLY <= _granted(variants["capture"])
+    # Reading captures back is the operator's (postmortem --content), never the worker's.
+    assert "s3:GetObject" not in actions_called_by(worker_runtime_files())
+
+
+@pytest.mark.parametrize("name", FULL)
+def test_execution_role_cannot_unmask_protected_log_data(variants, name):
+    """The log group's data protection policy masks what it finds; reading it unmasked needs
+    logs:Unmask, which the worker's role must not have (docs/observability.md, who can unmask)."""
+    granted = _granted(variants[name])
+    assert "logs:Unmask" not in granted
+    assert not any(action.startswith("logs:") and "*" in action for action in granted)
+
+
+@pytest.mark.parametrize("name", FULL)
 def test_execution_role_grants_nothing_the_worker_and_sagemaker_do_not_use(variants, name):
     unused = _granted(variants[name]) - actions_called_by(worker_runtime_files()) - SAGEMAKER_USES
     assert unused == set(), "least privilege: drop these from docs/iam/worker-policy.json"
@@ -157,6 +186,15 @@ def test_statements_point_at_this_stacks_repository_secret_log_group_and_namespa
 
 def test_policy_file_uses_only_known_placeholders():
     assert worker_policy.placeholders_in(worker_policy.load_template()) == worker_policy.PLACEHOLDERS
+
+
+def test_render_leaves_out_statements_of_absent_optional_resources_only():
+    values = {name: "x" for name in worker_policy.PLACEHOLDERS}
+    with_capture = worker_policy.actions_by_statement(worker_policy.render(values))
+    without = worker_policy.actions_by_statement(worker_policy.render({**values, "CaptureObjectsArn": None}))
+    assert set(with_capture) - set(without) == {"WriteCapturedContent"}
+    with pytest.raises(KeyError, match="SecretArn"):
+        worker_policy.render({**values, "SecretArn": None})
 
 
 def test_render_refuses_missing_or_unknown_placeholders():

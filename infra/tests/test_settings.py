@@ -13,6 +13,7 @@ from rag_worker_infra.settings import (
     check_region,
     image_reference,
     load_settings,
+    required_secret_keys,
 )
 
 
@@ -46,10 +47,23 @@ def test_unknown_environment_names_the_known_ones():
     ({"notify_emails": ["oncall"]}, "'oncall' is not an e-mail address"),
     ({"notify_topic_arn": "arn:aws:sqs:us-east-1:123456789012:q"}, "is not an SNS topic ARN"),
     ({"notify_topic_arn": "arn:aws:sns:eu-west-1:123456789012:t"}, "notifies topics of its own region only"),
+    ({"shared_store": False}, "max_instances is 2 but shared_store is false"),
+    ({"shared_store": "yes"}, "shared_store must be true or false"),
+    ({"concurrency": 0}, "concurrency must be a whole number within 1..256"),
+    ({"target_backlog_per_instance": 0}, "target_backlog_per_instance must be positive"),
+    ({"target_invocations_per_instance": -5}, "target_invocations_per_instance must be positive, or null"),
 ])
 def test_invalid_settings_are_refused(overrides, message):
     with pytest.raises(SettingsError, match=message):
         load_settings("dev", overrides=overrides)
+
+
+def test_without_a_shared_store_one_instance_is_valid_and_the_secret_needs_supabase_instead():
+    dev = load_settings("dev", overrides={"shared_store": False, "max_instances": 1})
+    assert dev.model_environment("arn:secret", dev.region)["RAG_MAX_INSTANCES"] == "1"
+    assert "DATABASE_URL" not in required_secret_keys(False)
+    assert {"SUPABASE_URL", "SUPABASE_KEY"} <= set(required_secret_keys(False))
+    assert "DATABASE_URL" in required_secret_keys(True)
 
 
 def test_all_problems_are_reported_at_once():

@@ -7,7 +7,16 @@ import json
 import pytest
 from aws_cdk.assertions import Match
 
-from infra_support import EXISTING_SUBNETS, EXISTING_VPC, IMAGE_DIGEST, IMAGE_TAG, IMPORTED_SECRET_ARN, ZONES
+from infra_support import (
+    EXISTING_SUBNETS,
+    EXISTING_VPC,
+    IMAGE_DIGEST,
+    IMAGE_TAG,
+    IMPORTED_SECRET_ARN,
+    INFRA,
+    ZONES,
+)
+from rag_worker_infra.settings import load_settings
 
 FULL = ("dev", "prod", "existing")
 
@@ -43,10 +52,11 @@ def test_repository_scans_on_push_keeps_tags_immutable_and_expires_old_images(va
                                 "countNumber": variant.settings.image_retention_count}
 
 
-def test_prod_keeps_repository_and_log_group_when_the_stack_goes_dev_does_not(variants):
+def test_prod_keeps_repository_and_log_groups_when_the_stack_goes_dev_does_not(variants):
     for name, policy in (("prod", "Retain"), ("dev", "Delete")):
-        for cfn_type in ("AWS::ECR::Repository", "AWS::Logs::LogGroup"):
-            assert variants[name].only(cfn_type)["DeletionPolicy"] == policy, (name, cfn_type)
+        assert variants[name].only("AWS::ECR::Repository")["DeletionPolicy"] == policy, name
+        for logical, group in variants[name].resources("AWS::Logs::LogGroup").items():
+            assert group["DeletionPolicy"] == policy, (name, logical)
 
 
 # MARK: secret
@@ -95,6 +105,8 @@ def test_model_environment_is_what_the_worker_reads(variants, name):
         "RAG_LOG_GROUP": f"/aws/sagemaker/Endpoints/{endpoint}",
         "RAG_METRICS_NAMESPACE": "RAGWorker",
         "LOG_LEVEL": "info",
+        "RAG_CONCURRENCY": str(variant.settings.concurrency),
+        "RAG_MAX_INSTANCES": str(variant.settings.max_instances),
     }
 
 
@@ -130,7 +142,7 @@ def test_endpoint_is_named_waits_for_its_log_group_and_keeps_scaled_capacity(var
     endpoint = variant.only("AWS::SageMaker::Endpoint")
     assert endpoint["Properties"]["EndpointName"] == variant.settings.endpoint_name
     assert endpoint["Properties"]["RetainAllVariantProperties"] is True
-    assert _logical_id(variants, name, "AWS::Logs::LogGroup") in endpoint["DependsOn"]
+    assert variant.endpoint_log_group[0] in endpoint["DependsOn"]
     policy = endpoint["Properties"]["DeploymentConfig"]["BlueGreenUpdatePolicy"]
     assert policy["TerminationWaitInSeconds"] >= 120, "the old fleet must outlive a job's 120 s budget"
 
@@ -140,7 +152,7 @@ def test_endpoint_is_named_waits_for_its_log_group_and_keeps_scaled_capacity(var
 @pytest.mark.parametrize("name", FULL)
 def test_log_group_is_the_endpoint_group_with_a_retention(variants, name):
     variant = variants[name]
-    group = variant.only("AWS::Logs::LogGroup")["Properties"]
+    group = variant.endpoint_log_group[1]["Properties"]
     assert group["LogGroupName"] == f"/aws/sagemaker/Endpoints/{variant.settings.endpoint_name}"
     assert group["RetentionInDays"] == variant.settings.log_retention_days
 
@@ -193,7 +205,7 @@ def test_prod_has_a_nat_gateway_per_zone_dev_shares_one(variants):
 # MARK: auto scaling
 
 @pytest.mark.parametrize("name", FULL)
-def test_auto_scaling_tracks_invocations_per_instance_between_min_and_max(variants, name):
+def test_auto_scaling_targets_the_variant_between_min_and_max(variants, name):
     variant = variants[name]
     target = variant.only("AWS::ApplicationAutoScaling::ScalableTarget")["Properties"]
     endpoint_id = _logical_id(variants, name, "AWS::SageMaker::Endpoint")
@@ -204,12 +216,55 @@ def test_auto_scaling_tracks_invocations_per_instance_between_min_and_max(varian
     assert (target["MinCapacity"], target["MaxCapacity"]) == \
         (variant.settings.min_instances, variant.settings.max_instances)
     assert "RoleARN" not in target, "Application Auto Scaling uses its service-linked role"
-    policy = variant.only("AWS::ApplicationAutoScaling::ScalingPolicy")["Properties"]
-    tracking = policy["TargetTrackingScalingPolicyConfiguration"]
+
+
+def _policies(variant) -> dict[str, dict]:
+    """The variant's scaling policies by name, their properties."""
+    return {policy["Properties"]["PolicyName"]: policy["Properties"]
+            for policy in variant.resources("AWS::ApplicationAutoScaling::ScalingPolicy").values()}
+
+
+@pytest.mark.parametrize("name", FULL)
+def test_the_scaling_policy_follows_the_workers_backlog_per_instance(variants, name):
+    variant = variants[name]
+    settings = variant.settings
+    policy = _policies(variant)[f"{settings.endpoint_name}-backlog-per-instance"]
     assert policy["PolicyType"] == "TargetTrackingScaling"
-    assert tracking["PredefinedMetricSpecification"] == {
-        "PredefinedMetricType": "SageMakerVariantInvocationsPerInstance"}
-    assert tracking["TargetValue"] == variant.settings.target_invocations_per_instance
+    target_id = _logical_id(variants, name, "AWS::ApplicationAutoScaling::ScalableTarget")
+    assert policy["ScalingTargetId"] == {"Ref": target_id}
+    tracking = policy["TargetTrackingScalingPolicyConfiguration"]
+    assert tracking["CustomizedMetricSpecification"] == {
+        "Namespace": settings.metrics_namespace,
+        "MetricName": "BacklogPerInstance",
+        "Dimensions": [{"Name": "EndpointName", "Value": settings.endpoint_name}],
+        "Statistic": "Average",
+    }
+    assert "PredefinedMetricSpecification" not in tracking
+    assert tracking["TargetValue"] == settings.target_backlog_per_instance
+    assert (tracking["ScaleOutCooldown"], tracking["ScaleInCooldown"]) == \
+        (settings.scale_out_cooldown_seconds, settings.scale_in_cooldown_seconds)
+    assert tracking.get("DisableScaleIn") in (None, False), "scale-in is safe: a draining worker gives its jobs back"
+
+
+def test_the_backlog_metric_is_the_one_the_workers_publish():
+    # The dashboard is rendered from the worker's metric catalogue (Swift): the metric the policy
+    # tracks must be drawn there under the same name, namespace and dimensions.
+    dashboard = json.loads((INFRA.parent / "dashboards" / "rag-worker-prod.json").read_text())
+    prod = load_settings("prod")
+    rows = [row for widget in dashboard["widgets"] for row in widget.get("properties", {}).get("metrics", [])]
+    assert [prod.metrics_namespace, "BacklogPerInstance", "EndpointName", prod.endpoint_name] in \
+        [row[:4] for row in rows if isinstance(row, list)]
+
+
+def test_invocations_per_instance_is_a_second_policy_only_when_asked(variants):
+    # Default: none (docs/deployment.md explains why); the `existing` variant asks for one.
+    for name in ("dev", "prod"):
+        assert list(_policies(variants[name])) == [f"{variants[name].settings.endpoint_name}-backlog-per-instance"]
+    existing = variants["existing"]
+    second = _policies(existing)[f"{existing.settings.endpoint_name}-invocations-per-instance"]
+    tracking = second["TargetTrackingScalingPolicyConfiguration"]
+    assert tracking["PredefinedMetricSpecification"] == {"PredefinedMetricType": "SageMakerVariantInvocationsPerInstance"}
+    assert tracking["TargetValue"] == existing.settings.target_invocations_per_instance == 40
 
 
 def test_prod_scales_between_two_and_six_dev_between_one_and_two(variants):
@@ -222,8 +277,10 @@ def test_prod_scales_between_two_and_six_dev_between_one_and_two(variants):
 
 def test_foundation_phase_has_repository_secret_and_role_but_no_endpoint(variants):
     variant = variants["foundation"]
-    for cfn_type in ("AWS::ECR::Repository", "AWS::SecretsManager::Secret", "AWS::IAM::Role", "AWS::Logs::LogGroup"):
+    for cfn_type in ("AWS::ECR::Repository", "AWS::SecretsManager::Secret", "AWS::IAM::Role"):
         assert len(variant.resources(cfn_type)) == 1, cfn_type
+    # The endpoint's group, with its data protection policy, and the policy's audit group.
+    assert len(variant.resources("AWS::Logs::LogGroup")) == 2
     for cfn_type in ("AWS::SageMaker::Model", "AWS::SageMaker::EndpointConfig", "AWS::SageMaker::Endpoint",
                      "AWS::ApplicationAutoScaling::ScalableTarget"):
         assert variant.resources(cfn_type) == {}, cfn_type

@@ -97,7 +97,7 @@ class Deployment:
         settings, args = self.settings, self.args
         # Read and check the secrets file before changing anything.
         values = parse_env_file(args.secrets_file) if args.secrets_file else None
-        payload = secret_payload(values) if values is not None else None
+        payload = secret_payload(values, shared_store=settings.shared_store) if values is not None else None
         self.secret_keys = sorted(values or ())
         account = self.session.client("sts").get_caller_identity()["Account"]
         self.say(f"{settings.env}: endpoint {settings.endpoint_name} in {settings.region}, account {account}")
@@ -244,7 +244,8 @@ class Deployment:
         settings = self.settings
         log_group = infrastructure.get("LogGroupName") or settings.log_group_name
         arguments = ["apply", "--endpoint", settings.endpoint_name, "--log-group", log_group,
-                     "--namespace", settings.metrics_namespace]
+                     "--namespace", settings.metrics_namespace,
+                     "--scaling-target", f"{settings.target_backlog_per_instance:g}"]
         if settings.notify_topic_arn:
             arguments += ["--topic-arn", settings.notify_topic_arn]
         for address in settings.notify_emails:

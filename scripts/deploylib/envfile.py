@@ -6,7 +6,13 @@ import json
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .settings_bridge import SECRET_OPTIONAL_KEYS, SECRET_REFUSED_KEYS, SECRET_REQUIRED_KEYS
+from .settings_bridge import (
+    SECRET_OPTIONAL_KEYS,
+    SECRET_REFUSED_KEYS,
+    SECRET_REQUIRED_KEYS,
+    SHARED_STORE_KEY,
+    required_secret_keys,
+)
 
 
 class SecretsFileError(ValueError):
@@ -40,12 +46,20 @@ def parse_env_file(path: Path) -> dict[str, str]:
     return values
 
 
-def secret_payload(values: dict[str, str]) -> str:
-    """The secret's JSON document, after checking the keys the worker needs in production."""
+def secret_payload(values: dict[str, str], shared_store: bool = True) -> str:
+    """The secret's JSON document, after checking the keys the worker needs in production.
+
+    `shared_store` is the settings' promise that the deployment has `DATABASE_URL` (the synth
+    cannot see the secret's value, so the settings say it and this check holds them to it)."""
     problems: list[str] = []
-    missing = [key for key in SECRET_REQUIRED_KEYS if not values.get(key)]
+    missing = [key for key in required_secret_keys(shared_store) if not values.get(key)]
     if missing:
-        problems.append("missing or empty: " + ", ".join(missing))
+        why = "" if shared_store else " (shared_store is false: without DATABASE_URL, retrieval uses Supabase's REST API)"
+        problems.append("missing or empty: " + ", ".join(missing) + why)
+    if not shared_store and values.get(SHARED_STORE_KEY):
+        problems.append(f"{SHARED_STORE_KEY} is set but infra/settings.json says shared_store: false; set shared_store: "
+                        f"true (the jobs then live in that database and the endpoint may scale out), or remove "
+                        f"{SHARED_STORE_KEY}")
     refused = [key for key in SECRET_REFUSED_KEYS if values.get(key)]
     if refused:
         problems.append(", ".join(refused) + ": not for a SageMaker endpoint (SageMaker does not forward the "

@@ -1,5 +1,5 @@
 """scripts/loadtest: jobs through SageMaker Runtime (InvokeEndpoint, as n8n sends them) at a steady
-rate above the endpoint's scaling target, each with a unique job id, then how many the worker
+rate that takes the endpoint over its scaling target, each with a unique job id, then how many the worker
 accepted and why it refused the others. docs/deployment.md, "Load test", says how to read it.
 
 Through InvokeEndpoint the worker's `202` arrives as `200` with its body (`status: queued`); its
@@ -24,7 +24,15 @@ from pathlib import Path
 from typing import Callable
 
 from .errors import DeployError
-from .settings_bridge import REPO_ROOT, VARIANT_NAME, Settings, SettingsError, check_region, load_settings
+from .settings_bridge import (
+    PLANNING_SERVICE_SECONDS,
+    REPO_ROOT,
+    VARIANT_NAME,
+    Settings,
+    SettingsError,
+    check_region,
+    load_settings,
+)
 
 JOBS_DIR = REPO_ROOT / "fixtures" / "jobs"
 _RATE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*/\s*(s|sec|min|h)\s*$")
@@ -40,10 +48,16 @@ def parse_rate(text: str) -> float:
 
 
 def default_rate_per_minute(settings: Settings) -> float:
-    """Twice the invocations per minute the maximum fleet is sized for: target tracking then has
-    reason to scale the variant out all the way (it scales when InvocationsPerInstance stays above
-    the target for about three minutes)."""
-    return 2 * settings.target_invocations_per_instance * settings.max_instances
+    """One and a half times the jobs per minute that keep the minimum fleet at its scaling target:
+    by Little's law the backlog is the rate times the time a job takes, so at the planning service
+    time `BacklogPerInstance` settles 50 % above the target and target tracking scales out (it does
+    when the metric stays above the target for three minutes)."""
+    return 1.5 * backlog_rate_per_minute(settings, settings.min_instances)
+
+
+def backlog_rate_per_minute(settings: Settings, instances: int) -> float:
+    """Jobs per minute that hold `instances` at the backlog target, at the planning service time."""
+    return settings.target_backlog_per_instance * instances * 60 / PLANNING_SERVICE_SECONDS
 
 
 def schedule(count: int, per_second: float) -> list[float]:
@@ -159,7 +173,7 @@ class LoadTest:
             raise DeployError("--jobs and --concurrency must be at least 1")
         run = args.run_id or datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:4]
         templates = [json.loads(path.read_text()) for path in (args.templates or sorted(JOBS_DIR.glob("*.json")))]
-        target = settings.target_invocations_per_instance
+        target = settings.target_backlog_per_instance
         try:
             start_instances = self.instances()
         except self.sagemaker.exceptions.ClientError as error:
@@ -168,10 +182,13 @@ class LoadTest:
         duration = f"{seconds / 60:.0f} min" if seconds >= 120 else f"{seconds:.0f} s"
         self.say(f"load test {settings.endpoint_name} ({settings.region}): {count} jobs at {per_minute:g}/min "
                  f"(about {duration}), ids load-{run}-1 … load-{run}-{count}")
-        self.say(f"scaling: target {target:g}/min per instance, {settings.min_instances}–{settings.max_instances} "
-                 f"instances; this rate needs {per_minute / target:.1f}; instances now {start_instances}")
-        if per_minute <= target * settings.min_instances:
-            self.say("warning: at this rate the endpoint has no reason to scale out")
+        needed = per_minute / backlog_rate_per_minute(settings, 1)
+        self.say(f"scaling: BacklogPerInstance target {target:g}, {settings.min_instances}–{settings.max_instances} "
+                 f"instances; at {PLANNING_SERVICE_SECONDS:g} s a job this rate needs {needed:.1f}; "
+                 f"instances now {start_instances}")
+        if needed <= settings.min_instances:
+            self.say("warning: at this rate the endpoint has no reason to scale out (unless jobs take longer than "
+                     f"{PLANNING_SERVICE_SECONDS:g} s)")
         answers = self.send(job_documents(templates, run, count), per_minute / 60)
         return self.report(answers, run)
 
@@ -226,8 +243,8 @@ class LoadTest:
         for line in (
             f"aws application-autoscaling describe-scaling-activities --service-namespace sagemaker "
             f"--resource-id endpoint/{name}/variant/{VARIANT_NAME} --region {region}",
-            f"aws cloudwatch get-metric-statistics --namespace AWS/SageMaker --metric-name InvocationsPerInstance "
-            f"--dimensions Name=EndpointName,Value={name} Name=VariantName,Value={VARIANT_NAME} --statistics Sum "
+            f"aws cloudwatch get-metric-statistics --namespace {settings.metrics_namespace} --metric-name "
+            f"BacklogPerInstance --dimensions Name=EndpointName,Value={name} --statistics Average Maximum "
             f"--period 60 --start-time <start> --end-time <end> --region {region}",
             f"RAG_ENDPOINT_NAME={name} rag-worker report --source cloudwatch --since 1h   # their JobLatency",
             f"load jobs in the logs: aws logs filter-log-events --log-group-name {settings.log_group_name} "

@@ -211,6 +211,8 @@ class Environment:
             "LogGroupArn": f"arn:aws:logs:{REGION}:123456789012:log-group:{settings.log_group_name}",
             "MetricsNamespace": settings.metrics_namespace,
             "Region": REGION,
+            # These environments capture no content: the S3 statement is left out, as the stack does.
+            "CaptureObjectsArn": None,
         })
         iam.put_role_policy(RoleName=role["RoleName"], PolicyName="rag-worker", PolicyDocument=json.dumps(policy))
         return role["Arn"]

@@ -16,7 +16,7 @@ import pytest
 
 from deploylib.errors import DeployError
 from deploylib.loadtest import default_rate_per_minute, job_documents, parse_rate, schedule, stamped
-from deploylib.settings_bridge import load_settings
+from deploylib.settings_bridge import PLANNING_SERVICE_SECONDS, load_settings
 
 TAG = "c-10ad10ad10ad"
 
@@ -138,11 +138,13 @@ def test_schedule_is_a_steady_open_loop():
 
 
 @pytest.mark.parametrize("env", ("dev", "prod"))
-def test_default_rate_drives_the_largest_fleet_over_its_scaling_target(env):
+def test_default_rate_takes_the_minimum_fleet_over_its_scaling_target(env):
     settings = load_settings(env)
     per_minute = default_rate_per_minute(settings)
-    # Target tracking scales out while InvocationsPerInstance stays above the target.
-    assert per_minute / settings.max_instances > settings.target_invocations_per_instance
+    # Little's law: jobs in the system = arrivals per second × seconds per job. Target tracking
+    # scales out while BacklogPerInstance stays above the target.
+    backlog_per_instance = per_minute / 60 * PLANNING_SERVICE_SECONDS / settings.min_instances
+    assert backlog_per_instance > settings.target_backlog_per_instance
 
 
 def test_job_documents_cycle_the_templates_with_unique_marked_ids():

@@ -6,6 +6,7 @@ moto_server (authentication on) accepts."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
@@ -18,6 +19,7 @@ import urllib.request
 from datetime import datetime, timezone
 
 import pytest
+from standardwebhooks import Webhook
 
 from conftest import require_prerequisite
 from deploylib.settings_bridge import REPO_ROOT
@@ -84,7 +86,49 @@ def _delivery(body: dict, secret: str = SECRET, timestamp: int | None = None, ke
     return {"json": {"headers": headers, "body": body}, "raw": raw + (" " if tamper else "")}
 
 
+STANDARD_SECRET = "whsec_" + base64.b64encode(bytes(range(32))).decode()
+PREVIOUS_STANDARD_SECRET = "whsec_" + base64.b64encode(bytes(range(100, 132))).decode()
+
+
+def _standard_delivery(body: dict, secrets: tuple[str, ...] = (STANDARD_SECRET,), timestamp: int | None = None,
+                       key: str | None = None, tamper: bool = False) -> dict:
+    """A delivery with the Standard Webhooks headers, signed by the `standardwebhooks` package itself
+    (one `v1,` signature per secret, as the worker signs during a rotation)."""
+    raw = json.dumps(body, separators=(",", ":"))
+    stamp = int(time.time()) if timestamp is None else timestamp
+    message_id = body["job_id"] if key is None else key
+    moment = datetime.fromtimestamp(stamp, tz=timezone.utc)
+    signature = " ".join(Webhook(secret).sign(message_id, moment, raw) for secret in secrets)
+    headers = {"webhook-id": message_id, "webhook-timestamp": str(stamp), "webhook-signature": signature,
+               "idempotency-key": message_id, "content-type": "application/json"}
+    return {"json": {"headers": headers, "body": body}, "raw": raw + (" " if tamper else "")}
+
+
 PROPOSAL = {"job_id": "job-42", "status": "succeeded", "proposal": {"text": "Hello"}, "metadata": {}}
+
+
+def test_webhook_check_verifies_standard_webhooks_signatures_and_either_secret_of_a_rotation():
+    verify = _code("Verify signature and de-duplicate")
+    (first,), memory = _run(verify, [_standard_delivery(PROPOSAL)], {"RAG_WEBHOOK_SECRET": STANDARD_SECRET})
+    assert first["status"] == "accepted" and first["reason"] == "signature verified"
+    rotating = {**PROPOSAL, "job_id": "job-rotating"}
+    both = _standard_delivery(rotating, secrets=(STANDARD_SECRET, PREVIOUS_STANDARD_SECRET))
+    for configured in (STANDARD_SECRET, PREVIOUS_STANDARD_SECRET):
+        (verdict,), _ = _run(verify, [both], {"RAG_WEBHOOK_SECRET": configured})
+        assert verdict["status"] == "accepted", configured
+
+
+@pytest.mark.parametrize("make_delivery, reason", [
+    (lambda: _standard_delivery(PROPOSAL, tamper=True), "webhook-signature does not match"),
+    (lambda: _standard_delivery(PROPOSAL, secrets=(PREVIOUS_STANDARD_SECRET,)), "webhook-signature does not match"),
+    (lambda: _standard_delivery(PROPOSAL, timestamp=int(time.time()) - 301), "webhook-timestamp missing or more than 5 minutes"),
+    (lambda: _standard_delivery(PROPOSAL, key="job-43"), "webhook-id missing or not the job_id"),
+], ids=["tampered body", "wrong secret", "old timestamp", "id is not the job"])
+def test_webhook_check_rejects_standard_deliveries_the_worker_did_not_sign(make_delivery, reason):
+    (verdict,), memory = _run(_code("Verify signature and de-duplicate"), [make_delivery()],
+                              {"RAG_WEBHOOK_SECRET": STANDARD_SECRET})
+    assert verdict["status"] == "rejected" and reason in verdict["reason"]
+    assert memory.get("ragDeliveries", {}) == {}
 
 
 def test_webhook_check_accepts_once_then_drops_the_repeat():

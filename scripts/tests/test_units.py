@@ -75,6 +75,35 @@ def test_payload_without_supabase_uses_the_database_for_retrieval():
     assert json.loads(secret_payload(without)) == without
 
 
+def test_payload_without_a_shared_store_needs_supabase_and_refuses_a_database_url():
+    # shared_store: false in infra/settings.json promises no DATABASE_URL (one instance, SQLite jobs).
+    without_database = {key: value for key, value in REQUIRED.items() if key != "DATABASE_URL"}
+    assert json.loads(secret_payload(without_database, shared_store=False)) == without_database
+    with pytest.raises(SecretsFileError, match="DATABASE_URL is set but infra/settings.json says shared_store: false"):
+        secret_payload(REQUIRED, shared_store=False)
+    no_supabase = {key: value for key, value in without_database.items() if not key.startswith("SUPABASE_")}
+    with pytest.raises(SecretsFileError, match="missing or empty: SUPABASE_URL, SUPABASE_KEY .shared_store is false"):
+        secret_payload(no_supabase, shared_store=False)
+
+
+def test_deploy_holds_the_secrets_file_to_the_shared_store_setting_before_any_change(tmp_path, capsys):
+    from deploylib import deploy
+
+    document = json.loads((REPO_ROOT / "infra" / "settings.json").read_text())
+    document["environments"]["dev"].update({"shared_store": False, "max_instances": 1})
+    settings = tmp_path / "settings.json"
+    settings.write_text(json.dumps(document))
+    secrets = tmp_path / "dev.env"
+    secrets.write_text("".join(f"{key}={value}\n" for key, value in REQUIRED.items()))
+    # No AWS endpoint answers here: the check must stop the deploy before its first call.
+    status = deploy.main(["--env", "dev", "--settings", str(settings), "--secrets-file", str(secrets),
+                          "--endpoint-url", "http://127.0.0.1:9"])
+    error = capsys.readouterr().err
+    assert status == 1
+    assert "DATABASE_URL is set but infra/settings.json says shared_store: false" in error
+    assert "postgresql://u:p@h" not in error
+
+
 @pytest.mark.parametrize("url", ["http://127.0.0.1:8123/webhook/x", "http://localhost:5678/webhook/x",
                                  "http://[::1]:5678/webhook/x"])
 def test_payload_accepts_plain_http_only_on_the_loopback(url):

@@ -183,8 +183,13 @@ def test_receiver_down_then_up_nothing_blocks_drops_are_counted_and_exports_resu
     wait_until(lambda: worker.metric_sum("TelemetryDropped") > 0, timeout=30, what="TelemetryDropped in the ring buffer")
     wait_until(lambda: worker.metric_sum("TelemetryExportFailures", Provider="otlp") > 0, timeout=30,
                what="TelemetryExportFailures for Provider=otlp")
-    failing = [line for line in worker.lines() if "export failing" in line.get("message", "")]
-    assert len(failing) == 1, failing
+    def failing() -> list[dict]:
+        return [line for line in worker.lines() if "export failing" in line.get("message", "")]
+
+    # The failure is counted before its warning reaches stdout: wait for the line, then check it is the only one.
+    wait_until(failing, timeout=10, what="the export-failing warning")
+    time.sleep(1)
+    assert len(failing()) == 1, failing()
 
     receiver = OTLPReceiver(port=port).start()
     try:

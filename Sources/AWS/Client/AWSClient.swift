@@ -64,7 +64,8 @@ public struct AWSClient: Sendable {
     ///
     /// - Throws: ``AWSError`` (`CancellationError` when the task is cancelled).
     public func send(_ request: AWSRequest) async throws -> HTTPClientResponse {
-        let url = try configuration.endpoint(for: request.service, operation: request.operation) + request.path
+        let url = try configuration.endpoint(for: request.service, operation: request.operation, hostPrefix: request.hostPrefix)
+            + request.path
         let region = try configuration.signingRegion(for: request.service, operation: request.operation)
         var attempt = 1
         var refreshedCredentials = false

@@ -16,11 +16,15 @@ public struct AWSRequest: Sendable {
     public var body: Data
     /// The limit for one attempt; `nil` uses the client's.
     public var timeout: Duration?
+    /// Prepended to the AWS endpoint's host (S3 buckets, virtual-hosted style); ignored when
+    /// the endpoint is overridden (``AWSConfiguration/endpoint(for:operation:hostPrefix:)``).
+    public var hostPrefix: String?
 
     public init(
         service: AWSService, operation: String, method: HTTPMethod = .post, path: String = "/",
-        headers: HTTPHeaders = [:], body: Data = Data(), timeout: Duration? = nil
+        headers: HTTPHeaders = [:], body: Data = Data(), timeout: Duration? = nil, hostPrefix: String? = nil
     ) {
+        self.hostPrefix = hostPrefix
         self.service = service
         self.operation = operation
         self.method = method

@@ -33,7 +33,7 @@ public struct AWSConfiguration: Sendable {
         endpoint = nil
         if environment.nonEmpty("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")?.lowercased() == "true" { return }
         endpoint = environment.nonEmpty("AWS_ENDPOINT_URL") ?? files["endpoint_url"]
-        let known: [AWSService] = [.cloudWatchLogs, .cloudWatch, .secretsManager, .sageMakerRuntime, .sns, .iam, .sts, .ecr, .xray]
+        let known: [AWSService] = [.cloudWatchLogs, .cloudWatch, .secretsManager, .sageMakerRuntime, .s3, .sns, .iam, .sts, .ecr, .xray]
         for service in known {
             if let url = environment.nonEmpty("AWS_ENDPOINT_URL_" + service.environmentSuffix) {
                 serviceEndpoints[service.id] = url
@@ -41,12 +41,25 @@ public struct AWSConfiguration: Sendable {
         }
     }
 
+    /// Whether calls to `service` go to a configured endpoint (an emulator, a VPC endpoint)
+    /// rather than the AWS one.
+    public func hasEndpointOverride(for service: AWSService) -> Bool {
+        (serviceEndpoints[service.id] ?? endpoint) != nil
+    }
+
     /// The base URL (no trailing slash) for `service`.
     ///
+    /// - Parameter hostPrefix: prepended to the host of the AWS endpoint (S3's virtual-hosted
+    ///   style, `<bucket>.s3.<region>.amazonaws.com`); ignored with an endpoint override.
     /// - Throws: ``AWSError`` of kind `.configuration` when no override is set and no region is known.
-    public func endpoint(for service: AWSService, operation: String) throws -> String {
+    public func endpoint(for service: AWSService, operation: String, hostPrefix: String? = nil) throws -> String {
         if let url = serviceEndpoints[service.id] ?? endpoint {
             return url.hasSuffix("/") ? String(url.dropLast()) : url
+        }
+        if let hostPrefix {
+            let region = try signingRegion(for: service, operation: operation)
+            let suffix = region.hasPrefix("cn-") ? "amazonaws.com.cn" : "amazonaws.com"
+            return "https://\(hostPrefix).\(service.endpointPrefix).\(region).\(suffix)"
         }
         if service.globalRegion != nil && !isChina {
             return "https://\(service.endpointPrefix).amazonaws.com"

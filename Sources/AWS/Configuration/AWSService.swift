@@ -50,6 +50,8 @@ public struct AWSService: Sendable, Hashable, CustomStringConvertible {
     public static let sageMakerRuntime = AWSService(
         id: "SageMaker Runtime", signingName: "sagemaker", endpointPrefix: "runtime.sagemaker"
     )
+    /// REST-XML, signed as `s3`; objects are addressed per bucket (``S3Client``).
+    public static let s3 = AWSService(id: "S3", signingName: "s3", endpointPrefix: "s3")
     public static let sns = AWSService(id: "SNS", signingName: "sns", endpointPrefix: "sns", apiVersion: "2010-03-31")
     public static let iam = AWSService(
         id: "IAM", signingName: "iam", endpointPrefix: "iam", apiVersion: "2010-05-08", globalRegion: "us-east-1"

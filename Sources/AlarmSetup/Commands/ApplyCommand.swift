@@ -6,7 +6,7 @@ struct ApplyCommand: StatusCommand {
     static let configuration = CommandConfiguration(
         commandName: "apply",
         abstract: "Create or update the alarm topic, the alarms and the dashboard (idempotent).",
-        discussion: "Exit status 3: everything was applied except the composite alarm, which the API refused.")
+        discussion: "Exit status 3: everything was applied except composite alarms, which the API refused.")
 
     /// The exit status when only the composite alarm was refused.
     static let compositeRefusedStatus: Int32 = 3
@@ -21,7 +21,6 @@ struct ApplyCommand: StatusCommand {
             target: targetOptions, tuning: tuning, provisioning: provisioning, environment: environment
         ) { session in
             let result = try await session.provisioner.apply(session.desired)
-            let composite = session.desired.definitions.compositeAlarm?.alarmName
             if provisioning.json {
                 var extra: [String: JSONValue] = ["dashboardMessages": .array(result.dashboardMessages.map { .string($0) })]
                 if let refusal = result.compositeRefusal { extra["compositeRefused"] = .string(refusal) }
@@ -34,10 +33,11 @@ struct ApplyCommand: StatusCommand {
                 output.write(result.plan.hasChanges ? "Applied \(applied) change(s)." : "Nothing to change.")
                 for message in result.dashboardMessages { output.write("PutDashboard: \(message)") }
                 if let warning = try await Self.unsubscribedTopicWarning(session) { output.write(warning) }
-                if let refusal = result.compositeRefusal, let composite {
+                if let refusal = result.compositeRefusal {
                     output.write("""
-                        Composite alarm \(composite) was NOT created: the API refused PutCompositeAlarm (\(refusal)).
-                        Everything else is in place; the metric alarms notify the topic themselves.
+                        Composite alarms were NOT all created: the API refused PutCompositeAlarm (\(refusal)).
+                        Everything else is in place; the metric alarms that have actions notify the topic themselves, \
+                        the SLO burn-rate alarms do not until their composites exist.
                         """)
                 }
             }

@@ -19,12 +19,13 @@ struct ProvisioningSession: Sendable {
         guard let region = client.configuration.region else {
             throw AlarmSetupError(code: .invalidSettings, message: "no AWS region: set AWS_REGION (or AWS_DEFAULT_REGION)")
         }
+        let objectives = try tuning.objectives(environment: environment)
         let provisioner = Provisioner(client: client)
         let placeholder = targetOptions.target(environment: environment, region: region, accountID: DeploymentTarget.placeholderAccountID)
         // Refuse bad options before the first AWS call.
-        _ = try AlarmDefinitions(target: placeholder, settings: tuning.settings)
+        _ = try AlarmDefinitions(target: placeholder, settings: tuning.settings, objectives: objectives)
         let target = try await provisioner.resolve(placeholder)
-        let definitions = try AlarmDefinitions(target: target, settings: tuning.settings)
+        let definitions = try AlarmDefinitions(target: target, settings: tuning.settings, objectives: objectives)
         let session = ProvisioningSession(
             desired: DesiredState(definitions: definitions, subscriptions: provisioning.subscriptions), provisioner: provisioner)
         return try await body(session)

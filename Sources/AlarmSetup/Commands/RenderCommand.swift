@@ -26,7 +26,8 @@ struct RenderCommand: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let region = region ?? environment["AWS_REGION"] ?? environment["AWS_DEFAULT_REGION"] ?? "us-east-1"
         let target = targetOptions.target(environment: environment, region: region, accountID: accountId)
-        let definitions = try AlarmDefinitions(target: target, settings: tuning.settings)
+        let definitions = try AlarmDefinitions(
+            target: target, settings: tuning.settings, objectives: try tuning.objectives(environment: environment))
         let paths = try Renderer(definitions: definitions).write(to: URL(fileURLWithPath: output))
         if json {
             print(String(decoding: try JSONValue.array(paths.map { .string($0) }).encoded(pretty: true), as: UTF8.self))

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Telemetry
 
 /// Thresholds and windows of the alarms. Defaults come from ``AlarmSettings``; windows are written
 /// `M/N@P` (M breaching of the last N periods of P seconds).
@@ -57,8 +58,46 @@ struct TuningOptions: ParsableArguments {
     @Option(help: "Window of the telemetry-dropped alarm.")
     var telemetryDroppedWindow = defaults.telemetryDroppedWindow
 
+    @Option(help: "Groundedness alarm: average ProposalGroundedness (0-1) below this alarms.")
+    var groundednessThreshold = defaults.groundednessThreshold
+    @Option(help: "Window of the groundedness alarm.")
+    var groundednessWindow = defaults.groundednessWindow
+
+    @Option(help: "Output guard blocks per period that alarm (a security event).")
+    var guardBlockThreshold = defaults.guardBlockThreshold
+    @Option(help: "Window of the guard-block alarm.")
+    var guardBlockWindow = defaults.guardBlockWindow
+
+    @Option(help: "Schema repairs plus degraded stages per 100 completed jobs that alarm.")
+    var repairDegradedThreshold = defaults.repairDegradedPercent
+    @Option(help: "Window of the repair/degraded-rate alarm.")
+    var repairDegradedWindow = defaults.repairDegradedWindow
+
+    @Option(help: "Daily model spend budget, US dollars (Sum of JobCost per period).")
+    var dailySpendBudget = defaults.dailySpendBudgetUSD
+    @Option(help: "Window of the daily spend alarm (one day by default).")
+    var dailySpendWindow = defaults.dailySpendWindow
+
+    @Option(help: "Most a single job may cost, US dollars (Maximum of JobCost per period).")
+    var jobCostMax = defaults.jobCostMaxUSD
+    @Option(help: "Window of the job cost outlier alarm.")
+    var jobCostWindow = defaults.jobCostWindow
+
+    @Option(help: "The endpoint's BacklogPerInstance scaling target, drawn on the dashboard (scripts/deploy passes the deployed one).")
+    var scalingTarget = defaults.scalingTargetBacklog
+
     @Flag(inversion: .prefixedNo, help: "The composite <endpoint>-page alarm over all the others: the one that pages.")
     var composite = defaults.compositeEnabled
+
+    @Option(help: "SLO file the burn-rate alarms come from. Default: $RAG_SLO_FILE, else the file shipped with the tools.")
+    var sloFile: String?
+
+    /// The SLO file's objectives (``SLODefinitions/load(path:environment:)``).
+    ///
+    /// - Throws: ``SLOFileError``, one line naming the file, the SLO and the field.
+    func objectives(environment: [String: String]) throws -> SLODefinitions {
+        try SLODefinitions.load(path: sloFile, environment: environment)
+    }
 
     var settings: AlarmSettings {
         var s = AlarmSettings()
@@ -83,7 +122,18 @@ struct TuningOptions: ParsableArguments {
         s.heartbeatWindow = heartbeatWindow
         s.telemetryDroppedThreshold = telemetryDroppedThreshold
         s.telemetryDroppedWindow = telemetryDroppedWindow
+        s.groundednessThreshold = groundednessThreshold
+        s.groundednessWindow = groundednessWindow
+        s.guardBlockThreshold = guardBlockThreshold
+        s.guardBlockWindow = guardBlockWindow
+        s.repairDegradedPercent = repairDegradedThreshold
+        s.repairDegradedWindow = repairDegradedWindow
+        s.dailySpendBudgetUSD = dailySpendBudget
+        s.dailySpendWindow = dailySpendWindow
+        s.jobCostMaxUSD = jobCostMax
+        s.jobCostWindow = jobCostWindow
         s.compositeEnabled = composite
+        s.scalingTargetBacklog = scalingTarget
         return s
     }
 }

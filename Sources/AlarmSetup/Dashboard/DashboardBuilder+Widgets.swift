@@ -24,10 +24,15 @@ extension DashboardBuilder {
 
     /// One line per provider found, with a SEARCH over the metric's exact dimension set.
     func byProvider(_ definition: MetricDefinition, title: String, statistic: String = "Sum") -> DashboardWidget {
-        let keys = ([target.namespace] + definition.allDimensions.map(\.rawValue)).map { "\"\($0)\"" }
-        let search = "SEARCH('{\(keys.joined(separator: ","))} MetricName=\"\(definition.name)\" "
-            + "\(MetricDimension.endpointName.rawValue)=\"\(target.endpointName)\"', '\(statistic)', \(Self.graphPeriod))"
+        let search = Self.searchExpression(definition, target: target, statistic: statistic)
         return graph(title, rows: [.expression(search, id: "byProvider", label: "")], unit: definition.unit, width: 8)
+    }
+
+    /// A SEARCH over the metric's exact dimension set for the target's endpoint.
+    static func searchExpression(_ definition: MetricDefinition, target: DeploymentTarget, statistic: String) -> String {
+        let keys = ([target.namespace] + definition.allDimensions.map(\.rawValue)).map { "\"\($0)\"" }
+        return "SEARCH('{\(keys.joined(separator: ","))} MetricName=\"\(definition.name)\" "
+            + "\(MetricDimension.endpointName.rawValue)=\"\(target.endpointName)\"', '\(statistic)', \(graphPeriod))"
     }
 
     /// The fleet's heartbeats per minute (one per running worker) beside the records dropped: the

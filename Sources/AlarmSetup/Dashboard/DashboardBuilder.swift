@@ -15,9 +15,12 @@ struct DashboardBuilder: Sendable {
     func build() -> Dashboard {
         let widgets: [DashboardWidget] = [
             header(), alarmStatus(),
+        ] + sloRow() + [
             jobLatency(), throughput(),
-            errorRate(), backlog(), webhooks(),
+            errorRate(), backlog(), webhooks(), scaling(),
             stageBreakdown(), stagePercentile(),
+            groundedness(), questionsAndClaims(), repairsGuardsDegraded(),
+            jobCost(), dailySpend(), tokensByModel(),
             byProvider(MetricCatalogue.providerErrors, title: "Provider errors by provider (attempts)"),
             byProvider(MetricCatalogue.tokensUsed, title: "Tokens used by provider"),
             questionsUnanswered(),

@@ -124,6 +124,81 @@ struct AlarmBuilder: Sendable {
             comparison: .greaterThanOrEqualToThreshold, missing: .notBreaching)
     }
 
+    /// Average groundedness of the period's proposals below the threshold. Periods without a
+    /// proposal with claims are not breaching: no drafts, nothing ungrounded.
+    func groundedness() -> MetricAlarmDefinition {
+        alarm(
+            .groundedness, about: "average groundedness of proposals below \(settings.groundednessThreshold.compactText)",
+            metric: .worker(MetricCatalogue.proposalGroundedness, target: target), statistic: .average,
+            window: settings.groundednessWindow, threshold: settings.groundednessThreshold,
+            comparison: .lessThanThreshold, missing: .notBreaching)
+    }
+
+    /// Any output guard block: a posting made the model write a configured secret.
+    func guardBlocks() -> MetricAlarmDefinition {
+        alarm(
+            .guardBlocks, about: "at least \(settings.guardBlockThreshold.compactText) draft blocked by the output guard",
+            metric: .worker(MetricCatalogue.guardBlocks, target: target), statistic: .sum,
+            window: settings.guardBlockWindow, threshold: settings.guardBlockThreshold,
+            comparison: .greaterThanOrEqualToThreshold, missing: .notBreaching)
+    }
+
+    /// `100 × (repairs + degraded stages) / completed jobs` per period; like the error rate, a
+    /// period without completed jobs has no value and does not breach.
+    func repairDegradedRate() -> MetricAlarmDefinition {
+        let window = settings.repairDegradedWindow
+        var definition = alarm(
+            .repairDegradedRate,
+            about: "more than \(settings.repairDegradedPercent.compactText) schema repairs and degraded stages per 100 completed jobs",
+            metric: nil, statistic: nil, window: window, threshold: settings.repairDegradedPercent,
+            comparison: .greaterThanThreshold, missing: .notBreaching)
+        var queries: [MetricQueryDefinition] = [
+            .metric(id: "repairs", .worker(MetricCatalogue.modelRepairs, target: target), stat: .sum, period: window.period),
+        ]
+        for stage in PipelineStage.degradable {
+            queries.append(.metric(
+                id: Self.degradedQueryID(stage), .worker(MetricCatalogue.degradedJobs, target: target, values: [.stage: stage.rawValue]),
+                stat: .sum, period: window.period))
+        }
+        queries += [
+            .metric(id: "succeeded", .worker(MetricCatalogue.jobsSucceeded, target: target), stat: .sum, period: window.period),
+            .metric(id: "failed", .worker(MetricCatalogue.jobsFailed, target: target), stat: .sum, period: window.period),
+            .expression(id: "rate", Self.repairDegradedExpression, label: "Repairs and degraded stages per 100 jobs"),
+        ]
+        definition.metrics = queries
+        return definition
+    }
+
+    /// The query id of a degradable stage's `DegradedJobs` series.
+    static func degradedQueryID(_ stage: PipelineStage) -> String {
+        "degraded_" + String(stage.rawValue.map { $0 == "-" ? "_" : $0 })
+    }
+
+    /// The repair/degraded rate over the queries `repairs`, `degraded_<stage>`, `succeeded` and `failed`.
+    static var repairDegradedExpression: String {
+        let events = (["repairs"] + PipelineStage.degradable.map(degradedQueryID)).map { "FILL(\($0), 0)" }.joined(separator: " + ")
+        return "100 * (\(events)) / (FILL(succeeded, 0) + FILL(failed, 0))"
+    }
+
+    /// The day's summed job cost over the budget.
+    func dailySpend() -> MetricAlarmDefinition {
+        alarm(
+            .dailySpend, about: "model spend above $\(settings.dailySpendBudgetUSD.compactText)",
+            metric: .worker(MetricCatalogue.jobCost, target: target), statistic: .sum,
+            window: settings.dailySpendWindow, threshold: settings.dailySpendBudgetUSD,
+            comparison: .greaterThanThreshold, missing: .notBreaching)
+    }
+
+    /// The most expensive job of a period over the per-job limit: a runaway prompt, a repair
+    /// loop or a model switch shows here before it shows in the daily spend.
+    func jobCostOutlier() -> MetricAlarmDefinition {
+        alarm(
+            .jobCostOutlier, about: "a job cost more than $\(settings.jobCostMaxUSD.compactText)",
+            metric: .worker(MetricCatalogue.jobCost, target: target), statistic: .maximum,
+            window: settings.jobCostWindow, threshold: settings.jobCostMaxUSD,
+            comparison: .greaterThanThreshold, missing: .notBreaching)
+    }
+
     func page(inputs: [String]) -> CompositeAlarmDefinition {
         CompositeAlarmDefinition(
             alarmName: AlarmKind.page.alarmName(endpoint: target.endpointName),

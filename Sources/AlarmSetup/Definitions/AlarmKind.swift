@@ -12,6 +12,11 @@ enum AlarmKind: String, Sendable, Hashable, CaseIterable, Codable {
     case noJobsAccepted = "no-jobs-accepted"
     case heartbeat = "heartbeat"
     case telemetryDropped = "telemetry-dropped"
+    case groundedness = "groundedness"
+    case guardBlocks = "guard-blocks"
+    case repairDegradedRate = "repair-degraded-rate"
+    case dailySpend = "daily-spend"
+    case jobCostOutlier = "job-cost-outlier"
     /// The composite alarm over all the others: the one that pages (on by default).
     case page = "page"
 
@@ -35,6 +40,11 @@ enum AlarmKind: String, Sendable, Hashable, CaseIterable, Codable {
         case .noJobsAccepted: "No jobs accepted"
         case .heartbeat: "No heartbeat from any worker"
         case .telemetryDropped: "Telemetry dropped"
+        case .groundedness: "Proposals not grounded in past work"
+        case .guardBlocks: "Output guard blocked a draft (security event)"
+        case .repairDegradedRate: "Schema repairs and degraded stages"
+        case .dailySpend: "Daily model spend over budget"
+        case .jobCostOutlier: "A job cost far more than usual"
         case .page: "Page: any RAG Worker alarm"
         }
     }

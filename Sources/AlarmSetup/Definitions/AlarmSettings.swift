@@ -48,6 +48,33 @@ struct AlarmSettings: Sendable, Hashable {
     var telemetryDroppedThreshold = 1.0
     var telemetryDroppedWindow = AlarmWindow(period: 300, evaluationPeriods: 1)
 
+    /// Average ``MetricCatalogue/proposalGroundedness`` of the proposals with claims below this
+    /// (0–1) alarms. Hourly periods, 2 of 3: a few poor drafts on a quiet hour do not page.
+    var groundednessThreshold = 0.6
+    var groundednessWindow = AlarmWindow(period: 3_600, evaluationPeriods: 3, datapointsToAlarm: 2)
+
+    /// Output guard blocks per period; one is a security event (a posting steered the model to a secret).
+    var guardBlockThreshold = 1.0
+    var guardBlockWindow = AlarmWindow(period: 60, evaluationPeriods: 1)
+
+    /// Schema repairs plus degraded stages per 100 completed jobs.
+    var repairDegradedPercent = 20.0
+    var repairDegradedWindow = AlarmWindow(period: 900, evaluationPeriods: 3, datapointsToAlarm: 2)
+
+    /// Sum of ``MetricCatalogue/jobCost`` over one day above this budget, US dollars.
+    var dailySpendBudgetUSD = 20.0
+    var dailySpendWindow = AlarmWindow(period: 86_400, evaluationPeriods: 1)
+
+    /// The most expensive job of a period above this many US dollars (the defaults cost about
+    /// $0.0005 per job with gpt-4o-mini: 0.05 is a hundred times that).
+    var jobCostMaxUSD = 0.05
+    var jobCostWindow = AlarmWindow(period: 300, evaluationPeriods: 1)
+
+    /// The endpoint's scaling target for `BacklogPerInstance` (infra/settings.json
+    /// `target_backlog_per_instance`; `scripts/deploy` passes the deployed value), drawn on the
+    /// dashboard's scaling graph. Not an alarm: Application Auto Scaling owns those.
+    var scalingTargetBacklog = 12.0
+
     /// The composite `<endpoint>-page` alarm over all the others, which is what pages on-call;
     /// off only for endpoints whose alarms nobody answers.
     var compositeEnabled = true
@@ -61,6 +88,8 @@ struct AlarmSettings: Sendable, Hashable {
             ("SageMaker 5xx", invocation5XXWindow), ("model latency", modelLatencyWindow),
             ("CPU", cpuWindow), ("memory", memoryWindow), ("no jobs", noJobsWindow),
             ("heartbeat", heartbeatWindow), ("telemetry dropped", telemetryDroppedWindow),
+            ("groundedness", groundednessWindow), ("guard blocks", guardBlockWindow),
+            ("repair/degraded rate", repairDegradedWindow), ("daily spend", dailySpendWindow), ("job cost", jobCostWindow),
         ]
         for (name, window) in windows { problems += window.problems(for: name) }
         let positives: [(String, Double)] = [
@@ -69,12 +98,16 @@ struct AlarmSettings: Sendable, Hashable {
             ("model latency threshold", modelLatencyThresholdSeconds), ("CPU percent", cpuPercentPerCore),
             ("memory percent", memoryPercent), ("instance vCPUs", Double(instanceVCPUs)),
             ("telemetry dropped threshold", telemetryDroppedThreshold),
+            ("groundedness threshold", groundednessThreshold), ("guard block threshold", guardBlockThreshold),
+            ("repair/degraded percent", repairDegradedPercent), ("daily spend budget", dailySpendBudgetUSD),
+            ("job cost maximum", jobCostMaxUSD), ("scaling target", scalingTargetBacklog),
         ]
         for (name, value) in positives where !(value > 0) || !value.isFinite {
             problems.append("\(name) must be a positive number, got \(value)")
         }
         if errorRatePercent > 100 { problems.append("error rate percent must be at most 100") }
         if memoryPercent > 100 { problems.append("memory percent must be at most 100") }
+        if groundednessThreshold > 1 { problems.append("groundedness threshold must be at most 1 (a share of claims)") }
         return problems
     }
 }

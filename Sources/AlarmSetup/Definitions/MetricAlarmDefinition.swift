@@ -73,6 +73,11 @@ struct CompositeAlarmDefinition: Sendable, Hashable, Codable {
     var alarmRule: String
     /// The alarms named in the rule, in order.
     var inputAlarmNames: [String]
+    /// An alarm whose ALARM state keeps this one's actions quiet (`ActionsSuppressor`), with the
+    /// wait and extension periods PutCompositeAlarm requires beside it.
+    var actionsSuppressor: String? = nil
+    var actionsSuppressorWaitPeriod: Int? = nil
+    var actionsSuppressorExtensionPeriod: Int? = nil
 
     enum CodingKeys: String, CodingKey {
         case alarmName = "AlarmName"
@@ -82,5 +87,8 @@ struct CompositeAlarmDefinition: Sendable, Hashable, Codable {
         case okActions = "OKActions"
         case alarmRule = "AlarmRule"
         case inputAlarmNames = "InputAlarmNames"
+        case actionsSuppressor = "ActionsSuppressor"
+        case actionsSuppressorWaitPeriod = "ActionsSuppressorWaitPeriod"
+        case actionsSuppressorExtensionPeriod = "ActionsSuppressorExtensionPeriod"
     }
 }

@@ -65,19 +65,33 @@ struct AWSResources: Sendable {
         return arn
     }
 
-    /// The composite alarms called `names`.
-    func compositeAlarms(names: [String]) async throws -> [CompositeAlarmDefinition] {
-        var parameters = QueryParameters()
-        parameters.addList("AlarmNames", names)
-        parameters.addList("AlarmTypes", ["CompositeAlarm"])
-        let result = try await client.query(service: .cloudWatch, action: "DescribeAlarms", parameters: parameters)
-        return result.members("CompositeAlarms").compactMap { member in
-            guard let name = member.string("AlarmName"), let rule = member.string("AlarmRule") else { return nil }
-            return CompositeAlarmDefinition(
-                alarmName: name, alarmDescription: member.string("AlarmDescription") ?? "",
-                actionsEnabled: member.bool("ActionsEnabled") ?? true,
-                alarmActions: member.members("AlarmActions").map(\.trimmedText),
-                okActions: member.members("OKActions").map(\.trimmedText), alarmRule: rule, inputAlarmNames: [])
-        }
+    /// The composite alarms whose names start with `prefix`, every page followed.
+    func compositeAlarms(prefix: String) async throws -> [CompositeAlarmDefinition] {
+        var alarms: [CompositeAlarmDefinition] = []
+        var nextToken: String?
+        repeat {
+            var parameters = QueryParameters()
+            parameters.add("AlarmNamePrefix", prefix)
+            parameters.addList("AlarmTypes", ["CompositeAlarm"])
+            parameters.add("MaxRecords", 100)
+            parameters.add("NextToken", nextToken)
+            let result = try await client.query(service: .cloudWatch, action: "DescribeAlarms", parameters: parameters)
+            alarms += result.members("CompositeAlarms").compactMap(Self.composite(from:))
+            nextToken = result.string("NextToken").flatMap { $0.isEmpty ? nil : $0 }
+        } while nextToken != nil
+        return alarms
+    }
+
+    private static func composite(from member: AWSXMLElement) -> CompositeAlarmDefinition? {
+        guard let name = member.string("AlarmName"), let rule = member.string("AlarmRule") else { return nil }
+        let suppressor = member.string("ActionsSuppressor").flatMap { $0.isEmpty ? nil : $0 }
+        return CompositeAlarmDefinition(
+            alarmName: name, alarmDescription: member.string("AlarmDescription") ?? "",
+            actionsEnabled: member.bool("ActionsEnabled") ?? true,
+            alarmActions: member.members("AlarmActions").map(\.trimmedText),
+            okActions: member.members("OKActions").map(\.trimmedText), alarmRule: rule, inputAlarmNames: [],
+            actionsSuppressor: suppressor,
+            actionsSuppressorWaitPeriod: suppressor == nil ? nil : member.string("ActionsSuppressorWaitPeriod").flatMap { Int($0) },
+            actionsSuppressorExtensionPeriod: suppressor == nil ? nil : member.string("ActionsSuppressorExtensionPeriod").flatMap { Int($0) })
     }
 }

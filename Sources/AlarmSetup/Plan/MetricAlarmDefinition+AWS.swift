@@ -78,6 +78,8 @@ extension CompositeAlarmDefinition {
     var awsAlarm: CompositeAlarm {
         CompositeAlarm(
             alarmName: alarmName, alarmRule: alarmRule, alarmDescription: alarmDescription,
-            actionsEnabled: actionsEnabled, alarmActions: alarmActions, okActions: okActions)
+            actionsEnabled: actionsEnabled, alarmActions: alarmActions, okActions: okActions,
+            actionsSuppressor: actionsSuppressor, actionsSuppressorWaitPeriod: actionsSuppressorWaitPeriod,
+            actionsSuppressorExtensionPeriod: actionsSuppressorExtensionPeriod)
     }
 }

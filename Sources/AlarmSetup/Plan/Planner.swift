@@ -35,7 +35,7 @@ enum Planner {
                 changes.append(.init(resource: .compositeAlarm, name: alarm.alarmName, action: .delete))
             }
         case .failure(let failure):
-            changes.append(.init(resource: .compositeAlarm, name: AlarmKind.page.alarmName(endpoint: target.endpointName), action: .unknown, details: [failure.reason]))
+            changes.append(.init(resource: .compositeAlarm, name: "\(target.endpointName)-*", action: .unknown, details: [failure.reason]))
         }
         if let body = observed.dashboardBody {
             let owned = (try? String(decoding: body.encoded(pretty: false), as: UTF8.self).contains(marker)) ?? false
@@ -104,17 +104,20 @@ enum Planner {
 
     private static func compositeChanges(_ desired: DesiredState, _ observed: ObservedState) -> [ProvisioningPlan.Change] {
         let marker = desired.ownershipMarker
-        let name = AlarmKind.page.alarmName(endpoint: desired.target.endpointName)
+        let wanted = desired.definitions.compositeAlarms
         switch observed.compositeAlarms {
         case .failure(let failure):
-            guard desired.definitions.compositeAlarm != nil else { return [] }
-            return [.init(resource: .compositeAlarm, name: name, action: .unknown, details: [failure.reason])]
+            return wanted.map { .init(resource: .compositeAlarm, name: $0.alarmName, action: .unknown, details: [failure.reason]) }
         case .success(let composites):
-            let found = composites.first { $0.alarmName == name }
-            guard let wanted = desired.definitions.compositeAlarm else {
-                return found.map { $0.alarmDescription.contains(marker) ? [.init(resource: .compositeAlarm, name: name, action: .delete)] : [] } ?? []
+            var changes = wanted.map { composite in
+                compare(.compositeAlarm, composite.alarmName, wanted: encode(composite),
+                        found: composites.first { $0.alarmName == composite.alarmName }.map(encode))
             }
-            return [compare(.compositeAlarm, name, wanted: encode(wanted), found: found.map(encode))]
+            let wantedNames = Set(wanted.map(\.alarmName))
+            for composite in composites where !wantedNames.contains(composite.alarmName) && composite.alarmDescription.contains(marker) {
+                changes.append(.init(resource: .compositeAlarm, name: composite.alarmName, action: .delete, details: ["no longer wanted"]))
+            }
+            return changes
         }
     }
 
@@ -134,7 +137,9 @@ enum Planner {
         return observed.metricAlarms.filter { isOwnedName($0.alarmName, target) && $0.alarmDescription.contains(marker) }
     }
 
+    /// A metric alarm name alarm-setup could have made: `<endpoint>-<kind>` or an SLO's `<endpoint>-slo-…`.
     private static func isOwnedName(_ name: String, _ target: DeploymentTarget) -> Bool {
-        AlarmKind.kind(ofAlarmNamed: name, endpoint: target.endpointName).map { $0 != .page } ?? false
+        if name.hasPrefix(SLOAlarmBuilder.prefix(endpoint: target.endpointName)) { return true }
+        return AlarmKind.kind(ofAlarmNamed: name, endpoint: target.endpointName).map { $0 != .page } ?? false
     }
 }

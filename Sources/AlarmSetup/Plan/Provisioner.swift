@@ -36,7 +36,7 @@ struct Provisioner: Sendable {
         }
         let composites: Result<[CompositeAlarmDefinition], ObservedState.ReadFailure>
         do {
-            composites = .success(try await resources.compositeAlarms(names: [AlarmKind.page.alarmName(endpoint: target.endpointName)]))
+            composites = .success(try await resources.compositeAlarms(prefix: "\(target.endpointName)-"))
         } catch let error as AWSError {
             composites = .failure(.init(reason: "composite alarms could not be read: \(error)"))
         }
@@ -80,13 +80,14 @@ struct Provisioner: Sendable {
         where plan.changes.contains(where: { $0.name == alarm.alarmName && [.create, .update].contains($0.action) }) {
             try await call("PutMetricAlarm") { try await resources.cloudWatch.putMetricAlarm(alarm.awsAlarm) }
         }
-        if let composite = desired.definitions.compositeAlarm,
-            plan.changes.contains(where: { $0.resource == .compositeAlarm && $0.action != .unchanged })
-        {
+        // In the definitions' order: every composite's inputs and suppressor exist before it.
+        for composite in desired.definitions.compositeAlarms
+        where plan.changes.contains(where: { $0.resource == .compositeAlarm && $0.name == composite.alarmName && [.create, .update].contains($0.action) }) {
             do {
                 try await resources.cloudWatch.putCompositeAlarm(composite.awsAlarm)
             } catch let error as AWSError {
-                result.compositeRefusal = "\(error)"
+                result.compositeRefusal = "\(composite.alarmName): \(error)"
+                break
             }
         }
         let stale = plan.changes.filter { $0.action == .delete && [.metricAlarm, .compositeAlarm].contains($0.resource) }.map(\.name)

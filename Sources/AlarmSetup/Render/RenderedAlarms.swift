@@ -41,6 +41,6 @@ struct RenderedAlarms: Sendable, Hashable, Codable {
         logGroup = target.resolvedLogGroup
         topic = Topic(arn: target.topicARN, managedByAlarmSetup: target.externalTopicARN == nil)
         metricAlarms = definitions.metricAlarms
-        compositeAlarms = definitions.compositeAlarm.map { [$0] } ?? []
+        compositeAlarms = definitions.compositeAlarms
     }
 }

@@ -80,19 +80,23 @@ public struct Analysis: Sendable, Equatable, Codable {
     public var fitReasons: [String]
     public var keyRequirements: [String]
     public var risks: [String]
+    /// The proposal's quality signals (docs/observability.md, "Quality signals"), set by the
+    /// pipeline after generation; nil in what a generator returns.
+    public var quality: QualitySignals?
 
     enum CodingKeys: String, CodingKey {
-        case risks
+        case risks, quality
         case fitScore = "fit_score"
         case fitReasons = "fit_reasons"
         case keyRequirements = "key_requirements"
     }
 
-    public init(fitScore: Int, fitReasons: [String], keyRequirements: [String], risks: [String]) {
+    public init(fitScore: Int, fitReasons: [String], keyRequirements: [String], risks: [String], quality: QualitySignals? = nil) {
         self.fitScore = fitScore
         self.fitReasons = fitReasons
         self.keyRequirements = keyRequirements
         self.risks = risks
+        self.quality = quality
     }
 }
 

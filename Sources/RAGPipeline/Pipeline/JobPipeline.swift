@@ -20,18 +20,27 @@ public struct JobContext: Sendable {
     public let logger: Logger
     /// Records a finished stage's duration in the job record (and telemetry).
     public let recordStage: @Sendable (StageTiming) async -> Void
+    /// Where each stage's model calls (tokens, search units) go, for the job's cost.
+    public let usage: JobUsageLog
+    /// Where the stages report prompts, replies and provider errors: kept when
+    /// `RAG_CAPTURE_CONTENT` allows, screened out of exported diagnostics always.
+    public let capture: JobCapture
 
     public init(
         jobID: String,
         traceID: String,
         deadline: ContinuousClock.Instant,
         logger: Logger,
+        usage: JobUsageLog = JobUsageLog(),
+        capture: JobCapture = .none,
         recordStage: @escaping @Sendable (StageTiming) async -> Void
     ) {
         self.jobID = jobID
         self.traceID = traceID
         self.deadline = deadline
         self.logger = logger
+        self.usage = usage
+        self.capture = capture
         self.recordStage = recordStage
     }
 

@@ -20,14 +20,21 @@ public struct PipelineError: Error, Sendable, Equatable, CustomStringConvertible
     public var status: Int?
     public var attempts: Int
     public var message: String
+    /// The provider's own error message (``ProviderError/providerMessage``): content, kept out
+    /// of ``description`` and ``message``.
+    public var providerMessage: String?
 
-    public init(code: Code, stage: PipelineStage, provider: String? = nil, status: Int? = nil, attempts: Int = 1, message: String) {
+    public init(
+        code: Code, stage: PipelineStage, provider: String? = nil, status: Int? = nil, attempts: Int = 1, message: String,
+        providerMessage: String? = nil
+    ) {
         self.code = code
         self.stage = stage
         self.provider = provider
         self.status = status
         self.attempts = attempts
         self.message = message
+        self.providerMessage = providerMessage
     }
 
     public var description: String {

@@ -10,9 +10,10 @@ import Tracing
 /// Each stage runs through ``StageRunner`` (span, share of the deadline, retries, timing,
 /// metrics). Keyword extraction runs beside the embedding call. A failed rerank degrades the
 /// job (it continues on the keyword-boosted order and says so in ``ProposalResult/degraded``),
-/// as does a draft delivered with screening questions left unanswered (counted in
-/// `QuestionsUnanswered`); any other failed stage ends the job with a ``PipelineError``. The result is checked by
-/// ``OutputGuard`` before anything is persisted or returned.
+/// as does a draft delivered with screening questions left unanswered; any other failed stage
+/// ends the job with a ``PipelineError``. The result is checked by ``OutputGuard`` before
+/// anything is persisted or returned; then its quality is assessed (``ProposalQualityEvaluator``,
+/// in process) and kept in `analysis.quality`.
 public struct ProposalPipeline: JobPipeline {
     /// The providers of the stages.
     public struct Providers: Sendable {
@@ -50,12 +51,17 @@ public struct ProposalPipeline: JobPipeline {
     public let keyTerms: KeyTermExtractor
     public let keywordBoost: KeywordBoost
     public let outputGuard: OutputGuard
+    /// Judges each delivered proposal (``LexicalQualityEvaluator`` by default).
+    public let quality: any ProposalQualityEvaluator
     private let runner: StageRunner
+    private let instruments: PipelineInstruments
     private static let keywordBoostIdentity = ProviderIdentity.local("keyword-boost")
 
     /// - Parameters:
     ///   - tracer: spans of every stage (`rag.<stage>`), children of the task's current span.
-    ///   - metrics: the factory for `StageLatency`, `ProviderErrors`, `TokensUsed` and `QuestionsUnanswered`.
+    ///   - metrics: the factory for `StageLatency`, `ProviderErrors`, the token metrics and the
+    ///     quality metrics.
+    ///   - quality: the evaluator of each proposal's quality signals.
     public init(
         providers: Providers,
         retrieval: Retrieval = Retrieval(),
@@ -64,6 +70,7 @@ public struct ProposalPipeline: JobPipeline {
         timeouts: StageTimeouts = .default,
         retry: RetryPolicy = RetryPolicy(),
         outputGuard: OutputGuard,
+        quality: any ProposalQualityEvaluator = LexicalQualityEvaluator(),
         tracer: any Tracer,
         metrics: any MetricsFactory
     ) {
@@ -72,7 +79,10 @@ public struct ProposalPipeline: JobPipeline {
         self.keyTerms = keyTerms
         self.keywordBoost = keywordBoost
         self.outputGuard = outputGuard
-        self.runner = StageRunner(tracer: tracer, instruments: PipelineInstruments(factory: metrics), timeouts: timeouts, retry: retry)
+        self.quality = quality
+        let instruments = PipelineInstruments(factory: metrics)
+        self.instruments = instruments
+        self.runner = StageRunner(tracer: tracer, instruments: instruments, timeouts: timeouts, retry: retry)
     }
 
     /// Which provider serves each stage, keyed by the stage's name (as in the result).
@@ -116,9 +126,12 @@ public struct ProposalPipeline: JobPipeline {
         }
 
         var degraded: [String] = []
+        var degradedStages: [PipelineStage] = []
         if documents.isEmpty {
             // A nearest-neighbour search returns rows whenever the store holds any for this model.
             degraded.append(Self.emptyStoreNote(store: store.identity.name, embeddingModel: embedder.identity.name))
+            degradedStages.append(.retrieve)
+            instruments.degraded(.retrieve)
         }
         let references: [RankedDocument]
         do {
@@ -126,18 +139,55 @@ public struct ProposalPipeline: JobPipeline {
         } catch let failure as PipelineError {
             context.logger.warning("rerank failed, continuing on the keyword-boosted order", metadata: ["error": "\(failure)"])
             degraded.append(Self.rerankNote(failure))
+            degradedStages.append(.rerank)
+            instruments.degraded(.rerank)
             references = Array(boosted.prefix(retrieval.references))
         }
 
-        let result = try await generate(job, references: references, terms: terms, degraded: degraded, context: context)
+        let generated = try await generate(job, references: references, terms: terms, degraded: degraded, context: context)
+        var result = generated.result
+        if result.degraded.count > degraded.count {
+            // The generator delivered with questions it could not answer.
+            degradedStages.append(.generate)
+            instruments.degraded(.generate)
+        }
+        result.analysis.quality = await assess(
+            result, job: job, references: references, repaired: generated.repaired, degradedStages: degradedStages, context: context)
         let sink = providers.resultSink
         let record = ProposalRecord(jobID: job.jobID, traceID: context.traceID, title: job.title, result: result, createdAt: Date())
         try await runner.run(.persist, provider: sink.identity, context: context) { call in
             try await sink.persist(record, call: call)
             return .init(value: ())
         }
-        runner.instruments.questionsUnanswered(result.proposal.answers.filter { !$0.answered }.count)
+        // Counted once the proposal is stored, like every metric of a delivered proposal.
+        if let quality = result.analysis.quality {
+            instruments.quality(quality)
+        } else {
+            instruments.questionsUnanswered(result.proposal.answers.filter { !$0.answered }.count)
+        }
         return result
+    }
+
+    /// The proposal's quality signals; nil (logged) when the evaluator fails, which never fails the
+    /// job. Their metrics are recorded by the caller once the proposal is persisted.
+    private func assess(
+        _ result: ProposalResult, job: JobRequest, references: [RankedDocument], repaired: Bool,
+        degradedStages: [PipelineStage], context: JobContext
+    ) async -> QualitySignals? {
+        let input = ProposalQualityInput(
+            proposal: result.proposal.text, answers: result.proposal.answers, questions: job.questions,
+            references: references.map(ReferenceIndex.init))
+        do {
+            let assessment = try await quality.evaluate(input)
+            let signals = QualitySignals(
+                assessment: assessment, repairs: repaired ? 1 : 0, degradedStages: degradedStages.map(\.rawValue))
+            return signals
+        } catch {
+            context.logger.warning("quality evaluation failed; the job goes on without quality signals", metadata: [
+                "evaluator": "\(quality.name)", "error": "\(error)",
+            ])
+            return nil
+        }
     }
 
     private func rerank(_ boosted: [RankedDocument], query: String, context: JobContext) async throws -> [RankedDocument] {
@@ -157,23 +207,34 @@ public struct ProposalPipeline: JobPipeline {
         }
     }
 
+    /// The checked draft and whether it needed a schema repair. Counts `ModelRepairs` (a
+    /// repaired draft, or one still invalid after its repair) and `GuardBlocks`.
     private func generate(
         _ job: JobRequest, references: [RankedDocument], terms: [KeyTerm], degraded: [String], context: JobContext
-    ) async throws -> ProposalResult {
+    ) async throws -> (result: ProposalResult, repaired: Bool) {
         let generator = providers.generator
         let names = providerNames
         let outputGuard = self.outputGuard
-        return try await runner.run(.generate, provider: generator.identity, context: context) { call in
-            let draft = try await generator.generate(GenerationRequest(job: job, references: references, keyTerms: terms), call: call)
-            // The generator saw every chunk; the result lists each piece of past work once.
-            let result = ProposalResult(
-                proposal: draft.proposal, analysis: draft.analysis, references: references.bestChunkPerDocument().map(\.reference),
-                providers: names, degraded: degraded + draft.degraded
-            )
-            try outputGuard.check(result, provider: generator.identity.name)
-            let outcome = !draft.degraded.isEmpty ? "degraded" : draft.repaired ? "repaired" : "ok"
-            return .init(value: result, outcome: outcome, usage: draft.usage)
+        let generated: (result: ProposalResult, repaired: Bool)
+        do {
+            generated = try await runner.run(.generate, provider: generator.identity, context: context) { call in
+                let draft = try await generator.generate(GenerationRequest(job: job, references: references, keyTerms: terms), call: call)
+                // The generator saw every chunk; the result lists each piece of past work once.
+                let result = ProposalResult(
+                    proposal: draft.proposal, analysis: draft.analysis, references: references.bestChunkPerDocument().map(\.reference),
+                    providers: names, degraded: degraded + draft.degraded
+                )
+                try outputGuard.check(result, provider: generator.identity.name)
+                let outcome = !draft.degraded.isEmpty ? "degraded" : draft.repaired ? "repaired" : "ok"
+                return .init(value: (result, draft.repaired), outcome: outcome, usage: draft.usage)
+            }
+        } catch let failure as PipelineError {
+            if failure.code == .unsafeOutput { instruments.guardBlocked() }
+            if failure.code == .invalidModelOutput { instruments.repaired() }
+            throw failure
         }
+        if generated.repaired { instruments.repaired() }
+        return generated
     }
 
     /// The text embedded and reranked against: title, skills and the start of the description.

@@ -49,10 +49,15 @@ struct StageRunner: Sendable {
         logger[metadataKey: LogKeys.stage] = "\(stage.rawValue)"
         logger[metadataKey: LogKeys.provider] = "\(provider.name)"
         let instruments = self.instruments
-        let recorder = AttemptRecorder { _ in instruments.providerError(provider) }
+        let capture = context.capture
+        let recorder = AttemptRecorder { error in
+            instruments.providerError(provider)
+            capture.failure(stage: stage.rawValue, provider: provider.name, status: error.status, code: error.providerCode,
+                            message: error.providerMessage)
+        }
         var call = ProviderCall(
             provider: provider, deadline: limits.deadline, attemptTimeout: limits.attemptTimeout,
-            policy: retry, logger: logger, recorder: recorder
+            policy: retry, logger: logger, recorder: recorder, capture: capture, stage: stage.rawValue
         )
         if !provider.isEmbedded { call.attemptSpans = Self.attemptSpans(tracer, stage: stage, provider: provider) }
 
@@ -61,8 +66,9 @@ struct StageRunner: Sendable {
             span.attributes[Telemetry.SpanAttributes.provider] = provider.name
             span.attributes[Telemetry.SpanAttributes.jobID] = context.jobID
             if let model = provider.model {
+                span.attributes[Telemetry.SpanAttributes.genAIOperationName] = Self.genAIOperation(stage)
+                span.attributes[Telemetry.SpanAttributes.genAIProviderName] = provider.system
                 span.attributes[Telemetry.SpanAttributes.genAIRequestModel] = model
-                span.attributes[Telemetry.SpanAttributes.genAISystem] = provider.system
             }
             do {
                 guard context.remaining > .zero else {
@@ -70,26 +76,30 @@ struct StageRunner: Sendable {
                                         message: "the job's deadline passed before the stage started")
                 }
                 let output = try await body(call)
-                if let usage = output.usage {
-                    span.attributes[Telemetry.SpanAttributes.genAIInputTokens] = usage.inputTokens
-                    span.attributes[Telemetry.SpanAttributes.genAIOutputTokens] = usage.outputTokens
-                    instruments.tokens(usage.inputTokens + usage.outputTokens, provider: provider)
-                }
+                record(recorder.usage ?? output.usage, on: span, stage: stage, provider: provider, context: context)
                 if let items = output.items { span.attributes[Telemetry.SpanAttributes.itemCount] = items }
                 // Stages without a provider call (keyword boost) count as one attempt.
                 await finish(span, stage: stage, provider: provider, started: started, attempts: max(1, recorder.attempts),
                              outcome: output.outcome, context: context)
                 return output.value
             } catch is CancellationError {
+                record(recorder.usage, on: span, stage: stage, provider: provider, context: context)
                 await finish(span, stage: stage, provider: provider, started: started, attempts: recorder.attempts,
                              outcome: "cancelled", context: context)
                 throw CancellationError()
             } catch {
                 let failure = Self.pipelineError(error, stage: stage, provider: provider, attempts: recorder.attempts,
                                                  jobDeadline: context.deadline, cutByJobDeadline: limits.cutByJobDeadline)
+                record(recorder.usage, on: span, stage: stage, provider: provider, context: context)
                 span.attributes[Telemetry.SpanAttributes.errorCode] = failure.code.rawValue
                 span.setStatus(SpanStatus(code: .error, message: failure.code.rawValue))
-                logger.warning("stage failed", metadata: ["error": "\(failure)"])
+                var details: Logger.Metadata = ["error": "\(failure)"]
+                if let said = failure.providerMessage {
+                    // Content (it may echo the request): the ring buffer keeps it, the exporters withhold it.
+                    span.attributes[Telemetry.SpanAttributes.providerMessage] = said
+                    details[LogKeys.providerMessage] = "\(said)"
+                }
+                logger.warning("stage failed", metadata: details)
                 await finish(span, stage: stage, provider: provider, started: started, attempts: failure.attempts,
                              outcome: failureOutcome, context: context)
                 throw failure
@@ -105,13 +115,32 @@ struct StageRunner: Sendable {
         attributes[Telemetry.SpanAttributes.provider] = provider.name
         attributes[Telemetry.SpanAttributes.stage] = stage.rawValue
         guard let model = provider.model else {
-            return .init(tracer: tracer, name: provider.name.replacingOccurrences(of: ":", with: " "), attributes: attributes)
+            return .init(tracer: tracer, name: String(provider.name.map { $0 == ":" ? " " : $0 }), attributes: attributes)
         }
         let operation = genAIOperation(stage)
         attributes[Telemetry.SpanAttributes.genAIOperationName] = operation
-        attributes[Telemetry.SpanAttributes.genAISystem] = provider.system
+        attributes[Telemetry.SpanAttributes.genAIProviderName] = provider.system
         attributes[Telemetry.SpanAttributes.genAIRequestModel] = model
         return .init(tracer: tracer, name: "\(operation) \(model)", attributes: attributes)
+    }
+
+    /// Puts a model stage's usage on its span (OpenTelemetry GenAI names), in the job's usage
+    /// log and in the token metrics. Stages without a model, or without reported usage, add nothing.
+    private func record(
+        _ usage: TokenUsage?, on span: some Span, stage: PipelineStage, provider: ProviderIdentity, context: JobContext
+    ) {
+        guard let usage, let model = provider.model else { return }
+        span.attributes[Telemetry.SpanAttributes.genAIInputTokens] = usage.inputTokens
+        span.attributes[Telemetry.SpanAttributes.genAIOutputTokens] = usage.outputTokens
+        if usage.cachedInputTokens > 0 { span.attributes[Telemetry.SpanAttributes.genAICacheReadInputTokens] = usage.cachedInputTokens }
+        if usage.reasoningTokens > 0 { span.attributes[Telemetry.SpanAttributes.genAIReasoningOutputTokens] = usage.reasoningTokens }
+        if usage.searchUnits > 0 { span.attributes[Telemetry.SpanAttributes.searchUnits] = usage.searchUnits }
+        if let responseModel = usage.responseModel { span.attributes[Telemetry.SpanAttributes.genAIResponseModel] = responseModel }
+        if let responseID = usage.responseID { span.attributes[Telemetry.SpanAttributes.genAIResponseID] = responseID }
+        instruments.modelUsage(usage, provider: provider)
+        context.usage.append(ModelCallUsage(
+            stage: stage, operation: Self.genAIOperation(stage), provider: provider.system, providerName: provider.name,
+            model: model, usage: usage))
     }
 
     /// `gen_ai.operation.name` of a stage's model call.
@@ -165,6 +194,6 @@ struct StageRunner: Sendable {
         case .rejected, .notConfigured: .providerRejected
         }
         return PipelineError(code: code, stage: stage, provider: provider.name, status: error.status,
-                             attempts: max(1, attempts), message: error.message)
+                             attempts: max(1, attempts), message: error.message, providerMessage: error.providerMessage)
     }
 }

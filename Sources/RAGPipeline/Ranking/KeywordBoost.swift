@@ -14,7 +14,7 @@ public struct KeywordBoost: Sendable {
     /// Shared by copies of this value: one cache per pipeline.
     let tokenCache: DocumentTokenCache
 
-    public init(weight: Double = 0.15, saturation: Double = 3) {
+    public init(weight: Double = 0.10, saturation: Double = 3) {
         self.weight = min(max(weight, 0), 1)
         self.saturation = max(saturation, 0.1)
         self.tokenCache = DocumentTokenCache()

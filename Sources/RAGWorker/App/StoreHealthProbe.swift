@@ -10,7 +10,8 @@ struct StoreHealthProbe: Service, CustomStringConvertible {
     let store: any JobStore
     let health: StoreHealth
     var interval: Duration = .seconds(2)
-    /// Within SageMaker's 2 s ping limit together with `interval`'s staleness.
+    /// The store is unreachable when it does not answer within this (`RAG_ACCEPT_TIMEOUT_SECONDS`,
+    /// as for an accept). `/ping` reads the last answer, so it stays within SageMaker's 2 s anyway.
     var timeLimit: Duration = .milliseconds(1500)
     let logger: Logger
     /// Whether the store refuses the credentials in use (asked after a failed probe).

@@ -14,10 +14,14 @@ struct WorkerMetrics: Sendable {
     let jobLatency: Timer
     let queueWait: Timer
     let queueDepth: Gauge
+    let backlogPerInstance: Gauge
+    let liveInstances: Gauge
     let webhookDeliveries: Counter
     let webhookFailures: Counter
     let webhookAttemptFailures: Counter
     let authFailures: Counter
+    /// US dollars per finished job (`JobCost`).
+    let jobCost: Recorder
 
     init(factory: any MetricsFactory) {
         self.factory = factory
@@ -28,10 +32,13 @@ struct WorkerMetrics: Sendable {
         jobLatency = Timer(label: MetricCatalogue.jobLatency.name, preferredDisplayUnit: .seconds, factory: factory)
         queueWait = Timer(label: MetricCatalogue.queueWait.name, preferredDisplayUnit: .seconds, factory: factory)
         queueDepth = Gauge(label: MetricCatalogue.queueDepth.name, factory: factory)
+        backlogPerInstance = Gauge(label: MetricCatalogue.backlogPerInstance.name, factory: factory)
+        liveInstances = Gauge(label: MetricCatalogue.liveInstances.name, factory: factory)
         webhookDeliveries = Counter(label: MetricCatalogue.webhookDeliveries.name, factory: factory)
         webhookFailures = Counter(label: MetricCatalogue.webhookFailures.name, factory: factory)
         webhookAttemptFailures = Counter(label: MetricCatalogue.webhookAttemptFailures.name, factory: factory)
         authFailures = Counter(label: MetricCatalogue.authFailures.name, factory: factory)
+        jobCost = Recorder(label: MetricCatalogue.jobCost.name, factory: factory)
     }
 
     /// The per-stage latency timer (`StageLatency` with the `Stage` dimension).

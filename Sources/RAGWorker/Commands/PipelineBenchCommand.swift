@@ -14,6 +14,8 @@ import Tracing
 /// - retrieval: exact cosine search over those N vectors (1,536 dimensions), per query, after
 ///   one cold query that loads the matrix;
 /// - pipeline: whole jobs on embedded defaults against that store;
+/// - quality: the quality signals of one job (350-word proposal, 10 references), per job
+///   (``QualityBench``; the budget is 1 ms at p99);
 /// - worker: the worker's own overhead per job with OpenAI and Cohere on loopback answering
 ///   after fixed delays, `--in-flight` jobs at a time (``WorkerOverheadBench``).
 ///
@@ -45,12 +47,32 @@ struct PipelineBenchCommand: AsyncParsableCommand {
     @Option(help: "Provider delays in milliseconds for the overhead benchmark: embed,rerank,generate.")
     var providerDelays = "50,30,200"
 
+    @Option(help: "Quality computations to time (350-word proposal, 10 references).")
+    var qualityIterations = 5_000
+
     @Flag(help: "Only the worker overhead benchmark.")
     var workerOnly = false
 
+    @Flag(help: "Only the quality computation benchmark.")
+    var qualityOnly = false
+
     func run() async throws {
+        if !workerOnly { try runQuality() }
+        if qualityOnly { return }
         if !workerOnly { try await runStores() }
         if workerJobs > 0 { try await runWorker() }
+    }
+
+    private func runQuality() throws {
+        let result = try QualityBench(iterations: qualityIterations).run()
+        let groundedness = result.assessment.groundedness
+        print("## Quality signals per job (\(qualityIterations) runs)\n")
+        print("| measure | result |")
+        print("|---|---|")
+        print("| input | \(result.words)-word proposal, 2 answers, 10 references of \(result.referenceCharacters.min() ?? 0)–\(result.referenceCharacters.max() ?? 0) characters; \(groundedness.claims) claims, \(groundedness.supported) supported |")
+        print("| quality computation per job (index references + assess), wall clock | \(summary(result.micros)) µs |")
+        print("| the same, CPU time (excludes the time other processes had the core) | \(summary(result.cpuMicros)) µs |")
+        print("| of which: index the 10 references | \(summary(result.indexing)) µs |\n")
     }
 
     private func runWorker() async throws {

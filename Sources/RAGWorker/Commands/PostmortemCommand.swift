@@ -13,7 +13,9 @@ struct PostmortemCommand: AsyncParsableCommand {
         discussion: """
             Works while the worker runs and after it was killed: the ring buffer is committed every second. \
             On SageMaker the ring buffer stays on the instance: read one job from the endpoint's log group \
-            instead with --source cloudwatch --endpoint NAME --job ID.
+            instead with --source cloudwatch --endpoint NAME --job ID. \
+            With --content, a job's captured prompts and model replies (RAG_CAPTURE_CONTENT): from the \
+            ring buffer (local), or from the S3 object its rag.job span names (s3://…).
             """
     )
 
@@ -29,8 +31,20 @@ struct PostmortemCommand: AsyncParsableCommand {
 
     @OptionGroup var cloudWatch: CloudWatchTargetOptions
 
-    @Option(help: "Show one job: its job id or its 32-hex-digit trace id.")
-    var job: String?
+    @Argument(help: "The job to show (the same as --job).")
+    var jobArgument: String?
+
+    @Option(name: .customLong("job"), help: "Show one job: its job id or its 32-hex-digit trace id.")
+    var jobOption: String?
+
+    /// The job asked for, positionally or with `--job`.
+    var job: String? { jobOption ?? jobArgument }
+
+    @Flag(help: "Show the job's captured prompts and raw model replies (needs a job; see RAG_CAPTURE_CONTENT).")
+    var content = false
+
+    @Option(help: "Where captures are when the spans do not say: s3://bucket/prefix (default: $RAG_CAPTURE_CONTENT).")
+    var capture: String?
 
     @Option(help: "How many of the slowest jobs to list.")
     var slowest = 10
@@ -38,24 +52,50 @@ struct PostmortemCommand: AsyncParsableCommand {
     @Option(help: "How many failed jobs to show, most recent first.")
     var failed = 10
 
+    @Option(help: "List the N least grounded proposals of the range with their unsupported sentences (ring buffer).")
+    var worstGrounded: Int?
+
     @Flag(help: "Print JSON instead of text.")
     var json = false
 
     func validate() throws {
+        if jobArgument != nil, jobOption != nil, jobArgument != jobOption {
+            throw ValidationError("give the job once: as an argument or with --job")
+        }
+        if content, job == nil {
+            throw ValidationError("--content shows one job's captured prompts and replies: name the job (postmortem JOB_ID --content)")
+        }
         if source == .cloudwatch, job == nil {
             throw ValidationError("--source cloudwatch shows one job: add --job JOB_ID (or its trace id)")
         }
         if source == .ringBuffer, cloudWatch.endpoint != nil || cloudWatch.logGroup != nil {
             throw ValidationError("--endpoint and --log-group read CloudWatch: add --source cloudwatch")
         }
+        if let worstGrounded {
+            guard worstGrounded > 0 else { throw ValidationError("--worst-grounded takes a positive number of proposals") }
+            guard source == .ringBuffer else {
+                throw ValidationError("--worst-grounded reads the ring buffer: the unsupported sentences never leave the instance")
+            }
+            guard job == nil else { throw ValidationError("--worst-grounded lists jobs: leave out --job") }
+        }
     }
 
     func run() async throws {
+        if content, let job {
+            try await runContent(job: job)
+            return
+        }
         if source == .cloudwatch, let job {
             try await runFromCloudWatch(job: job)
             return
         }
         let query = PostmortemQuery(store: try ringBuffer.openStore())
+        if let worstGrounded {
+            let range = try ringBuffer.range()
+            let runs = try await query.worstGrounded(range: range, count: worstGrounded)
+            print(json ? try PostmortemRenderer.json(runs) : PostmortemRenderer.worstGrounded(runs, range: range), terminator: "")
+            return
+        }
         if let job {
             guard let timeline = try await query.job(job) else {
                 throw ValidationError("the ring buffer has no spans or logs for \(job)")
@@ -104,6 +144,10 @@ struct RingBufferOptions: ParsableArguments {
     }
 
     func telemetryConfiguration() throws -> TelemetryConfiguration {
+        try Self.telemetryConfiguration(dataDir: dataDir)
+    }
+
+    static func telemetryConfiguration(dataDir: String?) throws -> TelemetryConfiguration {
         do {
             var configuration = try TelemetryConfiguration(environment: ProcessInfo.processInfo.environment)
             if let dataDir { configuration.dataDirectory = dataDir }
@@ -116,7 +160,12 @@ struct RingBufferOptions: ParsableArguments {
 
     /// Opens the ring buffer; never creates one where none exists.
     func openStore() throws -> RingBufferStore {
-        let configuration = try telemetryConfiguration()
+        try Self.openStore(dataDir: dataDir)
+    }
+
+    /// Opens the ring buffer of `dataDir` (else `RAG_DATA_DIR`, else ./data); never creates one.
+    static func openStore(dataDir: String?) throws -> RingBufferStore {
+        let configuration = try telemetryConfiguration(dataDir: dataDir)
         let path = configuration.ringBufferPath
         guard FileManager.default.fileExists(atPath: path) else {
             throw ValidationError("no telemetry ring buffer at \(path) (set --data-dir or RAG_DATA_DIR)")

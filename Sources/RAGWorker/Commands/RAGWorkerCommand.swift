@@ -13,9 +13,12 @@ struct RAGWorkerCommand: AsyncParsableCommand {
             ConfigCommand.self,
             InvokeCommand.self,
             IngestCommand.self,
+            EvalCommand.self,
             PostmortemCommand.self,
             ReportCommand.self,
+            SLOCommand.self,
             BenchCommand.self,
+            CapacityCommand.self,
         ]
     )
 }

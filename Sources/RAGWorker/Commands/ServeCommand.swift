@@ -38,7 +38,7 @@ struct ServeCommand: AsyncParsableCommand {
         let runtime = try WorkerRuntime(
             config: config, pipeline: components.pipeline, httpClient: httpClient,
             metricsFactory: telemetry.metricsFactory, tracer: telemetry.tracer, logger: logger,
-            postgresClient: components.postgresClient, drain: drain,
+            postgresClient: components.postgresClient, drain: drain, contentCapture: telemetry.contentCapture,
             refreshSecrets: { await refreshService?.refreshAfterRejection() }
         )
         logger.info("rag-worker starting", metadata: [
@@ -47,6 +47,7 @@ struct ServeCommand: AsyncParsableCommand {
             "concurrency": "\(config.concurrency)", "webhook": "\(runtime.webhookSender.destination)",
             "pipeline": "\(components.summary.joined(separator: "; "))",
             "cloudwatch": "\(config.telemetry.cloudWatchEnabled ? config.telemetry.logGroupName : "off")",
+            "capture": "\(config.telemetry.contentCapture)",
         ])
         for warning in config.warnings {
             logger.warning("configuration: \(warning)")
@@ -89,6 +90,9 @@ func loadConfigOrExit(httpClient: any HTTPClient) async throws -> (Config, Cache
     do {
         return try await Config.load(environment: ProcessInfo.processInfo.environment, httpClient: httpClient, logger: logger)
     } catch let error as ConfigError {
+        FileHandle.standardError.write(Data("rag-worker: \(error)\n".utf8))
+        throw ExitCode(78)
+    } catch let error as SLOFileError {
         FileHandle.standardError.write(Data("rag-worker: \(error)\n".utf8))
         throw ExitCode(78)
     }

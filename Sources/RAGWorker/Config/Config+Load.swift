@@ -4,6 +4,7 @@ import Foundation
 import Glibc
 #endif
 import Logging
+import RAGPipeline
 import SQLite
 import Telemetry
 
@@ -13,7 +14,8 @@ extension Config {
     /// - Parameters:
     ///   - environment: the process environment (tests pass a dictionary).
     ///   - secretOverrides: the keys of the Secrets Manager secret; they win over `environment`.
-    /// - Throws: ``ConfigError`` listing every problem found.
+    /// - Throws: ``ConfigError`` listing every problem found; then ``SLOFileError`` when the SLO
+    ///   file (`RAG_SLO_FILE`, else the bundled one) cannot be used.
     ///   - openFileLimit: the process's open-file limit, from which the connection limit's default
     ///     is derived (tests pass one).
     static func load(
@@ -51,6 +53,7 @@ extension Config {
         if webhookURL != nil, reader.string(ConfigKey.webhookSecret) == nil {
             reader.report(ConfigKey.webhookSecret, "required when WEBHOOK_URL is set (deliveries are signed)")
         }
+        let rotationWarnings = checkWebhookSecrets(&reader)
 
         let openAIBase = reader.url(ConfigKey.openAIBaseURL) ?? "https://api.openai.com/v1"
         let openAI = reader.string(ConfigKey.openAIKey).map { _ in
@@ -89,23 +92,42 @@ extension Config {
             }
         }
 
-        let warnings = checkSecurity(SecurityFacts(
+        var warnings = checkSecurity(SecurityFacts(
             profile: profile, platform: platform, host: host,
             basicAuthUser: basicAuthUser, basicAuthPass: reader.string(ConfigKey.basicAuthPass),
             allowUnauthenticated: allowUnauthenticated, webhookSecret: reader.string(ConfigKey.webhookSecret),
+            previousWebhookSecret: reader.string(ConfigKey.webhookSecretPrevious),
             outboundURLs: [
                 (ConfigKey.webhookURL, webhookURL), (ConfigKey.openAIBaseURL, openAI == nil ? nil : openAIBase),
                 (ConfigKey.cohereBaseURL, cohere == nil ? nil : cohereBase), (ConfigKey.supabaseURL, supabaseURL),
             ].compactMap { key, url in url.map { (key, $0) } },
             databaseURL: databaseURL
-        ), reader: &reader)
+        ), reader: &reader) + rotationWarnings
+
+        var modelPrices = PriceTable.defaults
+        if let raw = reader.string(ConfigKey.modelPrices) {
+            do {
+                modelPrices = try PriceTable.parse(raw)
+            } catch {
+                for problem in error.problems { reader.report(ConfigKey.modelPrices, problem) }
+            }
+        }
+
+        let maxInstances = reader.int(ConfigKey.maxInstances, default: 1, range: 1...10_000)
+        if profile == .production && databaseURL == nil && maxInstances > 1 {
+            warnings.append("""
+                RAG_MAX_INSTANCES=\(maxInstances) without DATABASE_URL: each instance keeps the jobs it accepted in its own \
+                SQLite file, so instances added by scaling cannot take any of the backlog (and a scaled-in instance takes \
+                its jobs with it); set DATABASE_URL or keep the endpoint at one instance
+                """)
+        }
 
         let dataDirectory = reader.string(ConfigKey.dataDirectory, default: "./data")
         var telemetry = try Self.telemetry(merged, dataDirectory: dataDirectory, reader: &reader)
         let jobDeadline = reader.seconds(ConfigKey.jobDeadline, default: 120, range: 1...3600)
         // Traces of jobs that breach the promise are exported whatever the sampler says.
         telemetry.otlp.sampler.keepTracesLongerThan = jobDeadline
-        let config = Config(
+        var config = Config(
             profile: profile,
             platform: platform,
             allowUnauthenticated: allowUnauthenticated,
@@ -128,11 +150,14 @@ extension Config {
             sqliteDurability: reader.choice(ConfigKey.sqliteSync, default: SQLiteDatabase.Durability.normal),
             usesPostgres: databaseURL != nil,
             leaseDuration: reader.seconds(ConfigKey.leaseSeconds, default: 30, range: 1...3600),
+            maxInstances: maxInstances,
+            fleetHeartbeat: reader.seconds(ConfigKey.fleetHeartbeat, default: 15, range: 0.1...300),
             jobRetention: .seconds(86_400 * reader.int(ConfigKey.jobRetentionDays, default: 14, range: 1...3650)),
             webhook: webhook,
             openAI: openAI,
             cohere: cohere,
             supabase: supabase,
+            modelPrices: modelPrices,
             secretID: reader.string(ConfigKey.secretID),
             secretTTL: reader.seconds(ConfigKey.secretTTL, default: defaultSecretTTLSeconds, range: secretTTLRange),
             telemetry: telemetry,
@@ -143,6 +168,7 @@ extension Config {
             reader.report(ConfigKey.jobDeadline, "must be longer than RAG_WEBHOOK_TIMEOUT_SECONDS (kept for the first webhook attempt)")
         }
         guard reader.problems.isEmpty else { throw ConfigError(problems: reader.problems) }
+        config.objectives = try SLODefinitions.load(environment: merged)
         return config
     }
 

@@ -1,4 +1,5 @@
 import RAGPipeline
+import Telemetry
 
 extension Config {
     /// The pipeline's settings for this configuration: a provider section for each provider

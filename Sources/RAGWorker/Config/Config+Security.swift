@@ -11,6 +11,7 @@ extension Config {
         var basicAuthPass: String?
         var allowUnauthenticated: Bool
         var webhookSecret: String?
+        var previousWebhookSecret: String? = nil
         /// `(variable, URL)` of every configured outbound URL that carries a key or results.
         var outboundURLs: [(String, String)]
         var databaseURL: String?
@@ -18,6 +19,9 @@ extension Config {
 
     /// Shortest `WEBHOOK_SECRET` production accepts, in bytes (docs: 32 random bytes or more).
     static let minimumWebhookSecretBytes = 32
+    /// Fewest key bytes of a `whsec_` webhook secret production accepts (the Standard Webhooks
+    /// specification's lower bound).
+    static let minimumStandardWebhookKeyBytes = 24
     /// Shortest `BASIC_AUTH_PASS` production accepts, in bytes.
     static let minimumBasicAuthPasswordBytes = 16
 
@@ -62,10 +66,20 @@ extension Config {
 
         for (key, value, minimum) in [
             (ConfigKey.webhookSecret, facts.webhookSecret, minimumWebhookSecretBytes),
+            (ConfigKey.webhookSecretPrevious, facts.previousWebhookSecret, minimumWebhookSecretBytes),
             (ConfigKey.basicAuthPass, facts.basicAuthPass, minimumBasicAuthPasswordBytes),
         ] {
-            guard let value, value.utf8.count < minimum else { continue }
-            let problem = "must be at least \(minimum) bytes (got \(value.utf8.count)); generate one with `openssl rand -hex 32`"
+            guard let value else { continue }
+            // A `whsec_` secret is measured by its key's bytes (Standard Webhooks: 24 to 64 random bytes).
+            let isStandard = key != ConfigKey.basicAuthPass && value.hasPrefix(StandardWebhookSignature.secretPrefix)
+            // A `whsec_` value that is not Base64 is reported once, by `checkWebhookSecrets`.
+            if isStandard, (StandardWebhookSignature.keyBytes(value) ?? Data()).isEmpty { continue }
+            let length = isStandard ? (StandardWebhookSignature.keyBytes(value)?.count ?? 0) : value.utf8.count
+            let least = isStandard ? minimumStandardWebhookKeyBytes : minimum
+            guard length < least else { continue }
+            let problem = isStandard
+                ? "must hold at least \(least) key bytes after whsec_ (got \(length)); generate one with `echo whsec_$(openssl rand -base64 32)`"
+                : "must be at least \(least) bytes (got \(length)); generate one with `openssl rand -hex 32`"
             if production { reader.report(key, problem) } else { warnings.append("\(key) \(problem)") }
         }
 

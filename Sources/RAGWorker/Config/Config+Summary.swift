@@ -15,13 +15,16 @@ extension Config {
         lines.append("data directory     \(dataDirectory)")
         lines.append("basic auth         \(basicAuthUser.map { "user \($0), password \(secret(ConfigKey.basicAuthPass))" } ?? (platform == .sagemaker ? "off (IAM authenticates at InvokeEndpoint)" : "off"))")
         lines.append("body limit         \(maxBodyBytes) bytes, accept time limit \(acceptTimeLimit)")
-        lines.append("concurrency        \(concurrency) jobs, backlog limit \(maxBacklog)")
+        lines.append("concurrency        \(concurrency) jobs, backlog limit \(maxBacklog) per live instance")
+        lines.append("fleet              at most \(maxInstances) instance\(maxInstances == 1 ? "" : "s"), heartbeat every \(fleetHeartbeat)")
         lines.append("job deadline       \(jobDeadline)")
         lines.append("shutdown grace     \(shutdownGrace)")
         lines.append("job store          \(usesPostgres ? "postgres (DATABASE_URL \(secret(ConfigKey.databaseURL)))" : "sqlite, \(sqliteDurability.rawValue) sync")")
         lines.append("secret override    \(secretID.map { "\($0), refreshed every \(secretTTL)" } ?? "off")")
         lines.append("telemetry          endpoint \(telemetry.endpointName), cloudwatch \(telemetry.cloudWatchEnabled ? "on" : "off"), log group \(telemetry.logGroupName), namespace \(telemetry.metricsNamespace)")
         lines.append("traces (otlp)      \(otlpSummary)")
+        lines.append("model prices       \(modelPrices.summary)")
+        lines.append("content capture    \(telemetry.contentCapture)\(telemetry.contentCapture == .local ? ", ring buffer keeps \(telemetry.captureMaxJobs) jobs for \(telemetry.captureRetention)" : "")")
         lines.append("")
         lines.append("stage providers")
         for (stage, provider) in stageProviders {
@@ -53,7 +56,25 @@ extension Config {
     /// (``ProviderSelection/stages``), then the webhook.
     var stageProviders: [(String, String)] {
         ProviderSelection(settings: pipelineSettings()).stages.map { ($0.stage.rawValue, $0.summary) } + [
-            ("webhook", webhook.url.map { "POST \(ProviderSelection.redactedURL($0)), signed" } ?? "local sink: \(dataDirectory)/deliveries (embedded default)"),
+            ("webhook", webhook.url.map {
+                "POST \(ProviderSelection.redactedURL($0)), signed (Standard Webhooks; X-RAG-Signature until \(WebhookSignature.deprecatedUntil))"
+            } ?? "local sink: \(dataDirectory)/deliveries (embedded default)"),
         ]
+    }
+}
+
+extension PriceTable {
+    /// One line per model, sorted: `gpt-4o-mini $0.15/$0.6 per 1M in/out`.
+    var summary: String {
+        prices.keys.sorted().map { model in
+            let price = prices[model]!
+            var parts: [String] = []
+            if price.inputPerMillion > 0 || price.outputPerMillion > 0 {
+                parts.append("$\(price.inputPerMillion)/$\(price.outputPerMillion) per 1M tokens in/out")
+            }
+            if let cached = price.cachedInputPerMillion { parts.append("$\(cached) per 1M cached") }
+            if price.perThousandSearches > 0 { parts.append("$\(price.perThousandSearches) per 1k searches") }
+            return "\(model) \(parts.isEmpty ? "free" : parts.joined(separator: ", "))"
+        }.joined(separator: "; ")
     }
 }

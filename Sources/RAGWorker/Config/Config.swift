@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import RAGPipeline
 import SQLite
 import Telemetry
 
@@ -96,7 +97,8 @@ struct Config: Sendable {
     /// `RAG_MAX_BODY_BYTES`, default 1 MiB: larger request bodies get 413.
     var maxBodyBytes: Int
     /// `RAG_ACCEPT_TIMEOUT_SECONDS`, default 1.5: the longest `/invocations` waits for the job store
-    /// to commit a job before it answers 503 (a store that is down never makes a caller wait longer).
+    /// to commit a job before it answers 503 (a store that is down never makes a caller wait longer);
+    /// also the health probe's limit, past which the store counts as unreachable.
     var acceptTimeLimit: Duration
     var httpServer: HTTPServer
     /// `RAG_DATA_DIR`, default `./data`: SQLite files (jobs, outbox, documents, telemetry).
@@ -118,6 +120,12 @@ struct Config: Sendable {
     var usesPostgres: Bool
     /// `RAG_LEASE_SECONDS`, default 30: how long a claimed job stays owned without a heartbeat.
     var leaseDuration: Duration
+    /// `RAG_MAX_INSTANCES`, default 1: the most instances the deployment may scale to (the stack
+    /// sets its `max_instances`). On SQLite more than one cannot share work: production warns.
+    var maxInstances: Int
+    /// `RAG_FLEET_HEARTBEAT_SECONDS`, default 15: how often the process renews its row in the
+    /// fleet registry and publishes `BacklogPerInstance`; a row expires after three of these.
+    var fleetHeartbeat: Duration
     /// `RAG_JOB_RETENTION_DAYS`, default 14: how long a delivered job's record is kept (and its
     /// `job_id` recognised as a repeat).
     var jobRetention: Duration
@@ -128,6 +136,8 @@ struct Config: Sendable {
     var cohere: Cohere?
     /// Set when `SUPABASE_URL` and `SUPABASE_KEY` are configured.
     var supabase: Supabase?
+    /// The default prices with `RAG_MODEL_PRICES` (JSON) applied: what each job's cost is computed from.
+    var modelPrices: PriceTable
     /// `RAG_SECRET_ID`: the Secrets Manager secret whose JSON keys override the environment.
     var secretID: String?
     /// `RAG_SECRET_TTL_SECONDS`, default 3600: how often the secret is refreshed.
@@ -139,6 +149,9 @@ struct Config: Sendable {
     /// Settings that are allowed but risky (an unauthenticated API on a public address, a short
     /// secret outside production…): `serve` logs each at start-up and `config` prints them.
     var warnings: [String] = []
+    /// `RAG_SLO_FILE`, default the SLO file shipped with the binary: the objectives the worker
+    /// counts (the delivery SLO's limit, the sweep). A bad file stops start-up with its one line.
+    var objectives = SLODefinitions(file: "", objectives: [])
 
     /// Of the job's deadline, what is kept for the first webhook attempt: its time limit, or a
     /// second for the local sink.

@@ -21,14 +21,21 @@ enum ConfigKey {
     static let maxBacklog = "RAG_MAX_BACKLOG"
     static let shutdownGrace = "RAG_SHUTDOWN_GRACE_SECONDS"
     static let jobDeadline = "RAG_JOB_DEADLINE_SECONDS"
+    static let sloFile = "RAG_SLO_FILE"
     static let sqliteSync = "RAG_SQLITE_SYNC"
     static let databaseURL = "DATABASE_URL"
     static let leaseSeconds = "RAG_LEASE_SECONDS"
     static let jobRetentionDays = "RAG_JOB_RETENTION_DAYS"
 
+    // Fleet
+    static let maxInstances = "RAG_MAX_INSTANCES"
+    static let fleetHeartbeat = "RAG_FLEET_HEARTBEAT_SECONDS"
+
     // Webhook
     static let webhookURL = "WEBHOOK_URL"
     static let webhookSecret = "WEBHOOK_SECRET"
+    static let webhookSecretPrevious = "WEBHOOK_SECRET_PREVIOUS"
+    static let webhookSecretPreviousExpires = "WEBHOOK_SECRET_PREVIOUS_EXPIRES"
     static let webhookMaxAttempts = "RAG_WEBHOOK_MAX_ATTEMPTS"
     static let webhookTimeout = "RAG_WEBHOOK_TIMEOUT_SECONDS"
     static let webhookBackoffBase = "RAG_WEBHOOK_BACKOFF_BASE_SECONDS"
@@ -44,6 +51,7 @@ enum ConfigKey {
     static let cohereModel = "COHERE_RERANK_MODEL"
     static let supabaseURL = "SUPABASE_URL"
     static let supabaseKey = "SUPABASE_KEY"
+    static let modelPrices = "RAG_MODEL_PRICES"
 
     // Secrets Manager
     static let secretID = "RAG_SECRET_ID"
@@ -60,6 +68,11 @@ enum ConfigKey {
 
     /// Keys whose values are secrets: never logged, printed, traced or sent in a webhook.
     static let secretKeys: Set<String> = [
-        basicAuthPass, webhookSecret, openAIKey, cohereKey, supabaseKey, databaseURL, otlpHeaders, otlpTracesHeaders,
+        basicAuthPass, webhookSecret, webhookSecretPrevious, openAIKey, cohereKey, supabaseKey, databaseURL,
+        otlpHeaders, otlpTracesHeaders,
     ]
+
+    /// Keys that may change while the worker runs (a refreshed Secrets Manager secret): the
+    /// secrets, and the end of a webhook secret rotation, which travels with the previous secret.
+    static let rotatingKeys: Set<String> = secretKeys.union([webhookSecretPreviousExpires])
 }

@@ -22,7 +22,9 @@ extension JobRunner {
     }
 
     /// Runs the pipeline under the job's deadline, renewing the lease while it runs.
-    func runPipeline(_ job: JobRecord, claim: String, timings: StageTimingLog, logger: Logger) async -> RunOutcome {
+    func runPipeline(
+        _ job: JobRecord, claim: String, timings: StageTimingLog, usage: JobUsageLog, capture: JobCapture, logger: Logger
+    ) async -> RunOutcome {
         if let problem = job.storedRequestProblem {
             return .finished(.failed(JobFailure(
                 code: "invalid_stored_request", message: "the stored request no longer validates: \(problem)",
@@ -39,7 +41,7 @@ extension JobRunner {
             ))))
         }
         let context = JobContext(
-            jobID: job.id, traceID: job.traceID, deadline: deadline, logger: logger,
+            jobID: job.id, traceID: job.traceID, deadline: deadline, logger: logger, usage: usage, capture: capture,
             // `StageLatency` is the pipeline's to record (docs/pipeline.md); this keeps the job's own record.
             recordStage: { [store] timing in
                 await timings.append(timing)

@@ -44,6 +44,15 @@ struct JobRunner: Service {
     let metrics: WorkerMetrics
     let tracer: any Tracer
     let logger: Logger
+    /// Prices each run from the configured price table (`RAG_MODEL_PRICES`).
+    var costing = JobCosting()
+    /// Each job's capture of prompts and replies (and the screen of its text at the exporters).
+    var contentCapture: ContentCapture = .screening(ContentScreen())
+    /// Counts a failed job for the delivery SLO once it is recorded (it is final then).
+    var slo: DeliverySLOCounter? = nil
+    /// Counts a succeeded job for the quality SLO once its finish is recorded; nil when the SLO
+    /// file has no active quality objective.
+    var qualitySLO: QualitySLOCounter? = nil
 
     func run() async throws {
         let recovered = try await store.recoverInterrupted()
@@ -104,23 +113,35 @@ struct JobRunner: Service {
         var context = ServiceContext.topLevel
         tracer.extract(["traceparent": job.traceparent], into: &context, using: DictionaryExtractor())
         let timings = StageTimingLog()
-        let runOutcome = await tracer.withSpan("rag.job", context: context, ofKind: .consumer) { span in
+        let usage = JobUsageLog()
+        let capture = contentCapture.begin(jobID: job.id, traceID: job.traceID, texts: job.request.contentTexts)
+        let (runOutcome, accounting) = await tracer.withSpan("rag.job", context: context, ofKind: .consumer) { span in
             span.attributes[SpanAttributes.jobID] = job.id
             span.attributes[SpanAttributes.attempts] = job.attempts
-            let outcome = await runPipeline(job, claim: claim, timings: timings, logger: log)
+            if capture.isCapturing {
+                // A reference, never the text: where `postmortem --content` finds this run's prompts and replies.
+                span.attributes[SpanAttributes.captureStore] = capture.mode.storeName
+                if let uri = capture.uri { span.attributes[SpanAttributes.captureURI] = uri }
+            }
+            let outcome = await runPipeline(job, claim: claim, timings: timings, usage: usage, capture: capture, logger: log)
             span.attributes[SpanAttributes.outcome] = outcome.name
             if case .finished(.failed(let failure)) = outcome {
                 span.attributes[SpanAttributes.errorCode] = failure.code
+                // The failing stage and provider, for the report's failures by cause.
+                if let stage = failure.stage { span.attributes[SpanAttributes.stage] = stage }
+                if let provider = failure.provider { span.attributes[SpanAttributes.provider] = provider }
                 span.setStatus(SpanStatus(code: .error, message: failure.message))
             }
-            return outcome
+            return (outcome, account(outcome, usage: usage, on: span, logger: log))
         }
 
+        capture.finish()
         switch runOutcome {
         case .interrupted:
             await release(job, claim: claim, logger: log)
         case .finished(let outcome):
-            await finish(job, claim: claim, outcome: outcome, stageTimings: await timings.all, startedAt: startedAt, logger: log)
+            await finish(
+                job, claim: claim, outcome: outcome, stageTimings: await timings.all, accounting: accounting, startedAt: startedAt, logger: log)
         }
         await updateQueueDepth()
     }
@@ -146,13 +167,16 @@ struct JobRunner: Service {
     /// as ``release(_:claim:logger:)``: a job that finished just as shutdown cancelled it must
     /// not run a second time.
     private func finish(
-        _ job: JobRecord, claim: String, outcome: JobOutcome, stageTimings: [StageTiming], startedAt: Date, logger: Logger
+        _ job: JobRecord, claim: String, outcome: JobOutcome, stageTimings: [StageTiming], accounting: JobAccounting, startedAt: Date,
+        logger: Logger
     ) async {
         let finishedAt = Date()
         let handingOff = outboxHandOff.reserve()
         let leaseLimit = ContinuousClock.now + outboxHandOff.lease
         do {
-            let payload = try WebhookPayload(job: job, outcome: outcome, stageTimings: stageTimings, startedAt: startedAt, finishedAt: finishedAt).encoded()
+            let payload = try WebhookPayload(
+                job: job, outcome: outcome, stageTimings: stageTimings, cost: accounting.cost, startedAt: startedAt, finishedAt: finishedAt
+            ).encoded()
             let deliveryLease = handingOff ? outboxHandOff.lease : nil
             let result = try await runUncancelled(timeLimit: drain.writeLimit(normal: settings.writeLimit)) { [store] in
                 try await store.finish(job.id, claim: claim, outcome: outcome, payload: payload, now: finishedAt, deliveryLease: deliveryLease)
@@ -176,15 +200,18 @@ struct JobRunner: Service {
             logger.error("cannot record a finished job", metadata: ["error": "\(error)"])
             return
         }
+        metrics.jobCost.record(accounting.cost.totalUSD)
         switch outcome {
         case .succeeded:
             metrics.jobsSucceeded.increment()
+            qualitySLO?.record(accounting.quality, jobID: job.id, traceID: job.traceID)
             logger.info("job succeeded", metadata: ["duration.ms": "\(Int(finishedAt.timeIntervalSince(job.acceptedAt) * 1000))"])
         case .failed(let failure):
             metrics.jobsFailed.increment()
             logger.warning("job failed", metadata: ["error.code": "\(failure.code)", "stage": "\(failure.stage ?? "-")", "error": "\(failure.message)"])
         }
         outboxWake.notify()
+        if case .failed = outcome { await slo?.countIfFinal(job.id) }
     }
 
     private func updateQueueDepth() async {

@@ -10,7 +10,7 @@ import RAGPipeline
 /// lease expired and another runner (of this process or another) claimed the job again, the
 /// first runner's renewals, stage timings, finish and release change nothing. Lease times come
 /// from the store's own clock (the database's, for Postgres), never from an instance's.
-protocol JobStore: Sendable {
+protocol JobStore: DeliverySLOStore {
     /// Commits a new job, or returns the existing one with the same id.
     ///
     /// - Parameters:

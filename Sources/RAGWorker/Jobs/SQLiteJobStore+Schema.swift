@@ -42,6 +42,15 @@ extension SQLiteJobStore {
         """
         CREATE INDEX outbox_delivered ON outbox (delivered_at) WHERE state = 'delivered';
         """,
+        // The delivery SLO's "counted" mark (DeliverySLOStore). Jobs finished before this version
+        // are marked as not tracked, so the first sweep does not count history.
+        """
+        ALTER TABLE jobs ADD COLUMN slo_counted_at INTEGER;
+        ALTER TABLE jobs ADD COLUMN slo_verdict TEXT;
+        ALTER TABLE jobs ADD COLUMN slo_cause TEXT;
+        UPDATE jobs SET slo_counted_at = accepted_at, slo_verdict = 'untracked' WHERE state IN ('succeeded', 'failed');
+        CREATE INDEX jobs_slo_uncounted ON jobs (accepted_at) WHERE slo_counted_at IS NULL;
+        """,
     ]
 
     /// Applies the migrations this file has not seen yet, each in its own transaction.

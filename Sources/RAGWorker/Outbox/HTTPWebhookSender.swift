@@ -3,12 +3,17 @@ import Foundation
 import Telemetry
 
 /// Posts deliveries to the n8n webhook, signed, with the job id as idempotency key.
+///
+/// Each attempt carries the Standard Webhooks headers (``StandardWebhookSignature``: signed
+/// with the current secret and, during a rotation, the previous one) and, for the deprecation
+/// period docs/api.md states, the earlier `X-RAG-Signature`/`X-RAG-Timestamp` pair
+/// (``WebhookSignature``, the current secret only).
 struct HTTPWebhookSender: WebhookSender {
     let url: String
     let httpClient: any HTTPClient
     let timeout: Duration
     /// Read at each attempt so a rotated secret applies at once.
-    let secret: @Sendable () -> String?
+    let keys: @Sendable () -> WebhookSigningKeys
 
     /// The URL without credentials or query (tokens sometimes ride in webhook URLs), port kept.
     var destination: String {
@@ -16,15 +21,24 @@ struct HTTPWebhookSender: WebhookSender {
     }
 
     func deliver(_ message: OutboxMessage, attempt: Int) async -> DeliveryResult {
-        let timestamp = Int64(Date().timeIntervalSince1970)
+        let now = Date()
+        let timestamp = Int64(now.timeIntervalSince1970)
+        // The idempotency key is the Standard Webhooks message id: the same on every attempt.
+        let id = WebhookSignature.headerValue(message.jobID)
         var headers: HTTPHeaders = [
             "Content-Type": "application/json",
+            StandardWebhookSignature.idHeader: id,
+            StandardWebhookSignature.timestampHeader: String(timestamp),
+            WebhookSignature.idempotencyHeader: id,
             WebhookSignature.timestampHeader: String(timestamp),
-            WebhookSignature.idempotencyHeader: WebhookSignature.headerValue(message.jobID),
             WebhookSignature.attemptHeader: String(attempt),
             "User-Agent": "rag-worker",
         ]
-        if let secret = secret() {
+        let keys = keys()
+        if let signature = StandardWebhookSignature.header(secrets: keys.secrets(at: now), id: id, timestamp: timestamp, body: message.payload) {
+            headers.add(name: StandardWebhookSignature.signatureHeader, value: signature)
+        }
+        if let secret = keys.current {
             headers.add(name: WebhookSignature.signatureHeader, value: WebhookSignature(secret: secret).signature(for: message.payload, timestamp: timestamp))
         }
         if let traceparent = message.traceparent ?? W3CTraceparent(traceID: message.traceID)?.header {
@@ -45,7 +59,8 @@ struct HTTPWebhookSender: WebhookSender {
 
     /// A failure's text as it may be stored and logged (``UntrustedText``, checked against the secret).
     private func sanitized(_ message: String) -> String {
-        UntrustedText.message(message, maxLength: 200, secrets: SecretDetector(secrets: [secret()].compactMap { $0 }))
+        let keys = keys()
+        return UntrustedText.message(message, maxLength: 200, secrets: SecretDetector(secrets: [keys.current, keys.previous].compactMap { $0 }))
     }
 
     /// 2xx delivered; 408, 429 and 5xx retried (honouring Retry-After); other statuses rejected.

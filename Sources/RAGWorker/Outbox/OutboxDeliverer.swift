@@ -50,6 +50,8 @@ struct OutboxDeliverer: Service {
     let metrics: WorkerMetrics
     let tracer: any Tracer
     let logger: Logger
+    /// Counts a job for the delivery SLO once its delivery succeeded or was dead-lettered.
+    var slo: DeliverySLOCounter? = nil
 
     /// How a child task of the delivery loop ended.
     private enum LoopEvent: Sendable {
@@ -277,6 +279,7 @@ struct OutboxDeliverer: Service {
                     try await store.markDelivered(message.jobID, claim: claim, attempts: attempt, status: status, now: Date())
                 }
                 guard recorded else { return claimLost(log) }
+                await slo?.countIfFinal(message.jobID)
                 metrics.webhookDeliveries.increment()
                 if let acceptedAt = message.acceptedAt {
                     // The promise's measure: acceptance to the receiver's 2xx.
@@ -322,6 +325,7 @@ extension OutboxDeliverer {
             _ = claimLost(log)
             return
         }
+        await slo?.countIfFinal(message.jobID)
         metrics.webhookFailures.increment()
         log.error("webhook delivery dead-lettered; redeliver with `rag-worker outbox retry`", metadata: ["error": "\(error)"])
     }

@@ -1,10 +1,13 @@
 import Crypto
 import Foundation
 
-/// Signs webhook deliveries so the receiver can check they come from this worker and were not
-/// replayed: `X-RAG-Signature: v1=<hex HMAC-SHA256(secret, "<timestamp>.<body>")>` with
-/// `X-RAG-Timestamp: <unix seconds>` (docs/api.md shows how to verify it in n8n).
+/// The worker's first signature scheme, kept beside the Standard Webhooks headers
+/// (``StandardWebhookSignature``) for the deprecation period docs/api.md states:
+/// `X-RAG-Signature: v1=<hex HMAC-SHA256(secret, "<timestamp>.<body>")>` with
+/// `X-RAG-Timestamp: <unix seconds>`, keyed with the secret's UTF-8 bytes whatever its form.
 struct WebhookSignature: Sendable {
+    /// The last day the `X-RAG-*` signature headers are sent (docs/api.md, "Deprecated headers").
+    static let deprecatedUntil = "2027-06-30"
     static let signatureHeader = "X-RAG-Signature"
     static let timestampHeader = "X-RAG-Timestamp"
     static let idempotencyHeader = "Idempotency-Key"

@@ -86,9 +86,12 @@ extension APIError {
         )
     }
 
+    /// The code of the worker's own 429: the intake SLO counts it against the worker.
+    static let backlogFullCode = "backlog_full"
+
     static func backlogFull(depth: Int, retryAfterSeconds: Int) -> APIError {
         APIError(
-            status: .tooManyRequests, code: "backlog_full",
+            status: .tooManyRequests, code: backlogFullCode,
             message: "\(depth) jobs are waiting; retry later",
             headers: [.retryAfter: String(retryAfterSeconds)]
         )

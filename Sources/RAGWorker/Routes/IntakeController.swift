@@ -25,11 +25,39 @@ struct IntakeController: Sendable {
     let metrics: WorkerMetrics
     let tracer: any Tracer
     let maxBodyBytes: Int
+    /// `RAG_MAX_BACKLOG`: queued plus running jobs per live instance (``backlogLimit``).
     let maxBacklog: Int
+    /// The live instances sharing the store; nil for a worker alone on its store.
+    var fleet: FleetView? = nil
     /// `Retry-After` for 429 answers.
     let backlogRetryAfterSeconds: Int
+    /// The intake availability SLO's counters; nil counts nothing.
+    var slo: SLOMetrics? = nil
 
+    /// Answers a `POST /invocations` and counts the answer for the intake SLO: a 2xx is good; a
+    /// 5xx and the worker's own 503 and backlog 429 are bad; a client's 4xx counts in neither.
     func invoke(_ request: Request, context: some RequestContext) async throws -> Response {
+        do {
+            let response = try await accept(request, context: context)
+            slo?.recordIntake(good: true, cause: nil)
+            return response
+        } catch let error as APIError {
+            if let cause = Self.workerCause(of: error) { slo?.recordIntake(good: false, cause: cause) }
+            throw error
+        } catch {
+            slo?.recordIntake(good: false, cause: "internal_error")
+            throw error
+        }
+    }
+
+    /// The cause an answer is counted under when the worker, not the client, made it fail; nil
+    /// for a client's 4xx.
+    static func workerCause(of error: APIError) -> String? {
+        if error.status.code >= 500 || error.code == APIError.backlogFullCode { return error.code }
+        return nil
+    }
+
+    private func accept(_ request: Request, context: some RequestContext) async throws -> Response {
         guard readiness.current == .ready else {
             metrics.jobsRejected.increment()
             throw readiness.current == .draining
@@ -61,8 +89,8 @@ struct IntakeController: Sendable {
             // The accept may wait on a store that went down since the last probe: answer within
             // the limit anyway. An accept abandoned here that still commits is found by the
             // caller's retry (the same job_id answers 200 with the job).
-            outcome = try await withAbandoningTimeLimit(acceptTimeLimit) { [store, maxBacklog] in
-                try await store.accept(newJob, maxBacklog: maxBacklog, now: Date())
+            outcome = try await withAbandoningTimeLimit(acceptTimeLimit) { [store, backlogLimit] in
+                try await store.accept(newJob, maxBacklog: backlogLimit, now: Date())
             }
         } catch {
             if storeHealth.markUnreachable("\(error)") {
@@ -90,6 +118,13 @@ struct IntakeController: Sendable {
             metrics.jobsRejected.increment()
             throw APIError.backlogFull(depth: depth, retryAfterSeconds: backlogRetryAfterSeconds)
         }
+    }
+
+    /// The limit the store's backlog is held to: `RAG_MAX_BACKLOG` per live instance, because on
+    /// a shared store the count is the fleet's, and a fleet of four holds four instances' work.
+    var backlogLimit: Int {
+        let (limit, overflow) = maxBacklog.multipliedReportingOverflow(by: max(1, fleet?.liveInstances ?? 1))
+        return overflow ? Int.max : limit
     }
 
     func job(_ request: Request, context: some RequestContext) async throws -> Response {

@@ -11,6 +11,9 @@ public struct MetricDefinition: Sendable, Hashable, Identifiable {
         case timer
         /// A sampled level (`Gauge`), e.g. queue depth; exported as a statistic set.
         case gauge
+        /// A distribution of plain values (an aggregating `Recorder`), e.g. a score or a cost;
+        /// exported like a timer, as values with counts (exact percentiles), without unit scaling.
+        case distribution
     }
 
     /// Metric name in CloudWatch, PascalCase (e.g. `JobLatency`).

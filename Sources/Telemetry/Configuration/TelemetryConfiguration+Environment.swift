@@ -36,6 +36,17 @@ extension TelemetryConfiguration {
         logsQueueCapacity = reader.int("RAG_LOGS_QUEUE_CAPACITY", default: 20_000, range: 100...10_000_000)
         metricsQueueCapacity = reader.int("RAG_METRICS_QUEUE_CAPACITY", default: 20_000, range: 100...10_000_000)
         shutdownFlushTimeout = reader.seconds("RAG_TELEMETRY_SHUTDOWN_SECONDS", default: 3, range: 0.1...25)
+        switch ContentCaptureMode.parse(
+            rag: reader.string("RAG_CAPTURE_CONTENT"), otel: reader.string("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT")) {
+        case .success(let mode):
+            contentCapture = mode
+        case .failure(let problem):
+            reader.report(problem.variable, problem.problem)
+            contentCapture = .off
+        }
+        captureMaxJobs = reader.int("RAG_CAPTURE_MAX_JOBS", default: 500, range: 1...1_000_000)
+        captureMaxBytes = reader.int("RAG_CAPTURE_MAX_BYTES", default: 64 << 20, range: 65_536...(1 << 40))
+        captureRetention = reader.seconds("RAG_CAPTURE_RETENTION_HOURS", default: 72, range: 0.001...8_760) * 3600
         otlp = OTLPConfiguration(reader: &reader)
 
         if highResolution, metricsInterval > .seconds(1), environment["RAG_METRICS_INTERVAL_SECONDS"] != nil {

@@ -46,6 +46,16 @@ public struct TelemetryConfiguration: Sendable {
     public var metricsQueueCapacity: Int
     /// `RAG_TELEMETRY_SHUTDOWN_SECONDS`, default 3: time each exporter gets for its last flush at shutdown.
     public var shutdownFlushTimeout: Duration
+    /// `RAG_CAPTURE_CONTENT` `off|local|s3://bucket/prefix`, default off (or `local` when
+    /// `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true`): where each job's prompts and raw
+    /// model replies are kept for debugging.
+    public var contentCapture: ContentCaptureMode
+    /// `RAG_CAPTURE_MAX_JOBS`, default 500: jobs whose capture the ring buffer keeps (`local`).
+    public var captureMaxJobs: Int
+    /// `RAG_CAPTURE_MAX_BYTES`, default 64 MiB: capture bytes the ring buffer keeps (`local`).
+    public var captureMaxBytes: Int
+    /// `RAG_CAPTURE_RETENTION_HOURS`, default 72: how long the ring buffer keeps a capture (`local`).
+    public var captureRetention: Duration
     /// The OTLP/HTTP trace exporter (`OTEL_EXPORTER_OTLP_*`, `RAG_XRAY`); off unless an endpoint is set.
     public var otlp: OTLPConfiguration
 

@@ -142,11 +142,11 @@ struct JSONWriter {
         }
     }
 
-    /// Span attributes as an object with sorted keys.
-    mutating func object(_ attributes: Tracing.SpanAttributes) {
+    /// Span attributes as an object with sorted keys, without those in `omitted`.
+    mutating func object(_ attributes: Tracing.SpanAttributes, omitting omitted: Set<String> = []) {
         var keys: [String] = []
         keys.reserveCapacity(attributes.count)
-        attributes.forEach { key, _ in keys.append(key) }
+        attributes.forEach { key, _ in if omitted.isEmpty || !omitted.contains(key) { keys.append(key) } }
         keys.sort()
         beginObject()
         for key in keys {

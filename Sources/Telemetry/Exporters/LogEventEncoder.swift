@@ -1,5 +1,6 @@
 /// Turns telemetry records into CloudWatch Logs events: one JSON document per span end and per
-/// log record, EMF documents for metric intervals when EMF is on.
+/// log record, EMF documents for metric intervals when EMF is on. Span attributes that stay on
+/// the instance (``SpanAttributes/localOnly``: proposal sentences) are left out.
 ///
 /// A document larger than one event may be is replaced by a marked, truncated one
 /// (`"truncated": true`) that keeps the record's identity and the start of its JSON as text,
@@ -13,7 +14,7 @@ struct LogEventEncoder: Sendable {
         switch record {
         case .span(let span):
             var writer = JSONWriter(capacity: 512)
-            span.writeJSON(into: &writer)
+            span.writeJSON(into: &writer, leavingInstance: true)
             return [fitted(writer, timestamp: span.endNanoseconds, type: "span", name: span.name,
                            traceID: span.traceID, spanID: span.spanID)]
         case .log(let log):

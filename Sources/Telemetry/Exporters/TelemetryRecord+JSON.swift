@@ -37,7 +37,9 @@ extension LogRecord {
 }
 
 extension SpanRecord {
-    func writeJSON(into writer: inout JSONWriter) {
+    /// - Parameter leavingInstance: true for documents that leave the instance (CloudWatch Logs):
+    ///   attributes in ``SpanAttributes/localOnly`` are left out; the ring buffer keeps them.
+    func writeJSON(into writer: inout JSONWriter, leavingInstance: Bool = false) {
         writer.beginObject()
         writer.member("type", "span")
         writer.key("time")
@@ -59,7 +61,7 @@ extension SpanRecord {
         writer.member("status", statusName)
         writer.member("status.message", status?.message)
         writer.key("attributes")
-        writer.object(attributes)
+        writer.object(attributes, omitting: leavingInstance ? SpanAttributes.localOnly : [])
         if !events.isEmpty {
             writer.key("events")
             writer.beginArray()

@@ -4,6 +4,10 @@ import Tracing
 /// A swift-log backend: each record becomes a JSON line on stdout and a ``LogRecord`` for the
 /// ring buffer and CloudWatch Logs.
 ///
+/// stdout leaves the process (SageMaker ships it to CloudWatch Logs), so the line is written from
+/// the record as the ``ContentPolicy`` lets it leave; the sink receives the record as written
+/// (the ring buffer keeps it, the exporters' ``ContentBoundary`` applies the same policy).
+///
 /// Its default metadata provider adds `trace.id` and `span.id` from `ServiceContext.current`.
 public struct TelemetryLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
@@ -12,6 +16,7 @@ public struct TelemetryLogHandler: LogHandler {
     private let label: String
     private let output: (any LogLineWriter)?
     private let sink: any TelemetryRecordSink
+    private let policy: ContentPolicy
 
     /// - Parameters:
     ///   - label: the logger's label, written as `label`.
@@ -19,10 +24,13 @@ public struct TelemetryLogHandler: LogHandler {
     ///   - output: where JSON lines go (stdout in production); nil writes none.
     ///   - sink: receives every record (ring buffer, CloudWatch Logs).
     ///   - metadataProvider: defaults to ``Logging/Logger/MetadataProvider/telemetryTrace``.
+    ///   - policy: what of a record may reach `output`; the system passes its own, whose screen
+    ///     knows the jobs in progress.
     public init(
         label: String, logLevel: Logger.Level, output: (any LogLineWriter)?, sink: any TelemetryRecordSink,
-        metadataProvider: Logger.MetadataProvider? = .telemetryTrace
+        metadataProvider: Logger.MetadataProvider? = .telemetryTrace, policy: ContentPolicy = ContentPolicy()
     ) {
+        self.policy = policy
         self.label = label
         self.logLevel = logLevel
         self.output = output
@@ -49,8 +57,9 @@ public struct TelemetryLogHandler: LogHandler {
             metadata: merged, source: event.source, error: event.error.map { String(describing: $0) }
         )
         if let output {
-            var writer = JSONWriter(capacity: 256 + record.message.utf8.count)
-            record.writeJSON(into: &writer)
+            let outbound = policy.outbound(record)
+            var writer = JSONWriter(capacity: 256 + outbound.message.utf8.count)
+            outbound.writeJSON(into: &writer)
             output.write(line: writer.bytes)
         }
         sink.submit(.log(record))

@@ -30,4 +30,14 @@ public struct AWSMetricStatisticsSource: MetricStatisticsSource {
         }
         return answers
     }
+
+    public func dimensionValues(metricName: String, dimension: String, filter: [MetricDimensionValue]) async throws -> [String] {
+        let metrics = try await cloudWatch.listMetrics(
+            namespace: namespace, metricName: metricName, dimensions: filter.map { AWS.MetricDimension(name: $0.key, value: $0.value) })
+        var values: [String] = []
+        for metric in metrics {
+            for found in metric.dimensions where found.name == dimension && !values.contains(found.value) { values.append(found.value) }
+        }
+        return values.sorted()
+    }
 }

@@ -5,14 +5,19 @@ import Foundation
 ///
 /// Two GetMetricData calls: plain statistics (sums, counts, maxima), then percentiles and the
 /// percentile rank `PR(:120)` for the share within the objective. When the second fails (moto
-/// does not answer percentiles) the report keeps the first and says so in its notes.
+/// does not answer percentiles) the report keeps the first and says so in its notes. The token
+/// metrics' models come from ListMetrics; failures by cause from the failed `rag.job` spans in
+/// the log group, when ``logs`` is given.
 public struct CloudWatchReportBuilder: Sendable {
     public let source: any MetricStatisticsSource
     public let endpointName: String
+    /// The endpoint's log group, for failures by cause (metrics carry no error code).
+    public let logs: CloudWatchTimelineSource?
 
-    public init(source: any MetricStatisticsSource, endpointName: String) {
+    public init(source: any MetricStatisticsSource, endpointName: String, logs: CloudWatchTimelineSource? = nil) {
         self.source = source
         self.endpointName = endpointName
+        self.logs = logs
     }
 
     static let ladder: [Double] = [0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99]
@@ -20,13 +25,32 @@ public struct CloudWatchReportBuilder: Sendable {
     public func build(range: ReportRange) async throws -> LatencyReport {
         let period = Self.summaryPeriod(for: range)
         let bucket = max(LatencyReportBuilder.bucketSeconds(for: range), Double(Self.minimumPeriod(for: range)))
-        let plain = try await source.metricStatistics(plainQueries(period: period, bucket: Int(bucket)), start: range.start, end: range.end)
         var notes: [String] = []
+        var models: [String: [String]] = [:]
+        do {
+            models = try await modelSeries()
+        } catch {
+            notes.append("Tokens by model unavailable (ListMetrics failed): \(error)")
+        }
+        let plain = try await source.metricStatistics(
+            plainQueries(period: period, bucket: Int(bucket)) + qualityCostQueries(period: period, models: models), start: range.start, end: range.end)
         var percentiles: [String: [MetricStatisticsValue]] = [:]
         do {
-            percentiles = try await source.metricStatistics(percentileQueries(period: period, bucket: Int(bucket)), start: range.start, end: range.end)
+            percentiles = try await source.metricStatistics(
+                percentileQueries(period: period, bucket: Int(bucket)) + qualityCostPercentileQueries(period: period),
+                start: range.start, end: range.end)
         } catch {
             notes.append("Percentiles unavailable from this CloudWatch endpoint: \(error)")
+        }
+        var failures: [FailureCause] = []
+        if let logs {
+            do {
+                failures = FailureCause.from(try await logs.failedJobRuns(in: range))
+            } catch {
+                notes.append("Failures by cause unavailable (the log group could not be read): \(error)")
+            }
+        } else {
+            notes.append("Failures by cause need the log group (metrics carry no error code).")
         }
         func total(_ id: String) -> Double { (plain[id] ?? []).reduce(0) { $0 + $1.value } }
         func maximum(_ id: String) -> Double? { (plain[id] ?? []).map(\.value).max() }
@@ -55,12 +79,14 @@ public struct CloudWatchReportBuilder: Sendable {
                            successRate: delivered + deadLettered == 0 ? nil : Double(delivered) / Double(delivered + deadLettered)),
             distribution: [],
             percentiles: Self.ladder.compactMap { p in single("e2e_l\(Int(p * 100))").map { .init(percentile: p, seconds: $0) } },
-            overTime: overTime, bucketSeconds: bucket, points: [], notes: notes)
+            overTime: overTime, bucketSeconds: bucket, points: [], notes: notes,
+            quality: qualitySection(plain: plain, percentiles: percentiles, proposals: succeeded),
+            cost: costSection(plain: plain, percentiles: percentiles, models: models), failures: failures)
     }
 
-    private var endpoint: [MetricDimensionValue] { [MetricDimensionValue(MetricDimension.endpointName.rawValue, endpointName)] }
+    var endpoint: [MetricDimensionValue] { [MetricDimensionValue(MetricDimension.endpointName.rawValue, endpointName)] }
 
-    private func query(_ id: String, _ metric: MetricDefinition, _ stat: String, period: Int, stage: PipelineStage? = nil) -> MetricStatisticsQuery {
+    func query(_ id: String, _ metric: MetricDefinition, _ stat: String, period: Int, stage: PipelineStage? = nil) -> MetricStatisticsQuery {
         var dimensions = endpoint
         if let stage { dimensions.append(MetricDimensionValue(MetricDimension.stage.rawValue, stage.rawValue)) }
         return MetricStatisticsQuery(id: id, metricName: metric.name, dimensions: dimensions, stat: stat, period: period)

@@ -74,7 +74,7 @@ public struct CloudWatchTimelineSource: Sendable {
     }
 
     /// Every JSON event in `range` that contains `term`, decoded.
-    private func documents(matching term: String, range: ReportRange) async throws -> [[String: Any]] {
+    func documents(matching term: String, range: ReportRange) async throws -> [[String: Any]] {
         let escaped = term.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
         let start = Date(timeIntervalSince1970: Double(range.startNanoseconds) / 1e9)
         let end = Date(timeIntervalSince1970: Double(range.endNanoseconds) / 1e9)
@@ -116,7 +116,9 @@ extension StoredSpan {
         self.endNanoseconds = max(end, start)
         self.status = object["status"] as? String ?? "unset"
         self.statusMessage = object["status.message"] as? String
-        self.attributes = ((object["attributes"] as? [String: Any]) ?? [:]).mapValues(Self.attributeText)
+        let attributes = (object["attributes"] as? [String: Any]) ?? [:]
+        self.attributes = attributes.mapValues(Self.attributeText)
+        self.lists = Self.lists(attributes)
         self.events = ((object["events"] as? [[String: Any]]) ?? []).compactMap { $0["name"] as? String }
         self.errors = ((object["errors"] as? [[String: Any]]) ?? []).map {
             "\($0["type"] as? String ?? "Error"): \($0["message"] as? String ?? "")"

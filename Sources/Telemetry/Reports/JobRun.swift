@@ -15,6 +15,13 @@ public struct JobRun: Sendable, Codable, Equatable {
     public var errorMessage: String?
     /// How many times the job was claimed, 1 for a first run.
     public var attempts: Int?
+    /// The stage and provider that failed (failed runs).
+    public var failedStage: String?
+    public var failedProvider: String?
+    /// The proposal's quality signals (succeeded runs; nil when none were recorded).
+    public var quality: JobQuality?
+    /// What the run's model calls cost and used (nil when the run recorded none).
+    public var cost: JobUsageSummary?
 
     /// Accepted to finished, in seconds: what the 120 s objective measures.
     public var endToEndSeconds: Double { Double(endNanoseconds &- acceptedNanoseconds) / 1e9 }
@@ -32,5 +39,9 @@ public struct JobRun: Sendable, Codable, Equatable {
         errorCode = job.errorCode
         errorMessage = job.statusMessage ?? job.errors.first
         attempts = job.attempts
+        failedStage = outcome == "failed" ? job.attributes[SpanAttributes.stage] : nil
+        failedProvider = outcome == "failed" ? job.attributes[SpanAttributes.provider] : nil
+        quality = JobQuality(span: job)
+        cost = JobUsageSummary(span: job)
     }
 }

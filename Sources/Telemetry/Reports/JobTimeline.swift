@@ -31,6 +31,9 @@ public struct JobTimeline: Sendable, Codable, Equatable {
     public var linkedTraces: [String]
     public var run: JobRun?
     public var entries: [Entry]
+    /// Where the latest run's prompts and replies were captured in S3 (`rag.capture.uri` of its
+    /// `rag.job` span), for `postmortem --content`.
+    public var captureURI: String?
 
     /// The first span that ended in error, the stage where the job went wrong.
     public var failingEntry: Entry? {
@@ -48,6 +51,8 @@ public struct JobTimeline: Sendable, Codable, Equatable {
         }
         self.linkedTraces = linked
         self.run = run
+        self.captureURI = spans.last { $0.name == "rag.job" && $0.attributes[SpanAttributes.captureURI] != nil }?
+            .attributes[SpanAttributes.captureURI]
         let origin = (spans.map(\.startNanoseconds) + logs.map(\.timeNanoseconds)).min() ?? 0
         func offset(_ nanoseconds: UInt64) -> Double { Double(nanoseconds &- origin) / 1e9 }
         var entries = spans.map { span in

@@ -30,8 +30,9 @@ public struct LatencySummary: Sendable, Codable, Equatable {
     }
 }
 
-/// The latency report for stakeholders: volume, latency percentiles end to end and per stage,
-/// share of jobs within the objective, error rate, webhook success rate, and chart data.
+/// The report for stakeholders: how fast (volume, latency percentiles end to end and per stage,
+/// share of jobs within the objective, error and webhook success rates), how good (the quality
+/// section), how expensive (the cost section), and why jobs failed (failures by cause).
 public struct LatencyReport: Sendable, Codable, Equatable {
     /// Where the numbers come from.
     public enum Source: String, Sendable, Codable {
@@ -103,4 +104,10 @@ public struct LatencyReport: Sendable, Codable, Equatable {
     public var points: [Point]
     /// What the report could not include and why (e.g. percentiles a source does not answer).
     public var notes: [String] = []
+    /// Quality of the delivered proposals; nil when the range has none with quality signals.
+    public var quality: QualitySection?
+    /// Cost of the jobs; nil when the range has no recorded cost.
+    public var cost: CostSection?
+    /// Failed jobs by error code, stage and provider.
+    public var failures: [FailureCause] = []
 }

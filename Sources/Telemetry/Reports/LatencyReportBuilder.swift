@@ -24,6 +24,10 @@ public struct LatencyReportBuilder: Sendable {
             stages.append(.init(stage: stage.rawValue, latency: LatencySummary(durations)))
         }
         let bucket = Self.bucketSeconds(for: range)
+        var modelSpans: [StoredSpan] = []
+        for stage in [PipelineStage.embed, .rerank, .generate] {
+            modelSpans += try await store.spans(named: stage.spanName, in: range).filter { $0.attributes[SpanAttributes.genAIRequestModel] != nil }
+        }
         return LatencyReport(
             range: range, source: .ringBuffer, objectiveSeconds: objective,
             volume: runs.count, succeeded: runs.count - failed, failed: failed,
@@ -36,7 +40,8 @@ public struct LatencyReportBuilder: Sendable {
             overTime: Self.overTime(runs, range: range, bucketSeconds: bucket), bucketSeconds: bucket,
             points: runs.suffix(maximumPoints).map {
                 .init(time: Date(timeIntervalSince1970: Double($0.endNanoseconds) / 1e9), seconds: $0.endToEndSeconds, failed: $0.failed)
-            }
+            },
+            quality: QualitySection.from(runs), cost: CostSection.from(runs, modelSpans: modelSpans), failures: FailureCause.from(runs)
         )
     }
 

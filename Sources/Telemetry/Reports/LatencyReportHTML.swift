@@ -38,6 +38,7 @@ public enum LatencyReportHTML {
             <h2>Latency over time</h2>
             \(timelineChart(report))
             \(markdownTables)
+            \(ReportSectionsRenderer.html(report))
             </body>
             </html>
 

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Renders the latency report as Markdown and CSV (HTML in ``LatencyReportHTML``).
+/// Renders the report as Markdown and CSV (HTML in ``LatencyReportHTML``): latency, then the
+/// quality, cost and failures-by-cause sections (``ReportSectionsRenderer``).
 public enum LatencyReportRenderer {
     public static func markdown(_ report: LatencyReport) -> String {
         var lines = [
@@ -35,6 +36,7 @@ public enum LatencyReportRenderer {
         for bucket in report.overTime where bucket.count > 0 {
             lines.append("| \(ReportTime.format(bucket.start)) | \(bucket.count) | \(seconds(bucket.p50)) | \(seconds(bucket.p99)) | \(seconds(bucket.maximum)) |")
         }
+        lines += ReportSectionsRenderer.markdown(report)
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -69,6 +71,7 @@ public enum LatencyReportRenderer {
             add("over_time", name, "p99", bucket.p99)
             add("over_time", name, "max", bucket.maximum)
         }
+        ReportSectionsRenderer.csvRows(report, add: add)
         return rows.joined(separator: "\n") + "\n"
     }
 

@@ -36,4 +36,13 @@ public struct MetricStatisticsValue: Sendable, Equatable {
 public protocol MetricStatisticsSource: Sendable {
     /// Runs `queries` over `[start, end)`; the answer maps each query id to its values, oldest first.
     func metricStatistics(_ queries: [MetricStatisticsQuery], start: Date, end: Date) async throws -> [String: [MetricStatisticsValue]]
+
+    /// The values the dimension `dimension` takes in series of `metricName` that carry `filter`
+    /// (ListMetrics), e.g. each model's `Provider` of `InputTokens`.
+    func dimensionValues(metricName: String, dimension: String, filter: [MetricDimensionValue]) async throws -> [String]
+}
+
+extension MetricStatisticsSource {
+    /// Sources that cannot list series have none to offer.
+    public func dimensionValues(metricName: String, dimension: String, filter: [MetricDimensionValue]) async throws -> [String] { [] }
 }

@@ -18,6 +18,18 @@ public struct PostmortemQuery: Sendable {
         return PostmortemReport(range: range, slowest: Array(slowest), failed: failed, jobCount: runs.count)
     }
 
+    /// The `count` succeeded runs with the lowest groundedness in `range`, lowest first (ties:
+    /// most unsupported claims first, then the latest).
+    public func worstGrounded(range: ReportRange, count: Int) async throws -> [JobRun] {
+        let runs = try await store.jobRuns(in: range).filter { $0.quality?.groundedness != nil }
+        return Array(runs.sorted { lhs, rhs in
+            let (a, b) = (lhs.quality!, rhs.quality!)
+            if a.groundedness! != b.groundedness! { return a.groundedness! < b.groundedness! }
+            if a.unsupportedClaims != b.unsupportedClaims { return a.unsupportedClaims > b.unsupportedClaims }
+            return lhs.endNanoseconds > rhs.endNanoseconds
+        }.prefix(max(0, count)))
+    }
+
     /// One job's timeline, by job id or by trace id (32 hex digits); nil when the ring buffer has nothing on it.
     public func job(_ identifier: String) async throws -> JobTimeline? {
         let traceID: String

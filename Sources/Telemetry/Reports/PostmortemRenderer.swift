@@ -41,6 +41,9 @@ public enum PostmortemRenderer {
             header += "; the caller's trace: \(timeline.linkedTraces.joined(separator: ", "))"
         }
         var lines = [TerminalText.escaped(header)]
+        if let run = timeline.run {
+            lines += qualityAndCost(run).map { TerminalText.escaped($0) }
+        }
         if let failing = timeline.failingEntry {
             var cause = "  went wrong in \(failing.stage ?? failing.name)"
             if let provider = failing.provider { cause += ", provider \(provider)" }
@@ -58,6 +61,42 @@ public enum PostmortemRenderer {
             ]
         })
         return lines.joined(separator: "\n")
+    }
+
+    /// The run's quality signals and cost, two or more lines under a job's header.
+    static func qualityAndCost(_ run: JobRun) -> [String] {
+        var lines: [String] = []
+        if let quality = run.quality {
+            var text = "  quality: groundedness \(quality.groundedness.map { String(format: "%.2f", $0) } ?? "n/a (no claims)")"
+            text += " (\(quality.claims - quality.unsupportedClaims) of \(quality.claims) claims supported)"
+            text += ", questions \(quality.questionsAnswered)/\(quality.questionsAsked) answered"
+            if let words = quality.words { text += ", \(words) words\(quality.lengthWithinRange == false ? " (outside the asked range)" : "")" }
+            text += ", repairs \(quality.repairs), guard blocks \(quality.guardBlocks)"
+            text += ", degraded \(quality.degradedStages.isEmpty ? "none" : quality.degradedStages.joined(separator: ","))"
+            lines.append(text)
+            for sentence in quality.unsupportedSentences {
+                lines.append("    unsupported: \(sentence.prefix(300))")
+            }
+        }
+        if let cost = run.cost {
+            var text = "  cost: \(ReportSectionsRenderer.usd(cost.costUSD)), \(cost.inputTokens) input and \(cost.outputTokens) output tokens"
+            if cost.searchUnits > 0 { text += ", \(cost.searchUnits) search unit\(cost.searchUnits == 1 ? "" : "s")" }
+            if !cost.unpricedModels.isEmpty { text += " (no price for \(cost.unpricedModels.joined(separator: ", ")): priced 0)" }
+            lines.append(text)
+        }
+        return lines
+    }
+
+    /// The least grounded proposals, worst first, with their unsupported sentences.
+    public static func worstGrounded(_ runs: [JobRun], range: ReportRange) -> String {
+        var lines = ["Least grounded proposals \(ReportTime.format(range.start)) .. \(ReportTime.format(range.end))"]
+        if runs.isEmpty { lines.append("  (no proposal with claims about past work in the ring buffer for this range)") }
+        for run in runs {
+            lines.append("")
+            lines.append(TerminalText.escaped("job \(run.jobID) (trace \(run.traceID))"))
+            lines += qualityAndCost(run).map { TerminalText.escaped($0) }
+        }
+        return lines.joined(separator: "\n") + "\n"
     }
 
     /// Pretty-printed JSON with sorted keys.

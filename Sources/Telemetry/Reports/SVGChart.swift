@@ -13,7 +13,7 @@ enum SVGChart {
     static let margin = (left: 70.0, right: 20.0, top: 20.0, bottom: 50.0)
 
     /// Vertical bars with labels under them and values over them.
-    static func bars(_ bars: [Bar], title: String, unit: String, threshold: Double? = nil) -> String {
+    static func bars(_ bars: [Bar], title: String, unit: String, threshold: Double? = nil, thresholdLabel: String? = nil) -> String {
         let maximum = max(bars.map(\.value).max() ?? 0, threshold ?? 0, 1e-9)
         let plotWidth = width - margin.left - margin.right
         let plotHeight = height - margin.top - margin.bottom
@@ -27,7 +27,7 @@ enum SVGChart {
             body += text(x: x + slot * 0.35, y: height - margin.bottom + 16, bar.label, anchor: "middle", size: 11)
             body += text(x: x + slot * 0.35, y: y - 4, bar.note, anchor: "middle", size: 10)
         }
-        if let threshold { body += thresholdLine(threshold, maximum: maximum) }
+        if let threshold { body += thresholdLine(threshold, maximum: maximum, label: thresholdLabel) }
         return svg(body, title: title)
     }
 
@@ -68,11 +68,11 @@ enum SVGChart {
         return body
     }
 
-    private static func thresholdLine(_ value: Double, maximum: Double) -> String {
+    private static func thresholdLine(_ value: Double, maximum: Double, label: String? = nil) -> String {
         let plotHeight = height - margin.top - margin.bottom
         let y = margin.top + plotHeight * (1 - value / maximum)
         return "<line x1=\"\(f(margin.left))\" y1=\"\(f(y))\" x2=\"\(f(width - margin.right))\" y2=\"\(f(y))\" stroke=\"#e15759\" stroke-dasharray=\"6 4\" stroke-width=\"1.5\"/>"
-            + text(x: width - margin.right, y: y - 4, "\(format(value)) s objective", anchor: "end", size: 10, fill: "#e15759")
+            + text(x: width - margin.right, y: y - 4, label ?? "\(format(value)) s objective", anchor: "end", size: 10, fill: "#e15759")
     }
 
     private static func svg(_ body: String, title: String) -> String {
@@ -94,7 +94,11 @@ enum SVGChart {
     }
 
     static func format(_ value: Double) -> String {
-        value >= 100 ? String(format: "%.0f", value) : value >= 10 ? String(format: "%.1f", value) : String(format: "%.2f", value)
+        if value >= 100 { return String(format: "%.0f", value) }
+        if value >= 10 { return String(format: "%.1f", value) }
+        // Small values (a job's cost in dollars) keep three significant digits instead of reading 0.00.
+        if value > 0, value < 0.1 { return String(format: "%.3g", value) }
+        return String(format: "%.2f", value)
     }
 
     private static func f(_ value: Double) -> String { String(format: "%.1f", value) }

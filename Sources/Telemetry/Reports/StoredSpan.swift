@@ -12,8 +12,10 @@ public struct StoredSpan: Sendable, Codable, Equatable {
     /// `ok`, `error` or `unset`.
     public var status: String
     public var statusMessage: String?
-    /// Attribute values as text.
+    /// Attribute values as text (arrays joined with commas).
     public var attributes: [String: String]
+    /// Array-valued attributes as their elements (texts that may hold commas, such as sentences).
+    public var lists: [String: [String]] = [:]
     /// Names of the events, in order (`exception`, `retry`, …).
     public var events: [String]
     /// Recorded errors as `Type: message`.
@@ -56,12 +58,19 @@ extension StoredSpan {
         self.endNanoseconds = UInt64(max(end, start, 0))
         self.status = row.string("status") ?? "unset"
         self.statusMessage = object["status.message"] as? String
-        self.attributes = ((object["attributes"] as? [String: Any]) ?? [:]).mapValues(Self.attributeText)
+        let attributes = (object["attributes"] as? [String: Any]) ?? [:]
+        self.attributes = attributes.mapValues(Self.attributeText)
+        self.lists = Self.lists(attributes)
         self.events = ((object["events"] as? [[String: Any]]) ?? []).compactMap { $0["name"] as? String }
         self.errors = ((object["errors"] as? [[String: Any]]) ?? []).map {
             "\($0["type"] as? String ?? "Error"): \($0["message"] as? String ?? "")"
         }
         self.links = (object["links"] as? [String]) ?? []
+    }
+
+    /// The array-valued attributes, each element as text.
+    static func lists(_ attributes: [String: Any]) -> [String: [String]] {
+        attributes.compactMapValues { value in (value as? [Any]).map { $0.map(attributeText) } }
     }
 
     static func attributeText(_ value: Any) -> String {

@@ -14,7 +14,7 @@ public struct MotoServer: Sendable {
     /// What the project's calls need; moto names CloudWatch actions after the signing name
     /// (`monitoring:`), AWS after the service (`cloudwatch:`), so both are allowed.
     public static let projectActions = [
-        "logs:*", "cloudwatch:*", "monitoring:*", "secretsmanager:*", "sagemaker:*", "sns:*", "iam:*", "ecr:*", "sts:*",
+        "logs:*", "cloudwatch:*", "monitoring:*", "secretsmanager:*", "sagemaker:*", "sns:*", "iam:*", "ecr:*", "sts:*", "s3:*",
     ]
     /// moto's account id.
     public static let accountID = "123456789012"

@@ -29,7 +29,8 @@ public final class CohereDouble: Sendable {
         guard recorded.header("Authorization") == "Bearer \(apiKey)" else {
             return DoubleResponse.json(["message": "invalid api token"], status: .unauthorized)
         }
-        if let response = try await DoubleResponse.apply(await faults.next(), errorBody: { _ in ["message": "failed on purpose"] }) {
+        if let response = try await DoubleResponse.apply(
+            await faults.next(), requestBody: recorded.body, errorBody: { _ in ["message": "failed on purpose"] }, echoBody: { ["message": $0] }) {
             return response
         }
         guard let body = recorded.jsonObject, body["model"] is String, let query = body["query"] as? String,

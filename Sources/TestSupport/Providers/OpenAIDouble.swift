@@ -20,8 +20,33 @@ public final class OpenAIDouble: Sendable {
         public var lastUserMessage: String { messages.last { $0.role == "user" }?.content ?? "" }
     }
 
+    /// The `usage` the double answered with, one entry per successful reply, in order.
+    public struct ServedUsage: Sendable, Equatable {
+        public var model: String
+        public var id: String?
+        public var promptTokens: Int
+        public var completionTokens: Int
+        public var cachedTokens: Int
+        public var reasoningTokens: Int
+    }
+
+    /// How the double reports prompt caching and reasoning in chat replies.
+    public struct UsageDetails: Sendable {
+        /// Share of the prompt tokens reported as `prompt_tokens_details.cached_tokens` (rounded down).
+        public var cachedShare: Double
+        /// Reported as `completion_tokens_details.reasoning_tokens` (at most the completion tokens).
+        public var reasoningTokens: Int
+
+        public init(cachedShare: Double = 0, reasoningTokens: Int = 0) {
+            self.cachedShare = cachedShare
+            self.reasoningTokens = reasoningTokens
+        }
+    }
+
     public let embeddings = RequestRecorder()
     public let chat = RequestRecorder()
+    private let served = Mutex<(chat: [ServedUsage], embeddings: [ServedUsage])>(([], []))
+    private let details = Mutex(UsageDetails())
     public let embeddingFaults = FaultScript()
     public let chatFaults = FaultScript()
     private let keys: Mutex<Set<String>>
@@ -36,6 +61,16 @@ public final class OpenAIDouble: Sendable {
     public var acceptedKeys: Set<String> {
         get { keys.withLock { $0 } }
         set { keys.withLock { $0 = newValue } }
+    }
+
+    /// The usage of every chat reply so far.
+    public var chatUsage: [ServedUsage] { served.withLock { $0.chat } }
+    /// The usage of every embeddings reply so far.
+    public var embeddingUsage: [ServedUsage] { served.withLock { $0.embeddings } }
+
+    /// Sets the cached-token share and reasoning tokens of the next chat replies.
+    public func setUsageDetails(_ value: UsageDetails) {
+        details.withLock { $0 = value }
     }
 
     /// Sets what the "model" answers.
@@ -59,7 +94,8 @@ public final class OpenAIDouble: Sendable {
         let recorded = try await embeddings.record(request)
         if let denied = authorize(recorded) { return denied }
         if let response = try await DoubleResponse.apply(
-            await embeddingFaults.next(), authorization: recorded.header("Authorization"), errorBody: Self.errorBody) { return response }
+            await embeddingFaults.next(), authorization: recorded.header("Authorization"), requestBody: recorded.body,
+            errorBody: Self.errorBody) { return response }
         guard let body = recorded.jsonObject, body["model"] is String else {
             return DoubleResponse.json(Self.errorBody(400), status: .badRequest)
         }
@@ -75,6 +111,10 @@ public final class OpenAIDouble: Sendable {
             return ["object": "embedding", "index": index, "embedding": base64 ? DoubleResponse.base64Float32(vector) : vector]
         }
         let tokens = inputs.reduce(0) { $0 + $1.split(separator: " ").count }
+        let model = body["model"] as? String ?? ""
+        served.withLock {
+            $0.embeddings.append(ServedUsage(model: model, id: nil, promptTokens: tokens, completionTokens: 0, cachedTokens: 0, reasoningTokens: 0))
+        }
         return DoubleResponse.json([
             "object": "list", "data": data, "model": body["model"] ?? "",
             "usage": ["prompt_tokens": tokens, "total_tokens": tokens],
@@ -85,7 +125,8 @@ public final class OpenAIDouble: Sendable {
         let recorded = try await chat.record(request)
         if let denied = authorize(recorded) { return denied }
         let fault = await chatFaults.next()
-        if let response = try await DoubleResponse.apply(fault, authorization: recorded.header("Authorization"), errorBody: Self.errorBody) {
+        if let response = try await DoubleResponse.apply(
+            fault, authorization: recorded.header("Authorization"), requestBody: recorded.body, errorBody: Self.errorBody) {
             return response
         }
         guard let body = recorded.jsonObject, let model = body["model"] as? String,
@@ -101,12 +142,23 @@ public final class OpenAIDouble: Sendable {
             ? #"{"proposal": "", "fit_score": 250}"#
             : responder.withLock { $0 }(chatRequest)
         let promptTokens = messages.reduce(0) { $0 + (($1["content"] as? String)?.split(separator: " ").count ?? 0) }
+        let completionTokens = content.split(separator: " ").count
+        let details = details.withLock { $0 }
+        let cached = Int(Double(promptTokens) * details.cachedShare)
+        let reasoning = min(details.reasoningTokens, completionTokens)
+        let id = "chatcmpl-\(UUID().uuidString.prefix(8))"
+        served.withLock {
+            $0.chat.append(ServedUsage(model: model, id: id, promptTokens: promptTokens, completionTokens: completionTokens,
+                                       cachedTokens: cached, reasoningTokens: reasoning))
+        }
         return DoubleResponse.json([
-            "id": "chatcmpl-\(UUID().uuidString.prefix(8))", "object": "chat.completion",
+            "id": id, "object": "chat.completion",
             "created": Int(Date().timeIntervalSince1970), "model": model,
             "choices": [["index": 0, "message": ["role": "assistant", "content": content], "finish_reason": "stop"]],
-            "usage": ["prompt_tokens": promptTokens, "completion_tokens": content.split(separator: " ").count,
-                      "total_tokens": promptTokens + content.split(separator: " ").count],
+            "usage": ["prompt_tokens": promptTokens, "completion_tokens": completionTokens,
+                      "total_tokens": promptTokens + completionTokens,
+                      "prompt_tokens_details": ["cached_tokens": cached],
+                      "completion_tokens_details": ["reasoning_tokens": reasoning]],
         ], headers: ["x-request-id": "req_\(UUID().uuidString.prefix(8))"])
     }
 
@@ -131,10 +183,8 @@ public final class OpenAIDouble: Sendable {
         return ["error": ["message": "The double failed this request on purpose.", "type": type, "code": type]]
     }
 
-    /// A proposal JSON that passes validation, answering every numbered line of the
-    /// `<screening_questions>` block of the last user message.
-    public static func validProposal(for request: ChatRequest) -> String {
-        let prompt = request.messages.first { $0.role == "user" }?.content ?? ""
+    /// The numbered lines of the prompt's `<screening_questions>` block, in order.
+    public static func questions(in prompt: String) -> [String] {
         var questions: [String] = []
         if let start = prompt.range(of: "<screening_questions>"), let end = prompt.range(of: "</screening_questions>") {
             for line in prompt[start.upperBound..<end.lowerBound].split(separator: "\n") {
@@ -143,6 +193,13 @@ public final class OpenAIDouble: Sendable {
                 }
             }
         }
+        return questions
+    }
+
+    /// A proposal JSON that passes validation, answering every numbered line of the
+    /// `<screening_questions>` block of the last user message.
+    public static func validProposal(for request: ChatRequest) -> String {
+        let questions = questions(in: request.messages.first { $0.role == "user" }?.content ?? "")
         let object: [String: Any] = [
             "proposal": "Hello, I have built systems like this before and would plan the work in three milestones.",
             "answers": questions.map { ["question": $0, "answer": "I did this on a recent project and measured the result."] },

@@ -20,6 +20,9 @@ public enum ProviderFault: Sendable, Equatable {
     /// A misbehaving gateway: answers `status` with the request's `Authorization` header echoed
     /// into the error body's `code` and into `x-request-id`, padded to `paddingBytes` more.
     case echoAuthorization(status: Int, paddingBytes: Int)
+    /// A provider that quotes what it was sent: answers `status` with the whole request body in
+    /// its error `message` (and a `details` field besides), as validation errors often do.
+    case echoRequest(status: Int)
 }
 
 /// The faults a double injects, one per request in arrival order; when the queue is empty
@@ -61,8 +64,22 @@ enum DoubleResponse {
     }
 
     /// The answer for `fault`, or `nil` when the double should answer normally (after any delay).
-    static func apply(_ fault: ProviderFault?, authorization: String? = nil, errorBody: (Int) -> Any) async throws -> Response? {
+    ///
+    /// - Parameter echoBody: the provider's error body around an echoed message (`.echoRequest`).
+    static func apply(
+        _ fault: ProviderFault?, authorization: String? = nil, requestBody: Data = Data(), errorBody: (Int) -> Any,
+        echoBody: (String) -> Any = { ["error": ["message": $0, "type": "invalid_request_error", "code": "invalid_request_error"]] }
+    ) async throws -> Response? {
         switch fault {
+        case .echoRequest(let code):
+            // Validation errors quote the field they refuse first (a search query, an embedding
+            // input, the chat messages), then the whole request; key order of the body varies.
+            let fields = (try? JSONSerialization.jsonObject(with: requestBody)) as? [String: Any]
+            let quoted = ["query", "input", "messages"].lazy.compactMap { fields?[$0] }.first.map { "\($0) in " } ?? ""
+            let echoed = "invalid request: " + quoted + String(decoding: requestBody, as: UTF8.self)
+            var body = echoBody(echoed) as? [String: Any] ?? [:]
+            body["details"] = String(decoding: requestBody, as: UTF8.self)
+            return json(body, status: .init(code: code))
         case .echoAuthorization(let code, let padding):
             let echoed = authorization ?? ""
             return json(

@@ -57,6 +57,7 @@ public final class WorkerProcess: @unchecked Sendable {
         }
         var base = ProcessInfo.processInfo.environment.filter { ["PATH", "HOME", "TMPDIR", "LANG"].contains($0.key) }
         base["LOG_LEVEL"] = "debug"
+        base["RAG_ACCEPT_TIMEOUT_SECONDS"] = testAcceptTimeoutSeconds
         process.environment = base.merging(environment) { _, new in new }.merging([
             "RAG_DATA_DIR": dataDirectory, "PORT": String(port), "HOST": "127.0.0.1",
         ]) { _, new in new }

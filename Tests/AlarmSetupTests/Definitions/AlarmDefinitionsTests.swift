@@ -10,18 +10,28 @@ struct AlarmDefinitionsTests {
     func namesAndActions() throws {
         let definitions = try Fixtures.definitions()
         let topic = "arn:aws:sns:eu-west-1:123456789012:rag-worker-test-alarms"
-        #expect(definitions.metricAlarms.count == 11)
+        #expect(definitions.metricAlarms.count == Fixtures.metricAlarmCount + Fixtures.sloMetricAlarmCount)
         for alarm in definitions.metricAlarms {
             #expect(alarm.alarmName.hasPrefix("rag-worker-test-"))
-            #expect(alarm.alarmActions == [topic] && alarm.okActions == [topic])
             #expect(alarm.alarmDescription.hasSuffix("[alarm-setup: rag-worker-test]"))
             #expect(alarm.alarmDescription.count <= 1024)
-            let kind = try #require(AlarmKind.kind(ofAlarmNamed: alarm.alarmName, endpoint: "rag-worker-test"))
+            guard let kind = AlarmKind.kind(ofAlarmNamed: alarm.alarmName, endpoint: "rag-worker-test") else {
+                // An SLO's burn-rate input: read by its tier's composite, no actions of its own.
+                #expect(alarm.alarmName.hasPrefix("rag-worker-test-slo-") && alarm.alarmActions.isEmpty)
+                #expect(alarm.alarmDescription.contains("docs/runbook.md#slo-"))
+                continue
+            }
+            let paging = !AlarmDefinitions.replacedBySLOs.contains(kind)
+            #expect(alarm.alarmActions == (paging ? [topic] : []) && alarm.okActions == (paging ? [topic] : []))
             #expect(alarm.alarmDescription.contains("docs/runbook.md#\(kind.rawValue)"))
         }
         // The page alarm is on by default: it is what reaches a person.
         #expect(definitions.compositeAlarm?.alarmName == "rag-worker-test-page")
-        #expect(definitions.compositeAlarm?.inputAlarmNames == definitions.metricAlarms.map(\.alarmName))
+        let catalogue = definitions.metricAlarms.map(\.alarmName).filter {
+            guard let kind = AlarmKind.kind(ofAlarmNamed: $0, endpoint: "rag-worker-test") else { return false }
+            return !AlarmDefinitions.replacedBySLOs.contains(kind)
+        }
+        #expect(definitions.compositeAlarm?.inputAlarmNames == catalogue + ["rag-worker-test-slo-delivery-page", "rag-worker-test-slo-intake-page", "rag-worker-test-slo-quality-page"])
     }
 
     @Test("heartbeat alarm, fleet sum of Heartbeat below 1 in 5 of 5 minutes, missing data breaching; drops alarm on any drop")
@@ -94,7 +104,7 @@ struct AlarmDefinitionsTests {
         settings.noJobsAlarmEnabled = false
         let off = try Fixtures.definitions(settings)
         #expect(off.metricAlarm(.noJobsAccepted) == nil)
-        #expect(off.metricAlarms.count == 10)
+        #expect(off.metricAlarms.count == Fixtures.metricAlarmCount - 1 + Fixtures.sloMetricAlarmCount)
     }
 
     @Test("composite alarm, enabled, an OR over every other alarm notifying the topic")
@@ -104,8 +114,9 @@ struct AlarmDefinitionsTests {
         let definitions = try Fixtures.definitions(settings)
         let page = try #require(definitions.compositeAlarm)
         #expect(page.alarmName == "rag-worker-test-page")
-        #expect(page.inputAlarmNames == definitions.metricAlarms.map(\.alarmName))
-        #expect(page.alarmRule == definitions.metricAlarms.map { "ALARM(\"\($0.alarmName)\")" }.joined(separator: " OR "))
+        #expect(page.inputAlarmNames.count == Fixtures.metricAlarmCount - 2 + Fixtures.activeSLOCount,
+                "the catalogue's alarms less the two latency alarms, and each active SLO's page composite")
+        #expect(page.alarmRule == page.inputAlarmNames.map { "ALARM(\"\($0)\")" }.joined(separator: " OR "))
         #expect(page.alarmActions == [definitions.target.topicARN])
     }
 

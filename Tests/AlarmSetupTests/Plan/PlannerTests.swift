@@ -1,4 +1,5 @@
 import Foundation
+import Telemetry
 import Testing
 
 @testable import AlarmSetup
@@ -14,7 +15,7 @@ struct PlannerTests {
         ObservedState(
             topic: .init(arn: desired.target.topicARN, managed: true, subscriptions: desired.subscriptions),
             metricAlarms: desired.definitions.metricAlarms,
-            compositeAlarms: .success(desired.definitions.compositeAlarm.map { [$0] } ?? []),
+            compositeAlarms: .success(desired.definitions.compositeAlarms),
             dashboardBody: desired.dashboard.body)
     }
 
@@ -24,10 +25,12 @@ struct PlannerTests {
     func fromScratch() throws {
         let wanted = try desired(subscriptions: [Subscription(protocol: "email", endpoint: "oncall@example.com")])
         let plan = Planner.applyPlan(wanted, empty)
-        // Topic, subscription, 11 metric alarms, the page alarm, the dashboard.
-        #expect(plan.pending.count == 1 + 1 + 11 + 1 + 1)
+        // Topic, subscription, the metric alarms and the SLO burn-rate inputs, the SLO composites and
+        // the page alarm, the dashboard.
+        let total = 1 + 1 + Fixtures.metricAlarmCount + Fixtures.sloMetricAlarmCount + Fixtures.sloCompositeCount + 1 + 1
+        #expect(plan.pending.count == total)
         #expect(plan.changes.allSatisfy { $0.action == .create })
-        #expect(plan.rendered().hasSuffix("Plan: 15 to create, 0 to update, 0 to delete, 0 unchanged."))
+        #expect(plan.rendered().hasSuffix("Plan: \(total) to create, 0 to update, 0 to delete, 0 unchanged."))
     }
 
     @Test("applied state, nothing to change")
@@ -67,6 +70,23 @@ struct PlannerTests {
         #expect(!plan.changes.contains { $0.name == "rag-worker-test-custom" })
     }
 
+    @Test("an SLO tier removed from the SLO file: its two inputs and its composite deleted, the SLO's page composite updated")
+    func staleSLOTier() throws {
+        let before = try desired()
+        let observed = applied(before)
+        var file = before.definitions.objectives
+        var objectives = file.objectives
+        let index = try #require(objectives.firstIndex { $0.name == "delivery" })
+        objectives[index].tiers.removeAll { $0.name == "slow-burn" }
+        file = SLODefinitions(file: file.file, objectives: objectives)
+        let after = DesiredState(definitions: try AlarmDefinitions(target: before.target, settings: AlarmSettings(), objectives: file))
+        let plan = Planner.applyPlan(after, observed)
+        let deleted = Set(plan.pending.filter { $0.action == .delete }.map(\.name))
+        #expect(deleted == ["rag-worker-test-slo-delivery-slow-burn-6h", "rag-worker-test-slo-delivery-slow-burn-30m",
+                            "rag-worker-test-slo-delivery-slow-burn"])
+        #expect(plan.pending.contains { $0.name == "rag-worker-test-slo-delivery-page" && $0.action == .update })
+    }
+
     @Test("dimensions and actions in another order, still unchanged")
     func canonicalOrder() throws {
         let wanted = try desired()
@@ -93,7 +113,8 @@ struct PlannerTests {
         observed.compositeAlarms = .failure(.init(reason: "DescribeAlarms for composite alarms failed"))
         let plan = Planner.applyPlan(wanted, observed)
         #expect(!plan.hasChanges)
-        #expect(plan.unknown.map(\.name) == ["rag-worker-test-page"])
+        #expect(plan.unknown.map(\.name) == wanted.definitions.compositeAlarms.map(\.alarmName))
+        #expect(plan.unknown.last?.name == "rag-worker-test-page")
     }
 
     @Test("destroy, owned alarms, dashboard and managed topic deleted; unmarked look-alikes and external topics kept")
@@ -104,7 +125,8 @@ struct PlannerTests {
         lookalike.alarmDescription = "hand-made"
         observed.metricAlarms[2] = lookalike
         let plan = Planner.destroyPlan(wanted.target, observed)
-        #expect(plan.pending.filter { $0.resource == .metricAlarm }.count == 10)
+        #expect(plan.pending.filter { $0.resource == .metricAlarm }.count == Fixtures.metricAlarmCount - 1 + Fixtures.sloMetricAlarmCount)
+        #expect(plan.pending.filter { $0.resource == .compositeAlarm }.count == Fixtures.sloCompositeCount + 1)
         #expect(plan.changes.first { $0.name == lookalike.alarmName }?.action == .notOwned)
         #expect(plan.changes.first { $0.resource == .dashboard }?.action == .delete)
         #expect(plan.changes.first { $0.resource == .topic }?.action == .delete)

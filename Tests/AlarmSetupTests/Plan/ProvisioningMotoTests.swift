@@ -53,7 +53,8 @@ struct ProvisioningMotoTests {
             let endpoint = "ep-apply"
             let (status, output) = try await run(["apply", "--endpoint-name", endpoint, "--notify-email", "oncall@example.com"], moto)
             #expect(status == 0, "\(output)")
-            #expect(output.contains("Applied 15 change(s)."), "\(output)")
+            let applied = Fixtures.metricAlarmCount + Fixtures.sloMetricAlarmCount + Fixtures.sloCompositeCount + 4
+            #expect(output.contains("Applied \(applied) change(s)."), "\(output)")
 
             let files = try rendered(endpoint, moto)
             let found = try await observedAlarms(endpoint, moto)
@@ -72,6 +73,30 @@ struct ProvisioningMotoTests {
             let (planStatus, planOutput) = try await run(
                 ["plan", "--endpoint-name", endpoint, "--notify-email", "oncall@example.com", "--detailed-exitcode"], moto)
             #expect(planStatus == 0 && planOutput.contains("No changes"), "\(planOutput)")
+        }
+    }
+
+    @Test("quality and cost alarms: plan shows each, apply creates each in moto as rendered, with its runbook link")
+    func qualityAndCostAlarms() async throws {
+        try await withMotoServer { moto in
+            let endpoint = "ep-quality"
+            let kinds: [AlarmKind] = [.groundedness, .guardBlocks, .repairDegradedRate, .dailySpend, .jobCostOutlier]
+            let (planStatus, plan) = try await run(["plan", "--endpoint-name", endpoint, "--detailed-exitcode"], moto)
+            #expect(planStatus == 2)
+            for kind in kinds {
+                #expect(plan.contains("+ metric alarm \(kind.alarmName(endpoint: endpoint)) (create)"), "\(kind): \(plan)")
+            }
+            #expect(try await run(["apply", "--endpoint-name", endpoint, "--daily-spend-budget", "35"], moto).0 == 0)
+            let found = try await observedAlarms(endpoint, moto)
+            let wanted = try renderedAlarms(rendered(endpoint, moto, extra: ["--daily-spend-budget", "35"]).alarms)
+            for kind in kinds {
+                let name = kind.alarmName(endpoint: endpoint)
+                let alarm = try #require(found[name], "\(name) missing in moto")
+                #expect(JSONDifference.between(wanted[name], alarm) == [], "\(name)")
+                #expect(alarm["AlarmDescription"]?.stringValue?.contains("docs/runbook.md#\(kind.rawValue)") == true)
+            }
+            #expect(found["ep-quality-daily-spend"]?["Threshold"] == 35)
+            #expect(found["ep-quality-daily-spend"]?["Period"] == 86_400)
         }
     }
 
@@ -138,9 +163,11 @@ struct ProvisioningMotoTests {
             let otherTopic = try await sns.createTopic(name: "unrelated-topic")
 
             #expect(try await run(["apply", "--endpoint-name", endpoint], moto).0 == 0)
-            #expect(try await cloudWatch.describeAlarms(prefix: "ep-destroy-").count == 12)
+            #expect(try await cloudWatch.describeAlarms(prefix: "ep-destroy-").count == Fixtures.metricAlarmCount + Fixtures.sloMetricAlarmCount + 1)
             let (status, output) = try await run(["destroy", "--endpoint-name", endpoint], moto)
-            #expect(status == 0 && output.contains("Deleted 14 resource(s)."), "\(output)")
+            // The metric alarms, the SLO composites and the page composite, the dashboard and the topic.
+            let deleted = Fixtures.metricAlarmCount + Fixtures.sloMetricAlarmCount + Fixtures.sloCompositeCount + 3
+            #expect(status == 0 && output.contains("Deleted \(deleted) resource(s)."), "\(output)")
 
             #expect(try await cloudWatch.describeAlarms(prefix: "ep-destroy-").map(\.alarmName) == ["ep-destroy-custom"])
             #expect(try await cloudWatch.describeAlarms(names: ["someone-elses-alarm"]).count == 1)
@@ -160,13 +187,18 @@ struct ProvisioningMotoTests {
             let (status, output) = try await run(["apply", "--endpoint-name", endpoint], moto)
             #expect(status == 0, "\(output)")
             let metricAlarms = try await CloudWatchClient(client: moto.client()).describeAlarms(prefix: "\(endpoint)-")
-            let composites = try await AWSResources(client: moto.client()).compositeAlarms(names: ["\(endpoint)-page"])
-            let page = try #require(composites.first, "\(output)")
-            #expect(metricAlarms.count == 11)
-            for alarm in metricAlarms {
+            let composites = try await AWSResources(client: moto.client()).compositeAlarms(prefix: "\(endpoint)-")
+            let page = try #require(composites.first { $0.alarmName == "\(endpoint)-page" }, "\(output)")
+            #expect(metricAlarms.count == Fixtures.metricAlarmCount + Fixtures.sloMetricAlarmCount, "the catalogue's alarms and the SLOs' burn-rate inputs")
+            let replaced = AlarmDefinitions.replacedBySLOs.map { $0.alarmName(endpoint: endpoint) }
+            for alarm in metricAlarms where !alarm.alarmName.contains("-slo-") && !replaced.contains(alarm.alarmName) {
                 #expect(page.alarmRule.contains("ALARM(\"\(alarm.alarmName)\")"), "\(alarm.alarmName) is not an input of the page alarm")
             }
-            #expect(page.alarmActions == metricAlarms.first?.alarmActions)
+            for slo in ["delivery", "intake"] {
+                #expect(page.alarmRule.contains("ALARM(\"\(endpoint)-slo-\(slo)-page\")"))
+            }
+            for name in replaced { #expect(!page.alarmRule.contains("ALARM(\"\(name)\")")) }
+            #expect(page.alarmActions == ["arn:aws:sns:\(moto.region):\(MotoServer.accountID):\(endpoint)-alarms"])
             let (verify, verifyOutput) = try await run(["verify", "--endpoint-name", endpoint], moto)
             #expect(verify == 0, "\(verifyOutput)")
         }
@@ -185,8 +217,9 @@ struct ProvisioningMotoTests {
             let output = BufferedOutput()
             let status = try await ApplyCommand.parse(["--endpoint-name", endpoint]).execute(environment: environment, output: output)
             #expect(status == ApplyCommand.compositeRefusedStatus, "\(output.text)")
-            #expect(output.text.contains("Composite alarm ep-refused-page was NOT created"), "\(output.text)")
-            #expect(try await CloudWatchClient(client: moto.client()).describeAlarms(prefix: "ep-refused-").count == 11)
+            #expect(output.text.contains("Composite alarms were NOT all created"), "\(output.text)")
+            #expect(try await CloudWatchClient(client: moto.client()).describeAlarms(prefix: "ep-refused-").count
+                    == Fixtures.metricAlarmCount + Fixtures.sloMetricAlarmCount)
             let (verify, verifyOutput) = try await run(["verify", "--endpoint-name", endpoint], moto)
             #expect(verify == 1 && verifyOutput.contains("ep-refused-page"), "\(verifyOutput)")
         }

@@ -20,7 +20,7 @@ struct DrainTests {
             _ = try await worker.waitForJob("long-1") { $0["status"] as? String == "running" }
             let started = ContinuousClock.now
             let shutdown = Task { await worker.group.triggerGracefulShutdown() }
-            try await eventually(timeout: .seconds(2)) { try await worker.get("/ping").status == 503 }
+            try await eventually(timeout: .seconds(10)) { try await worker.get("/ping").status == 503 }
             let refused = try await worker.postJob(sampleJob(id: "late-1"))
             #expect(refused.status == 503)
             #expect(refused.headers["Retry-After"] != nil)

@@ -35,6 +35,13 @@ private final class FlakyRenewalStore: JobStore, Sendable {
         try await base.accept(job, maxBacklog: maxBacklog, now: now)
     }
     func job(id: String) async throws -> JobRecord? { try await base.job(id: id) }
+    func countDelivery(_ jobID: String, limit: Duration) async throws -> CountedDelivery? {
+        try await base.countDelivery(jobID, limit: limit)
+    }
+    func countOverdueDeliveries(limit: Duration, maximum: Int) async throws -> [CountedDelivery] {
+        try await base.countOverdueDeliveries(limit: limit, maximum: maximum)
+    }
+    func deliveryVerdict(_ jobID: String) async throws -> DeliveryVerdict? { try await base.deliveryVerdict(jobID) }
     func claimNext(owner: String, lease: Duration) async throws -> JobRecord? {
         try await base.claimNext(owner: owner, lease: lease)
     }
@@ -70,12 +77,12 @@ struct LeaseRenewalTests {
             let base = try SQLiteJobStore(directory: directory.path)
             let store = FlakyRenewalStore(base: base, failures: 2)
             _ = try await store.accept(try LeasedFinish.newJob("renewed"), maxBacklog: 10, now: Date())
-            // The job outlasts its 6 s lease twice over: only renewals keep it. The first renewal
+            // The job outlasts its 10 s lease twice over: only renewals keep it. The first renewal
             // comes after a third of the lease, and the two that fail are retried a tenth apart,
-            // so the lease is renewed about 2.8 s before it would end: room for a loaded machine.
+            // so the lease is renewed about 6 s before it would end: room for a loaded machine.
             let runner = JobRunner(
-                store: store, pipeline: SlowPipeline(duration: .seconds(13)),
-                settings: .init(concurrency: 1, jobDeadline: .seconds(60), deliveryReserve: .seconds(1), lease: .seconds(6)),
+                store: store, pipeline: SlowPipeline(duration: .seconds(21)),
+                settings: .init(concurrency: 1, jobDeadline: .seconds(60), deliveryReserve: .seconds(1), lease: .seconds(10)),
                 owner: "w", jobWake: WakeSignal(), outboxWake: WakeSignal(),
                 outboxHandOff: OutboxHandOff(capacity: 1, lease: .seconds(15)), readiness: Readiness(),
                 drain: DrainBudget(total: .seconds(5), telemetryReserve: .seconds(1)), metrics: WorkerMetrics(factory: TestMetrics()),
@@ -93,7 +100,7 @@ struct LeaseRenewalTests {
                 }
                 return taken
             }
-            try await eventually(timeout: .seconds(30)) { [.succeeded, .failed].contains(try await store.job(id: "renewed")?.state) }
+            try await eventually(timeout: .seconds(45)) { [.succeeded, .failed].contains(try await store.job(id: "renewed")?.state) }
             competitor.cancel()
             #expect(await competitor.value.isEmpty, "the competitor claimed the job while its runner still ran it")
             let job = try #require(try await store.job(id: "renewed"))

@@ -80,7 +80,7 @@ struct OneDeliveryPerJobTests {
             let outbox = OutboxDeliverer(
                 store: store,
                 sender: HTTPWebhookSender(url: webhookURL + "/webhook", httpClient: http, timeout: attemptTimeout,
-                                          secret: { WebhookOutboxTests.secret }),
+                                          keys: { WebhookSigningKeys(current: WebhookOutboxTests.secret) }),
                 settings: .init(maxAttempts: 3, backoff: Backoff(base: .milliseconds(50), maximum: .milliseconds(200)),
                                 attemptTimeout: attemptTimeout, parallelism: 2, leaseMargin: leaseMargin),
                 owner: "w", handOff: handOff, wake: outboxWake, drain: drain, metrics: metrics, tracer: NoOpTracer(), logger: logger)

@@ -43,7 +43,10 @@ struct WebhookOutboxTests {
                 #expect(document["job_id"] as? String == "hook-1")
                 #expect((document["metadata"] as? [String: Any])?["n8n_execution_id"] as? String == "4711")
                 #expect(value(document, at: ["timings", "stages"]) is [String: Any])
-                #expect(try worker.metrics.expectCounter(MetricCatalogue.webhookDeliveries.name).totalValue == 1)
+                // The counters follow the store's commit that the status API already shows.
+                try await eventually(timeout: .seconds(5)) {
+                    (try? worker.metrics.expectCounter(MetricCatalogue.webhookDeliveries.name).totalValue) == 1
+                }
                 #expect(try worker.metrics.expectCounter(MetricCatalogue.webhookAttemptFailures.name).totalValue == 3)
             }
         }
@@ -59,7 +62,9 @@ struct WebhookOutboxTests {
                 #expect(value(job, at: ["delivery", "attempts"]) as? Int == 1)
                 #expect(value(job, at: ["delivery", "last_status"]) as? Int == 410)
                 #expect(await receiver.deliveries.count == 1)
-                #expect(try worker.metrics.expectCounter(MetricCatalogue.webhookFailures.name).totalValue == 1)
+                try await eventually(timeout: .seconds(5)) {
+                    (try? worker.metrics.expectCounter(MetricCatalogue.webhookFailures.name).totalValue) == 1
+                }
             }
         }
     }

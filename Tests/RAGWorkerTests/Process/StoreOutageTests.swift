@@ -14,7 +14,10 @@ struct StoreOutageTests {
         try await withPostgresServer { server in
             let directory = try TemporaryDirectory()
             defer { directory.remove() }
-            let worker = try await WorkerProcess.start(dataDirectory: directory.path, environment: ["DATABASE_URL": server.url])
+            let worker = try await WorkerProcess.start(dataDirectory: directory.path, environment: [
+                "DATABASE_URL": server.url,
+                "RAG_ACCEPT_TIMEOUT_SECONDS": "1.5",  // the production default, which the harness raises
+            ])
             let client = CurlHTTPClient()
             defer { client.shutdown() }
             @Sendable func post(_ id: String) async throws -> (HTTPClientResponse, Duration) {

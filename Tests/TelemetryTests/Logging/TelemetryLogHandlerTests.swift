@@ -16,7 +16,7 @@ struct TelemetryLogHandlerTests {
         var spanIDs: (String, String) = ("", "")
         tracer.withSpan("rag.embed") { span in
             spanIDs = (span.traceID, span.spanID)
-            logger.info("embedding", metadata: ["provider": "openai", "message": "shadowed key"])
+            logger.info("embedding", metadata: ["provider": "openai", "error": "shadowed key"])
         }
 
         let line = try #require(output.all.first)
@@ -28,7 +28,7 @@ struct TelemetryLogHandlerTests {
         #expect(json["trace.id"] as? String == spanIDs.0)
         #expect(json["span.id"] as? String == spanIDs.1)
         #expect(json["job.id"] as? String == "job-7")
-        #expect(json["metadata.message"] as? String == "shadowed key")
+        #expect(json["metadata.error"] as? String == "shadowed key")
         #expect((json["time"] as? String)?.hasSuffix("Z") == true)
 
         let record = try #require(sink.logs.first)

@@ -12,6 +12,7 @@ struct CloudWatchReportTests {
     /// Answers each query id with one value chosen by its statistic and metric.
     private static func answer(_ request: RecordedRequest) -> ScriptedResponse {
         let fields = formFields(request.body)
+        if fields["Action"] == "ListMetrics" { return listMetrics(fields) }
         var members = ""
         var index = 1
         while let id = fields["MetricDataQueries.member.\(index).Id"] {
@@ -29,6 +30,18 @@ struct CloudWatchReportTests {
             case ("JobLatency", "p90"): 80
             case ("JobLatency", "p99"): 125
             case ("JobLatency", "PR(:120)"): 97
+            case ("ProposalGroundedness", "SampleCount"): 80
+            case ("ProposalGroundedness", "Sum"): 56
+            case ("ProposalGroundedness", "p10"): 0.25
+            case ("ProposalGroundedness", "p50"): 0.75
+            case ("ProposalGroundedness", "PR(:0.8)"): 60
+            case ("QuestionsAsked", _): 40
+            case ("QuestionsUnanswered", _): 4
+            case ("JobCost", "SampleCount"): 100
+            case ("JobCost", "Sum"): 0.2
+            case ("JobCost", "p90"): 0.003
+            case ("InputTokens", _) where fields[prefix + ".Metric.Dimensions.member.2.Value"] == "openai:gpt-4o-mini": 90_000
+            case ("OutputTokens", _): 12_000
             case (_, "SampleCount"): 100
             default: 1.5
             }
@@ -38,6 +51,19 @@ struct CloudWatchReportTests {
         }
         return ScriptedResponse(status: 200, headers: ["Content-Type": "text/xml"], body: Data(
             "<GetMetricDataResponse><GetMetricDataResult><MetricDataResults>\(members)</MetricDataResults></GetMetricDataResult></GetMetricDataResponse>".utf8))
+    }
+
+    /// One series of `InputTokens`/`OutputTokens` per model, none of `SearchUnits`.
+    private static func listMetrics(_ fields: [String: String]) -> ScriptedResponse {
+        let name = fields["MetricName"] ?? ""
+        let models = name == "SearchUnits" ? [] : ["openai:gpt-4o-mini", "openai:text-embedding-3-small"]
+        let members = models.map {
+            "<member><Namespace>RAGWorker</Namespace><MetricName>\(name)</MetricName><Dimensions>"
+                + "<member><Name>EndpointName</Name><Value>rag-prod</Value></member><member><Name>Provider</Name><Value>\($0)</Value></member>"
+                + "</Dimensions></member>"
+        }.joined()
+        return ScriptedResponse(status: 200, headers: ["Content-Type": "text/xml"], body: Data(
+            "<ListMetricsResponse><ListMetricsResult><Metrics>\(members)</Metrics></ListMetricsResult></ListMetricsResponse>".utf8))
     }
 
     @Test("report from CloudWatch, percentile and percentile-rank queries per endpoint and stage, numbers from the answers")
@@ -59,9 +85,24 @@ struct CloudWatchReportTests {
         #expect(report.endToEnd.maximum == 130)
         #expect(report.webhook.successRate == 0.95)
         #expect(report.stages.count == PipelineStage.allCases.count)
-        #expect(report.notes.isEmpty)
+        #expect(report.notes == ["Failures by cause need the log group (metrics carry no error code)."])
 
-        let requests = await recorder.requests.map { formFields($0.body) }
+        // Quality and cost from the same two calls: counts and sums, then percentiles and PR(:0.8).
+        let quality = try #require(report.quality)
+        #expect(quality.withClaims == 80 && quality.groundedness.mean == 0.7)
+        #expect(quality.groundednessP10 == 0.25 && quality.groundedness.p50 == 0.75)
+        #expect(quality.shareGrounded == 0.4)
+        #expect(quality.questionCoverage == 0.9)
+        let cost = try #require(report.cost)
+        #expect(cost.jobs == 100 && cost.totalUSD == 0.2 && cost.perJob.p90 == 0.003)
+        #expect(cost.tokensByModel.first { $0.model == "openai:gpt-4o-mini" }?.inputTokens == 90_000)
+        #expect(cost.tokensByModel.first { $0.model == "openai:gpt-4o-mini" }?.outputTokens == 12_000)
+
+        let all = await recorder.requests.map { formFields($0.body) }
+        let listed = all.filter { $0["Action"] == "ListMetrics" }
+        #expect(listed.map { $0["MetricName"] } == ["InputTokens", "OutputTokens", "SearchUnits"])
+        #expect(listed.allSatisfy { $0["Dimensions.member.1.Name"] == "EndpointName" && $0["Dimensions.member.1.Value"] == "rag-prod" })
+        let requests = all.filter { $0["Action"] != "ListMetrics" }
         #expect(requests.count == 2)
         var stats: Set<String> = []
         for fields in requests {
@@ -80,7 +121,7 @@ struct CloudWatchReportTests {
                 index += 1
             }
         }
-        #expect(stats.isSuperset(of: ["Sum", "SampleCount", "Maximum", "p50", "p90", "p99", "PR(:120)"]))
+        #expect(stats.isSuperset(of: ["Sum", "SampleCount", "Maximum", "p10", "p50", "p90", "p99", "PR(:120)", "PR(:0.8)"]))
         // Plain statistics first, so an endpoint without percentiles still gives counts.
         #expect(!requests[0].values.contains("p99"))
     }

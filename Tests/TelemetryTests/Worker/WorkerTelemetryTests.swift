@@ -132,7 +132,11 @@ struct WorkerTelemetryTests {
             let exported = Set(try await readBack.messages(group: telemetry.logGroupName, stream: telemetry.logStreamName)).count
             let logs = try #require(statistics["logs"])
             #expect(logs.dropped > 0)
-            #expect(exported + logs.dropped == recorded)
+            // A batch whose answer was lost when the proxy stopped counts as dropped although
+            // CloudWatch may have stored it: the two may overlap by that batch, never fall short.
+            let overlap = exported + logs.dropped - recorded
+            #expect(exported <= recorded && overlap >= 0 && overlap <= 100,
+                    "exported \(exported) + dropped \(logs.dropped) against \(recorded) recorded")
             let droppedMetric = try await readBack.statistics(MetricCatalogue.telemetryDropped)
             #expect(Int(droppedMetric.sum) == logs.dropped + (statistics["metrics"]?.dropped ?? 0))
 

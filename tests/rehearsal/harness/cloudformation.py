@@ -317,7 +317,9 @@ class StackDeployer:
             ScalableDimension=dimension, PolicyType=p["PolicyType"],
             TargetTrackingScalingPolicyConfiguration={
                 "TargetValue": float(configuration["TargetValue"]),
-                "PredefinedMetricSpecification": configuration["PredefinedMetricSpecification"],
+                # The backlog policy tracks the worker's own metric; a second one may track SageMaker's.
+                **{key: configuration[key] for key in ("PredefinedMetricSpecification", "CustomizedMetricSpecification")
+                   if key in configuration},
                 "ScaleInCooldown": int(configuration.get("ScaleInCooldown", 0)),
                 "ScaleOutCooldown": int(configuration.get("ScaleOutCooldown", 0)),
             })["PolicyARN"]

@@ -41,6 +41,9 @@ extension CloudWatchClient {
         parameters.addList("AlarmActions", alarm.alarmActions)
         parameters.addList("OKActions", alarm.okActions)
         parameters.addList("InsufficientDataActions", alarm.insufficientDataActions)
+        parameters.add("ActionsSuppressor", alarm.actionsSuppressor)
+        parameters.add("ActionsSuppressorWaitPeriod", alarm.actionsSuppressorWaitPeriod)
+        parameters.add("ActionsSuppressorExtensionPeriod", alarm.actionsSuppressorExtensionPeriod)
         do {
             _ = try await client.query(service: .cloudWatch, action: "PutCompositeAlarm", parameters: parameters)
         } catch let error as AWSError where error.kind == .service && error.code == nil

@@ -17,6 +17,10 @@ public struct ProviderCall: Sendable {
     public let policy: RetryPolicy
     public let logger: Logger
     public let recorder: AttemptRecorder
+    /// The job's capture, for providers that send prompts and receive replies (``JobCapture``).
+    public let capture: JobCapture
+    /// The stage the call serves (`generate`, …), as captures name it.
+    public let stage: String
     /// When set, each attempt is a client span (remote providers only; the stage runner sets it).
     public var attemptSpans: AttemptSpans?
 
@@ -40,7 +44,9 @@ public struct ProviderCall: Sendable {
         attemptTimeout: Duration,
         policy: RetryPolicy = RetryPolicy(),
         logger: Logger,
-        recorder: AttemptRecorder = AttemptRecorder()
+        recorder: AttemptRecorder = AttemptRecorder(),
+        capture: JobCapture = .none,
+        stage: String = "standalone"
     ) {
         self.provider = provider
         self.deadline = deadline
@@ -48,6 +54,8 @@ public struct ProviderCall: Sendable {
         self.policy = policy
         self.logger = logger
         self.recorder = recorder
+        self.capture = capture
+        self.stage = stage
     }
 
     /// A call for work outside a job (ingest, migrations): `budget` from now, one attempt
@@ -70,6 +78,12 @@ public struct ProviderCall: Sendable {
         /// The operation stops itself at the limit it is given (an HTTP request's own timeout),
         /// so no timer task is needed.
         case byOperation
+    }
+
+    /// Records what the provider reported for one answered call (tokens, search units, response
+    /// model and id), for the stage's span, the job's cost and the token metrics.
+    public func recordUsage(_ usage: TokenUsage) {
+        recorder.recordUsage(usage)
     }
 
     /// Time left before ``deadline``.

@@ -1,7 +1,9 @@
 /// One failed call to a provider (a model API, a store). The retry loop in ``ProviderCall``
 /// decides on ``isRetryable``; the pipeline turns the last one into a ``PipelineError``.
 ///
-/// Carries the provider's status, its request id and error code, never a key, token or body.
+/// Carries the provider's status, its request id and error code, never a key, token or body. A
+/// provider's error answer is cut to its code and message fields; the message (which may echo
+/// the request) is kept apart in ``providerMessage``, out of ``description``.
 public struct ProviderError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What went wrong, in categories the retry policy acts on.
     public enum Kind: String, Sendable, Equatable {
@@ -34,6 +36,11 @@ public struct ProviderError: Error, Sendable, Equatable, CustomStringConvertible
     /// The provider's machine-readable error code or type (never its free-text message,
     /// which can echo input or a masked key).
     public var providerCode: String?
+    /// The `message` field of the provider's error answer, sanitized and cut to 300 characters.
+    /// It may echo the request (a 400 that quotes the prompt), so it is content: it reaches the
+    /// span and log fields the ``Telemetry/ContentPolicy`` withholds, never ``description``.
+    public var providerMessage: String?
+    /// What went wrong, in the worker's words.
     public var message: String
 
     public init(
@@ -43,6 +50,7 @@ public struct ProviderError: Error, Sendable, Equatable, CustomStringConvertible
         retryAfter: Duration? = nil,
         requestID: String? = nil,
         providerCode: String? = nil,
+        providerMessage: String? = nil,
         message: String
     ) {
         self.kind = kind
@@ -51,6 +59,7 @@ public struct ProviderError: Error, Sendable, Equatable, CustomStringConvertible
         self.retryAfter = retryAfter
         self.requestID = requestID
         self.providerCode = providerCode
+        self.providerMessage = providerMessage
         self.message = message
     }
 

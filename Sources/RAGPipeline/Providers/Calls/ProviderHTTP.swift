@@ -10,9 +10,10 @@ import Telemetry
 /// again with the new one.
 ///
 /// Whatever the provider says that ends up in a ``ProviderError`` (its request id header, its
-/// error code, a transport or decoding message) goes through ``UntrustedText`` first, checked
-/// against the keys this call sent: a gateway that echoes `Authorization` back into
-/// `x-request-id` or `error.code` cannot put the key into logs, spans or the ring buffer.
+/// error code and message, a transport or decoding message) goes through ``UntrustedText``
+/// first, checked against the keys this call sent: a gateway that echoes `Authorization` back
+/// into `x-request-id` or `error.code` cannot put the key into logs, spans or the ring buffer.
+/// An error answer's body is cut to its code and message fields; the rest is never kept.
 struct ProviderHTTP: Sendable {
     /// Where the key goes.
     enum KeyPlacement: Sendable {
@@ -133,10 +134,11 @@ struct ProviderHTTP: Sendable {
         case 500...599: "the provider failed"
         default: "the provider rejected the request"
         }
+        let fields = errorFields(response.body, secrets: secrets)
         return ProviderError(
             kind: kind, provider: provider, status: response.status,
             retryAfter: response.retryAfter(), requestID: requestID(response.headers, secrets: secrets),
-            providerCode: providerCode(response.body, secrets: secrets), message: what
+            providerCode: fields.code, providerMessage: fields.message, message: what
         )
     }
 
@@ -146,18 +148,24 @@ struct ProviderHTTP: Sendable {
         return UntrustedText.identifier(raw, maxLength: 128, secrets: secrets)
     }
 
-    /// The error's `code` or `type` from an OpenAI (`{error: {code, type}}`), Cohere or
-    /// PostgREST (`{code}`) error body, sanitized (at most 64 characters). Free-text messages
-    /// are left out on purpose. Bodies over 64 KiB are not parsed.
-    static func providerCode(_ body: Data, secrets: SecretDetector) -> String? {
+    /// An error body cut to its code and its message: the `code` or `type` of an OpenAI
+    /// (`{error: {code, type, message}}`), Cohere (`{message}`) or PostgREST (`{code, message}`)
+    /// error body, sanitized (at most 64 characters), and its `message`, sanitized and cut to
+    /// 300 characters. Every other field (PostgREST's `details` and `hint`, an echo of
+    /// the request) is dropped. Bodies over 64 KiB are not parsed.
+    static func errorFields(_ body: Data, secrets: SecretDetector) -> (code: String?, message: String?) {
         guard body.count <= 64 << 10,
-              let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] else { return nil }
+              let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] else { return (nil, nil) }
         let nested = object["error"] as? [String: Any]
+        var code: String?
         let candidates: [Any?] = [nested?["code"], nested?["type"], object["code"]]
-        for case let code as String in candidates where !code.isEmpty {
-            return UntrustedText.identifier(code, maxLength: 64, secrets: secrets)
+        for case let candidate as String in candidates where !candidate.isEmpty {
+            code = UntrustedText.identifier(candidate, maxLength: 64, secrets: secrets)
+            break
         }
-        return nil
+        let rawMessage = (nested?["message"] as? String) ?? (object["message"] as? String) ?? (object["error"] as? String)
+        let message = rawMessage.flatMap { $0.isEmpty ? nil : UntrustedText.message($0, maxLength: 300, secrets: secrets) }
+        return (code, message)
     }
 
     private static func summary(_ error: DecodingError) -> String {

@@ -2,7 +2,8 @@ import Curl
 
 /// Reranking with Cohere's `POST /v2/rerank`
 /// (https://docs.cohere.com/reference/rerank): `{model, query, documents, top_n}` in,
-/// `{results: [{index, relevance_score}]}` out.
+/// `{id, results: [{index, relevance_score}], meta: {billed_units: {search_units}}}` out; the
+/// billed search units are recorded for the job's cost.
 public struct CohereReranker: Reranker {
     public let identity: ProviderIdentity
     private let baseURL: String
@@ -24,7 +25,17 @@ public struct CohereReranker: Reranker {
             var relevance_score: Double
         }
 
+        struct Meta: Decodable {
+            struct BilledUnits: Decodable {
+                var search_units: Int?
+            }
+
+            var billed_units: BilledUnits?
+        }
+
+        var id: String?
         var results: [Result]
+        var meta: Meta?
     }
 
     /// - Parameters:
@@ -53,6 +64,9 @@ public struct CohereReranker: Reranker {
                 throw ProviderError(kind: .malformedResponse, provider: http.provider.name, status: response.status,
                                     message: "a result points past the documents sent")
             }
+            call.recordUsage(TokenUsage(
+                inputTokens: 0, outputTokens: 0, searchUnits: decoded.meta?.billed_units?.search_units ?? 0,
+                responseID: decoded.id))
             return decoded.results
                 .map { RerankScore(index: $0.index, score: $0.relevance_score) }
                 .sorted { $0.score != $1.score ? $0.score > $1.score : $0.index < $1.index }

@@ -11,7 +11,7 @@ import Synchronization
 /// so a query is one scan in memory: ≤ 50 ms for 10,000 × 1,536 in release builds.
 public final class SQLiteVectorStore: VectorStore {
     public let identity = ProviderIdentity.remote("sqlite", "cosine")
-    private let database: SQLiteDatabase
+    let database: SQLiteDatabase
     private let cache = MatrixCache()
     private let documentCache = DocumentCache()
 

@@ -56,7 +56,9 @@ public struct OpenAIEmbedder: Embedder {
                         message: "the model returned \(wrong.embedding.count) dimensions where the store needs \(dimensions)"
                     )
                 }
-                return (items.map(\.embedding), decoded.usage?.prompt_tokens ?? decoded.usage?.total_tokens ?? 0)
+                let tokens = decoded.usage?.prompt_tokens ?? decoded.usage?.total_tokens ?? 0
+                call.recordUsage(TokenUsage(inputTokens: tokens, outputTokens: 0, responseModel: decoded.model))
+                return (items.map(\.embedding), tokens)
             }
             vectors.append(contentsOf: batchVectors)
             tokens += batchTokens

@@ -1,6 +1,7 @@
 import Curl
 import Foundation
 import Logging
+import Telemetry
 
 /// Proposals from OpenAI's `POST /chat/completions` with structured output.
 ///
@@ -108,13 +109,22 @@ public struct OpenAIGenerator: Generator {
         guard let body = try? requestEncoder?.encode(request, answers: answers) else {
             throw ProviderError(kind: .rejected, provider: identity.name, message: "the request could not be encoded as JSON")
         }
+        call.capture.prompt(stage: call.stage, provider: identity.name, messages: messages.map { ($0.role, $0.content) })
         return try await call.run(timeLimit: .byOperation) { [http, baseURL] timeout in
             let response = try await http.send(.post, url: baseURL + "/chat/completions", body: body, timeout: timeout)
             let decoded = try http.decode(OpenAIWire.ChatResponse.self, from: response)
             guard let choice = decoded.choices.first else {
                 throw ProviderError(kind: .malformedResponse, provider: http.provider.name, status: response.status, message: "no choices in the reply")
             }
-            let usage = TokenUsage(inputTokens: decoded.usage?.prompt_tokens ?? 0, outputTokens: decoded.usage?.completion_tokens ?? 0)
+            call.capture.reply(stage: call.stage, provider: http.provider.name, status: response.status,
+                               content: choice.message.content ?? choice.message.refusal)
+            let usage = TokenUsage(
+                inputTokens: decoded.usage?.prompt_tokens ?? 0, outputTokens: decoded.usage?.completion_tokens ?? 0,
+                cachedInputTokens: decoded.usage?.prompt_tokens_details?.cached_tokens ?? 0,
+                reasoningTokens: decoded.usage?.completion_tokens_details?.reasoning_tokens ?? 0,
+                responseModel: decoded.model, responseID: decoded.id)
+            // Recorded here, per answered request, so a reply that then fails validation is still counted.
+            call.recordUsage(usage)
             // A refusal or a reply cut at the token limit is invalid output: the repair attempt handles it.
             let content = choice.message.refusal == nil && choice.finish_reason != "length" ? choice.message.content : nil
             return Completion(content: content, usage: usage)

@@ -44,6 +44,7 @@ enum OpenAIWire {
         }
 
         var data: [Item]
+        var model: String?
         var usage: Usage?
     }
 
@@ -138,8 +139,18 @@ enum OpenAIWire {
         }
 
         struct Usage: Decodable {
+            struct PromptDetails: Decodable {
+                var cached_tokens: Int?
+            }
+
+            struct CompletionDetails: Decodable {
+                var reasoning_tokens: Int?
+            }
+
             var prompt_tokens: Int?
             var completion_tokens: Int?
+            var prompt_tokens_details: PromptDetails?
+            var completion_tokens_details: CompletionDetails?
         }
 
         var id: String?

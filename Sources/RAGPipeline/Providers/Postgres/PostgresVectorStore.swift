@@ -8,8 +8,8 @@ import PostgresNIO
 public struct PostgresVectorStore: VectorStore {
     public let identity = ProviderIdentity.remote("postgres", "pgvector")
     private let source: any PostgresClientSource
-    private var client: PostgresClient { source.client }
-    private let logger: Logger
+    var client: PostgresClient { source.client }
+    let logger: Logger
 
     /// - Parameter client: a running `PostgresClient` (its `run()` must be active), or a
     ///   ``RotatingPostgresClient`` asked for its client at each call.

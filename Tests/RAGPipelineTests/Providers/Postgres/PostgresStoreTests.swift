@@ -91,6 +91,11 @@ struct PostgresStoreTests {
                 let second = try await ingestor.ingestSampleCorpus()
                 #expect(second.inserted == 0 && second.unchanged == first.chunks && second.removed == 0)
                 #expect(try await server.psql("select count(*) from documents").trimmingCharacters(in: .whitespacesAndNewlines) == "\(first.chunks)")
+                // The documents `eval` checks its grades against: every source once, none for another model.
+                let sources = try await store.documentSources(embeddingModel: embedder.identity.name, call: Self.call())
+                let inventory = try await store.inventory(embeddingModel: embedder.identity.name, call: Self.call())
+                #expect(sources.count == inventory.documents && sources.contains("profile.md") && sources.contains("case-studies.json#4"))
+                #expect(try await store.documentSources(embeddingModel: "another-model", call: Self.call()).isEmpty)
 
                 let query = embedder.vector(for: "SwiftUI fitness app with offline sync and HealthKit")
                 let found = try await store.search(query, limit: 8, embeddingModel: embedder.identity.name, call: Self.call())

@@ -115,7 +115,10 @@ struct MotoExportTests {
             #expect(abs((report.endToEnd.maximum ?? 0) - 12.345679) < 1e-6)
             #expect(report.stages.first { $0.stage == "embed" }?.latency.count == 10)
             #expect(report.endToEnd.p99 == nil)
-            #expect(report.notes.count == 1)
+            // Percentiles moto cannot answer; failures by cause need the log group, which this builder was not given.
+            #expect(report.notes.count == 2)
+            #expect(report.notes.contains { $0.hasPrefix("Percentiles unavailable") })
+            #expect(report.notes.contains { $0.hasPrefix("Failures by cause need the log group") })
         }
     }
 

@@ -45,7 +45,7 @@ struct OTLPReceiverTests {
         // 150 KB per span: 37 attributes of 4,096 characters (the default value length limit).
         let spans = OTLPSpanExporterTests.spans(60).map { span -> SpanRecord in
             var span = span
-            for index in 0..<37 { span.attributes["rag.test.\(index)"] = .string(String(repeating: "z", count: 4_096)) }
+            for index in 0..<37 { span.attributes["rag.test.\(index)"] = String(repeating: "z", count: 4_096) }
             return span
         }
         try await OTLPReceiverProcess.with { receiver in

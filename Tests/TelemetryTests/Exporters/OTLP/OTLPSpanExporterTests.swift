@@ -12,8 +12,8 @@ struct OTLPSpanExporterTests {
         let now = DefaultTracerClock.now.nanosecondsSinceEpoch - UInt64(endingAgo.components.seconds) * 1_000_000_000
         let traceID = TraceIDs.newTraceID()
         return (0..<count).map { index in
-            var attributes: Tracing.SpanAttributes = [SpanAttributes.jobID: .string("job-\(index)"), SpanAttributes.stage: "embed"]
-            if attributeBytes > 0 { attributes["rag.test.padding"] = .string(String(repeating: "x", count: attributeBytes)) }
+            var attributes: Tracing.SpanAttributes = [SpanAttributes.jobID: "job-\(index)", SpanAttributes.stage: "embed"]
+            if attributeBytes > 0 { attributes["rag.test.padding"] = String(repeating: "x", count: attributeBytes) }
             return SpanRecord(name: "rag.embed", context: TelemetrySpanContext(traceID: traceID, spanID: TraceIDs.newSpanID()),
                               startNanoseconds: now - 2_000_000, endNanoseconds: now, attributes: attributes)
         }
@@ -143,7 +143,7 @@ struct OTLPSpanExporterTests {
         let dropped = Counted()
         // 64 attributes of 4,096 characters: 260 KB even after the value length limit.
         var huge = Self.spans(1)[0]
-        for index in 0..<64 { huge.attributes["rag.test.\(index)"] = .string(String(repeating: "y", count: 5_000)) }
+        for index in 0..<64 { huge.attributes["rag.test.\(index)"] = String(repeating: "y", count: 5_000) }
         let exporter = Self.exporter(sink, clock: ContinuousClock(), dropped: dropped)
         exporter.submit(.span(huge))
         exporter.submit(.span(Self.spans(1, endingAgo: .seconds(15 * 86_400))[0]))

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
+from urllib.parse import quote
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SETTINGS_FILE = REPO_ROOT / "infra" / "settings.json"
@@ -170,10 +171,12 @@ class Settings:
         """Where the log group's data protection policy reports its findings."""
         return f"/rag-worker/{self.endpoint_name}/data-protection-audit"
 
-    def model_environment(self, secret_arn: str, region: str, capture_bucket: str | None = None) -> dict[str, str]:
+    def model_environment(self, secret_arn: str, region: str, capture_bucket: str | None = None,
+                          service_version: str | None = None) -> dict[str, str]:
         """The SageMaker model's container environment (what the worker reads at start-up).
 
-        `capture_bucket` is the stack's capture bucket when `capture_content` is `s3`.
+        `capture_bucket` is the stack's capture bucket when `capture_content` is `s3`;
+        `service_version` (the image tag or digest) becomes the traces' `service.version`.
         """
         environment = {
             "RAG_PLATFORM": PLATFORM,
@@ -190,7 +193,11 @@ class Settings:
         }
         if self.xray_traces:
             environment["RAG_XRAY"] = "on"
-            environment["OTEL_RESOURCE_ATTRIBUTES"] = f"deployment.environment.name={self.env}"
+            attributes = [f"deployment.environment.name={self.env}"]
+            if service_version:
+                # Percent-encoded as OTEL_RESOURCE_ATTRIBUTES values are (a digest holds a colon).
+                attributes.append(f"service.version={quote(service_version, safe='')}")
+            environment["OTEL_RESOURCE_ATTRIBUTES"] = ",".join(attributes)
         if self.capture_content == "local":
             environment["RAG_CAPTURE_CONTENT"] = "local"
         elif self.capture_content == "s3":

@@ -9,6 +9,7 @@ import json
 import pytest
 
 from rag_worker_infra import worker_policy
+from infra_support import IMAGE_TAG
 from swift_aws_calls import actions_called_by, worker_runtime_files
 
 # What SageMaker itself does with the execution role, not the worker's code: pull the image from
@@ -109,7 +110,7 @@ def test_xray_traces_setting_adds_exactly_put_spans_and_the_workers_switch(varia
     traced = variants["traced"].only("AWS::SageMaker::Model")["Properties"]["PrimaryContainer"]["Environment"]
     plain = variants["dev"].only("AWS::SageMaker::Model")["Properties"]["PrimaryContainer"]["Environment"]
     assert traced["RAG_XRAY"] == "on" and "RAG_XRAY" not in plain
-    assert traced["OTEL_RESOURCE_ATTRIBUTES"] == "deployment.environment.name=traced"
+    assert traced["OTEL_RESOURCE_ATTRIBUTES"] == f"deployment.environment.name=traced,service.version={IMAGE_TAG}"
 
 
 def _granted(variant) -> set[str]:

@@ -83,9 +83,14 @@ public final class OTLPReceiverProcess: Sendable {
 
     /// Every request received so far, as the receiver recorded it.
     public func received() async throws -> [OTLPReceivedRequest] {
-        let response = try await client.execute(HTTPClientRequest(method: .get, url: "http://127.0.0.1:\(port)/_received", timeout: .seconds(30)))
         struct Snapshot: Decodable { var requests: [OTLPReceivedRequest] }
-        return try JSONDecoder().decode(Snapshot.self, from: response.body).requests
+        return try JSONDecoder().decode(Snapshot.self, from: try await receivedDocument()).requests
+    }
+
+    /// What ``received()`` decodes, as the receiver wrote it: every decoded field of every span
+    /// (names, attributes, events, status messages, links) and the resource, for searches.
+    public func receivedDocument() async throws -> Data {
+        try await client.execute(HTTPClientRequest(method: .get, url: "http://127.0.0.1:\(port)/_received", timeout: .seconds(30))).body
     }
 
     /// Queues answers for the next export requests, e.g. `[["status": 503]]`.

@@ -5,11 +5,12 @@ the trace ids of the 202 answers, the webhook deliveries and the log lines (docs
 
 from __future__ import annotations
 
+import subprocess
 import time
 
 import pytest
 
-from conftest import OTLPReceiver, job, wait_until
+from conftest import OTLPReceiver, job, wait_until, worker_binary
 from otlp_receiver import verify_sigv4
 
 STAGES = ["rag.embed", "rag.retrieve", "rag.keyword-boost", "rag.rerank", "rag.generate", "rag.persist"]
@@ -223,3 +224,34 @@ def test_sigterm_flushes_the_spans_still_queued(start_worker, provider_doubles):
             assert complete(traces.get(answer["trace_id"], [])), sorted(s["name"] for s in traces.get(answer["trace_id"], []))
     finally:
         receiver.stop()
+
+
+def _run(arguments: list[str], extra: dict[str, str], tmp_path) -> subprocess.CompletedProcess:
+    from harness import processes
+
+    environment = processes.clean_environment({"RAG_DATA_DIR": str(tmp_path / "data"), **extra})
+    return subprocess.run([str(worker_binary()), *arguments], env=environment, capture_output=True, text=True, timeout=60)
+
+
+def test_config_shows_the_exporter_with_its_header_names_and_never_their_values(tmp_path):
+    result = _run(["config"], {"OTEL_EXPORTER_OTLP_ENDPOINT": "https://collector.example:4318",
+                               "OTEL_EXPORTER_OTLP_HEADERS": f"x-honeycomb-team={HEADER_SECRET}"}, tmp_path)
+    assert result.returncode == 0, result.stderr
+    (line,) = [line for line in result.stdout.splitlines() if line.startswith("traces (otlp)")]
+    assert "collector.example" in line and "x-honeycomb-team (redacted)" in line
+    assert HEADER_SECRET not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(("variable", "value"), [
+    ("OTEL_EXPORTER_OTLP_ENDPOINT", "ftp://collector.example"),
+    ("OTEL_EXPORTER_OTLP_HEADERS", f"no-equals-sign-{HEADER_SECRET}"),
+    ("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"),
+    ("OTEL_TRACES_SAMPLER", "sometimes"),
+])
+def test_a_bad_otlp_setting_stops_start_up_naming_the_variable(tmp_path, variable, value):
+    extra = {"OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:4318", variable: value, "PORT": "0"}
+    result = _run(["serve"], extra, tmp_path)
+    assert result.returncode == 78, result.stdout[-2000:] + result.stderr[-2000:]
+    output = result.stdout + result.stderr
+    assert variable in output
+    assert HEADER_SECRET not in output

@@ -7,7 +7,7 @@
 ARG SWIFT_IMAGE=swift:6.3.1-noble
 FROM ${SWIFT_IMAGE} AS build
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libcurl4-openssl-dev libsqlite3-dev \
+    && apt-get install -y --no-install-recommends libcurl4-openssl-dev libsqlite3-dev zlib1g-dev \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /build
 # Resolve dependencies in their own layer so source edits do not refetch them. Package.swift gives
@@ -26,7 +26,7 @@ RUN swift build -c release --static-swift-stdlib --product rag-worker \
 # signer fixes that Debian bookworm's 7.88 lacks.
 FROM ubuntu:24.04
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libcurl4t64 libsqlite3-0 ca-certificates tzdata \
+    && apt-get install -y --no-install-recommends libcurl4t64 libsqlite3-0 zlib1g ca-certificates tzdata \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --home-dir /opt/rag-worker --shell /usr/sbin/nologin rag
 WORKDIR /opt/rag-worker

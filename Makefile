@@ -6,7 +6,7 @@ VENV := .venv
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
 .PHONY: demo test bootstrap build build-tests test-swift test-eval check-release check-dashboards check-api \
-        test-infra test-deploy test-rehearsal bench bench-http clean
+        test-infra test-deploy test-otlp test-rehearsal bench bench-http clean
 
 ## Runs one sample job end to end on embedded defaults (no keys, no network) and prints the result.
 demo: bootstrap-system
@@ -16,9 +16,9 @@ demo: bootstrap-system
 ## Runs every test: Swift unit and integration tests (moto and Postgres started on loopback), the
 ## offline evaluation against its baseline (trec_eval agreement included),
 ## the release build the Dockerfile performs, Dockerfile lint, dashboard drift, the API's conformance
-## to docs/openapi.yaml (schemathesis), infra tests, and the deployment rehearsal (docs/deployment.md's
-## commands, run against moto with the release binary).
-test: bootstrap test-swift test-eval check-release check-dashboards check-api test-infra test-deploy test-rehearsal
+## to docs/openapi.yaml (schemathesis), infra tests, the worker's traces over OTLP, and the deployment
+## rehearsal (docs/deployment.md's commands, run against moto with the release binary).
+test: bootstrap test-swift test-eval check-release check-dashboards check-api test-infra test-deploy test-otlp test-rehearsal
 	@echo "make test: all checks passed"
 
 bootstrap:
@@ -67,6 +67,11 @@ test-infra:
 ## runs (alarm-setup, rag-worker invoke) come from the debug build.
 test-deploy: build-tests
 	$(VENV)/bin/python -m pytest -q scripts/tests
+
+## The debug worker's traces over OTLP/HTTP against a loopback receiver that decodes them with the
+## official opentelemetry-proto package: spans, links, ids, JSON, SigV4 for xray, outage, SIGTERM. ~2 min.
+test-otlp: build-tests
+	$(VENV)/bin/python -m pytest -q tests/otlp
 
 ## docs/deployment.md followed as written: the stack synthesized, deployed to moto (authentication on)
 ## as the documented deployer, the release binary run with the template's environment and role, a job

@@ -40,6 +40,11 @@ let package = Package(
             name: "CSQLite",
             linkerSettings: [.linkedLibrary("sqlite3")]
         ),
+        // gzip of request bodies (OTLP export); zlib is already a dependency of libcurl.
+        .target(
+            name: "CZlib",
+            linkerSettings: [.linkedLibrary("z")]
+        ),
 
         // MARK: Swift libraries, bottom up
         .target(
@@ -50,6 +55,7 @@ let package = Package(
             name: "Curl",
             dependencies: [
                 "CCurl",
+                "CZlib",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -6,7 +6,8 @@ import Tracing
 
 /// The telemetry of one process, assembled from a ``TelemetryConfiguration``: the tracer, the
 /// metrics factory, log handlers, and the services that export (ring buffer always, CloudWatch
-/// Logs and PutMetricData when `RAG_CLOUDWATCH` is on).
+/// Logs and PutMetricData when `RAG_CLOUDWATCH` is on, OTLP traces when an endpoint is configured).
+/// Every exporter is fed by the one ``recordSink``.
 ///
 /// Instrumented code sees only swift-distributed-tracing, swift-metrics and swift-log; `@main`
 /// calls ``bootstrapGlobally()`` once and runs ``services`` in its `ServiceGroup`.
@@ -33,7 +34,8 @@ public final class TelemetrySystem: Sendable {
     /// Hands each job its capture of prompts and replies (`RAG_CAPTURE_CONTENT`).
     public let contentCapture: ContentCapture
 
-    private let queues: [BoundedQueue<TelemetryRecord>]
+    /// Empty each exporter's queue (benchmarks).
+    private let queueDrainers: [@Sendable () -> Void]
     private let logLevel: Logger.Level
     private let logOutput: (any LogLineWriter)?
     private let flushers: [@Sendable () async -> Void]
@@ -42,25 +44,29 @@ public final class TelemetrySystem: Sendable {
     /// The swift-metrics backend.
     public var metricsFactory: any MetricsFactory { metrics }
 
-    /// Assembles telemetry with explicit CloudWatch destinations (tests pass loopback-backed ones).
+    /// Assembles telemetry with explicit CloudWatch and OTLP destinations (tests pass loopback-backed ones).
     ///
     /// - Parameters:
     ///   - destinations: required when `configuration.cloudWatchEnabled`; ignored otherwise.
+    ///   - otlpSink: required when `configuration.otlp.isEnabled`; ignored otherwise.
     ///   - captureDestination: where captured content goes when `RAG_CAPTURE_CONTENT` is `s3://…`
     ///     (required then); `local` uses the ring buffer, `off` nothing.
     ///   - logOutput: where JSON log lines go; stdout by default, nil for none.
     ///   - shutdownDeadline: the process's shutdown budget: the exporters' final flushes, one
     ///     after another, each keep within `RAG_TELEMETRY_SHUTDOWN_SECONDS` and never run past it.
-    /// - Throws: ``TelemetryConfigurationError`` when CloudWatch is on without destinations or
-    ///   capture goes to S3 without a destination, `SQLiteError` when the ring buffer cannot be opened.
+    /// - Throws: ``TelemetryConfigurationError`` when CloudWatch or OTLP is on without a destination
+    ///   or capture goes to S3 without one, `SQLiteError` when the ring buffer cannot be opened.
     public init(
         configuration: TelemetryConfiguration, logLevel: Logger.Level, destinations: CloudWatchDestinations?,
-        captureDestination: (any ContentCaptureDestination)? = nil,
+        otlpSink: (any OTLPTraceSink)? = nil, captureDestination: (any ContentCaptureDestination)? = nil,
         clock: some Clock<Duration> = ContinuousClock(), logOutput: (any LogLineWriter)? = StandardOutputLogWriter(),
         shutdownDeadline: ShutdownDeadline = .none
     ) throws {
         if configuration.cloudWatchEnabled, destinations == nil {
             throw TelemetryConfigurationError(problems: [.init(variable: "RAG_CLOUDWATCH", problem: "is on, but no AWS client is available")])
+        }
+        if configuration.otlp.isEnabled, otlpSink == nil {
+            throw TelemetryConfigurationError(problems: [.init(variable: "OTEL_EXPORTER_OTLP_ENDPOINT", problem: "is set, but no OTLP sink is available")])
         }
         if case .s3 = configuration.contentCapture, captureDestination == nil {
             throw TelemetryConfigurationError(problems: [.init(variable: "RAG_CAPTURE_CONTENT", problem: "is s3://…, but no AWS client is available")])
@@ -92,7 +98,7 @@ public final class TelemetrySystem: Sendable {
         var services: [any Service] = [ringWriter]
         var flushers: [@Sendable () async -> Void] = []
         var statistics: [String: @Sendable () -> ExporterStatistics] = [:]
-        var queues = [ringWriter.queue]
+        var queueDrainers: [@Sendable () -> Void] = [{ _ = ringWriter.queue.drain() }]
         var monitored: [SelfMonitoring.Exporter] = []
         if configuration.cloudWatchEnabled, let destinations {
             let filter = CatalogueFilter(endpointName: configuration.endpointName)
@@ -106,7 +112,7 @@ public final class TelemetrySystem: Sendable {
                 sink: destinations.logs, emf: emf, clock: clock, logger: exporterLogger, onDrop: onDrop)
             sinks.append(logs)
             services.append(logs)
-            queues.append(logs.queue)
+            queueDrainers.append { _ = logs.queue.drain() }
             flushers.append { await logs.forceFlush() }
             statistics["logs"] = { logs.statistics }
             monitored.append(.init(name: "cloudwatch-logs", counters: logs.counters))
@@ -125,6 +131,18 @@ public final class TelemetrySystem: Sendable {
                 statistics["metrics"] = { exporter.statistics }
                 monitored.append(.init(name: "cloudwatch-metrics", counters: exporter.counters))
             }
+        }
+        if configuration.otlp.isEnabled, let otlpSink {
+            let otlp = OTLPSpanExporter(
+                configuration: configuration.otlp, resource: OTLPResource.attributes(configuration), sink: otlpSink,
+                shutdownTimeout: configuration.shutdownFlushTimeout, shutdownDeadline: shutdownDeadline,
+                clock: clock, logger: exporterLogger, onDrop: onDrop)
+            sinks.append(otlp)
+            services.append(otlp)
+            queueDrainers.append { _ = otlp.queue.drain() }
+            flushers.append { await otlp.forceFlush() }
+            statistics["otlp"] = { otlp.statistics }
+            monitored.append(.init(name: configuration.otlp.exporterName, counters: otlp.counters))
         }
         let captureTarget: (any ContentCaptureDestination)? = switch configuration.contentCapture {
         case .off: nil
@@ -157,7 +175,7 @@ public final class TelemetrySystem: Sendable {
         flushers.append { await ringWriter.flush() }
 
         recordSink = fanOut
-        self.queues = queues
+        self.queueDrainers = queueDrainers
         tracer = TelemetryTracer(sink: fanOut)
         self.services = services
         self.flushers = flushers
@@ -198,11 +216,11 @@ public final class TelemetrySystem: Sendable {
 
     /// Empties the exporters' queues without sending (benchmarks measure the hot path alone).
     func drainQueuesWithoutExporting() {
-        for queue in queues { _ = queue.drain() }
+        for drain in queueDrainers { drain() }
     }
 
-    /// Statistics of the CloudWatch exporters (`logs`, `metrics`) and of content capture
-    /// (`capture`), when they run.
+    /// Statistics of the exporters (`logs`, `metrics`, `otlp`) and of content capture
+    /// (`capture`), those that run.
     public func exporterStatistics() -> [String: ExporterStatistics] {
         statisticsReaders.mapValues { $0() }
     }

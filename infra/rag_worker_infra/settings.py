@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
+from urllib.parse import quote
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SETTINGS_FILE = REPO_ROOT / "infra" / "settings.json"
@@ -147,6 +148,14 @@ class Settings:
     """Where in the capture bucket the objects go; the role may write there only."""
     capture_retention_days: int = 30
     """How long S3 keeps a captured job (the bucket's lifecycle rule)."""
+    xray_traces: bool = False
+    """Traces to CloudWatch's OTLP endpoint (X-Ray trace map, Transaction Search): the model's
+    environment gets `RAG_XRAY=on` and the execution role `xray:PutSpans` (docs/deployment.md)."""
+
+    @property
+    def enabled_features(self) -> frozenset[str]:
+        """The settings that add optional statements to the execution role (worker_policy.OPTIONAL_STATEMENTS)."""
+        return frozenset(name for name, on in (("xray_traces", self.xray_traces),) if on)
 
     @property
     def stack_name(self) -> str:
@@ -162,10 +171,12 @@ class Settings:
         """Where the log group's data protection policy reports its findings."""
         return f"/rag-worker/{self.endpoint_name}/data-protection-audit"
 
-    def model_environment(self, secret_arn: str, region: str, capture_bucket: str | None = None) -> dict[str, str]:
+    def model_environment(self, secret_arn: str, region: str, capture_bucket: str | None = None,
+                          service_version: str | None = None) -> dict[str, str]:
         """The SageMaker model's container environment (what the worker reads at start-up).
 
-        `capture_bucket` is the stack's capture bucket when `capture_content` is `s3`.
+        `capture_bucket` is the stack's capture bucket when `capture_content` is `s3`;
+        `service_version` (the image tag or digest) becomes the traces' `service.version`.
         """
         environment = {
             "RAG_PLATFORM": PLATFORM,
@@ -180,6 +191,13 @@ class Settings:
             "RAG_CONCURRENCY": str(self.concurrency),
             "RAG_MAX_INSTANCES": str(self.max_instances),
         }
+        if self.xray_traces:
+            environment["RAG_XRAY"] = "on"
+            attributes = [f"deployment.environment.name={self.env}"]
+            if service_version:
+                # Percent-encoded as OTEL_RESOURCE_ATTRIBUTES values are (a digest holds a colon).
+                attributes.append(f"service.version={quote(service_version, safe='')}")
+            environment["OTEL_RESOURCE_ATTRIBUTES"] = ",".join(attributes)
         if self.capture_content == "local":
             environment["RAG_CAPTURE_CONTENT"] = "local"
         elif self.capture_content == "s3":
@@ -308,6 +326,8 @@ def validate(settings: Settings) -> list[str]:
         problems.append("secret_arn must be a complete ARN (ending in -XXXXXX)")
     if settings.account is not None and not re.fullmatch(r"\d{12}", settings.account):
         problems.append("account must be 12 digits or null")
+    if not isinstance(settings.xray_traces, bool):
+        problems.append(f"xray_traces must be true or false, got {settings.xray_traces!r}")
     if settings.log_level not in {"trace", "debug", "info", "notice", "warning", "error", "critical"}:
         problems.append(f"log_level {settings.log_level!r} is not a swift-log level")
     for address in settings.notify_emails:

@@ -95,7 +95,7 @@ class RagWorkerStack(Stack):
             image_reference(image_tag, image_digest)  # exactly one, well formed, or SettingsError
             image_uri = (self.repository.repository_uri_for_digest(image_digest) if image_digest
                          else self.repository.repository_uri_for_tag(image_tag))
-            self._endpoint(image_uri)
+            self._endpoint(image_uri, service_version=image_tag or image_digest)
             CfnOutput(self, "ImageUri", value=image_uri)
         self._outputs()
 
@@ -227,7 +227,7 @@ class RagWorkerStack(Stack):
             # Only with a capture bucket; None leaves the statement out.
             "CaptureObjectsArn": (self.capture_bucket.arn_for_objects(f"{self.settings.capture_prefix}/*")
                                   if self.capture_bucket else None),
-        })
+        }, enabled=self.settings.enabled_features)
         return iam.Role(
             self,
             "ExecutionRole",
@@ -238,7 +238,7 @@ class RagWorkerStack(Stack):
 
     # MARK: endpoint
 
-    def _endpoint(self, image_uri: str) -> None:
+    def _endpoint(self, image_uri: str, service_version: str | None) -> None:
         settings = self.settings
         self.model = sagemaker.CfnModel(
             self,
@@ -249,7 +249,8 @@ class RagWorkerStack(Stack):
                 mode="SingleModel",
                 environment=settings.model_environment(
                     self.secret.secret_arn, self.region,
-                    capture_bucket=self.capture_bucket.bucket_name if self.capture_bucket else None),
+                    capture_bucket=self.capture_bucket.bucket_name if self.capture_bucket else None,
+                    service_version=service_version),
             ),
             vpc_config=sagemaker.CfnModel.VpcConfigProperty(
                 security_group_ids=[self.network.security_group.security_group_id],

@@ -19,6 +19,17 @@ _PLACEHOLDER = re.compile(r"\$\{([A-Za-z][A-Za-z0-9]*)\}")
 PLACEHOLDERS = frozenset({"RepositoryArn", "SecretArn", "LogGroupArn", "MetricsNamespace", "Region", "CaptureObjectsArn"})
 """The placeholders the file may use; the stack supplies a value for each."""
 
+OPTIONAL_STATEMENTS = {"ExportTracesToXRay": "xray_traces"}
+"""Statements the role holds only when a setting turns their feature on: `{Sid: setting}`. The
+X-Ray one is what CloudWatch's OTLP traces endpoint needs (`xray:PutSpans`, which takes no resource)."""
+
+
+def optional_actions(document: Mapping[str, Any], enabled: set[str]) -> set[str]:
+    """Actions of the optional statements whose setting is not in `enabled`."""
+    return {action for sid, actions in actions_by_statement(document).items()
+            if sid in OPTIONAL_STATEMENTS and OPTIONAL_STATEMENTS[sid] not in enabled for action in actions}
+
+
 OPTIONAL_PLACEHOLDERS = frozenset({"CaptureObjectsArn"})
 """Placeholders of resources a deployment may not have (the capture bucket exists only with
 `capture_content: s3`): given the value None, every statement using one is left out of the policy."""
@@ -48,8 +59,10 @@ def placeholders_in(document: Any) -> set[str]:
     return found
 
 
-def render(values: Mapping[str, str | None], path: Path | str = WORKER_POLICY_FILE) -> dict[str, Any]:
-    """The policy with each `${Name}` replaced by `values[Name]` (CDK tokens are fine as values).
+def render(values: Mapping[str, str | None], path: Path | str = WORKER_POLICY_FILE,
+           enabled: set[str] | frozenset[str] = frozenset()) -> dict[str, Any]:
+    """The policy with each `${Name}` replaced by `values[Name]` (CDK tokens are fine as values),
+    without the ``OPTIONAL_STATEMENTS`` whose setting is not in `enabled`.
 
     A value of None (allowed for `OPTIONAL_PLACEHOLDERS` only) leaves out every statement that
     uses the placeholder. Raises `KeyError` naming the placeholders that have no value, or the
@@ -57,6 +70,8 @@ def render(values: Mapping[str, str | None], path: Path | str = WORKER_POLICY_FI
     `${...}` in the policy.
     """
     document = load_template(path)
+    document["Statement"] = [statement for statement in document["Statement"]
+                             if statement.get("Sid") not in OPTIONAL_STATEMENTS or OPTIONAL_STATEMENTS[statement["Sid"]] in enabled]
     used = placeholders_in(document)
     missing = used - set(values)
     unused = set(values) - used

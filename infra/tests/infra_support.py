@@ -67,8 +67,10 @@ def variant_settings() -> dict[str, tuple[Settings, dict]]:
     capture = load_settings("dev", overrides={**pinned, "capture_content": "s3", "capture_prefix": "debug/captures",
                                               "capture_retention_days": 7})
     capture = replace(capture, env="capture", endpoint_name="rag-worker-capture")
+    traced = load_settings("dev", overrides={**pinned, "xray_traces": True})
     return {
         "dev": (dev, {"image_tag": IMAGE_TAG}),
+        "traced": (replace(traced, env="traced"), {"image_tag": IMAGE_TAG}),
         "prod": (prod, {"image_tag": IMAGE_TAG}),
         "existing": (existing, {"image_digest": IMAGE_DIGEST}),
         "foundation": (replace(dev, env="first"), {"phase": "foundation"}),

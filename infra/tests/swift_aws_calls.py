@@ -14,7 +14,7 @@ from pathlib import Path
 SOURCES = Path(__file__).resolve().parents[2] / "Sources"
 SERVICES = SOURCES / "AWS" / "Services"
 PREFIX = {"CloudWatchLogs": "logs", "CloudWatch": "cloudwatch", "SecretsManager": "secretsmanager",
-          "SageMakerRuntime": "sagemaker", "S3": "s3", "SNS": "sns", "STS": "sts", "IAM": "iam"}
+          "SageMakerRuntime": "sagemaker", "S3": "s3", "SNS": "sns", "STS": "sts", "IAM": "iam", "XRay": "xray"}
 
 # Member functions (indented at most one level): a function nested in another belongs to it.
 _FUNCTION = re.compile(r"^ {0,4}(?:(?:@\w+|public|private|fileprivate|internal|package|static|nonisolated|mutating)\s+)*"

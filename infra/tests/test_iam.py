@@ -9,6 +9,7 @@ import json
 import pytest
 
 from rag_worker_infra import worker_policy
+from infra_support import IMAGE_TAG
 from swift_aws_calls import actions_called_by, worker_runtime_files
 
 # What SageMaker itself does with the execution role, not the worker's code: pull the image from
@@ -26,12 +27,13 @@ SAGEMAKER_USES = {
 CAPTURE_ONLY = {"s3:PutObject"}
 
 WITH_CAPTURE = ("capture",)
-FULL = ("dev", "prod", "existing", "capture")
+FULL = ("dev", "prod", "existing", "capture", "traced")
 
 # Actions AWS does not let us scope to a resource (or, for the network interfaces, that SageMaker
 # documents without a resource scope): only these may have Resource "*".
 RESOURCE_WILDCARD_ALLOWED = {
     "ecr:GetAuthorizationToken",
+    "xray:PutSpans",  # CloudWatch's OTLP traces endpoint: the action has no resource type
     "cloudwatch:PutMetricData",  # scoped by the cloudwatch:namespace condition instead
     "ec2:DescribeDhcpOptions",
     "ec2:DescribeNetworkInterfaces",
@@ -88,27 +90,49 @@ def test_resource_wildcards_only_where_aws_requires_them(variants, name):
 
 @pytest.mark.parametrize("name", FULL)
 def test_execution_role_policy_equals_the_policy_file_statement_by_statement(variants, name):
-    expected = worker_policy.actions_by_statement(worker_policy.load_template())
+    """Every statement of the file; the capture one only with a capture bucket, the optional ones
+    exactly when their setting is on."""
+    enabled = variants[name].settings.enabled_features
+    expected = {sid: actions for sid, actions in worker_policy.actions_by_statement(worker_policy.load_template()).items()
+                if sid not in worker_policy.OPTIONAL_STATEMENTS or worker_policy.OPTIONAL_STATEMENTS[sid] in enabled}
     if name not in WITH_CAPTURE:
         del expected["WriteCapturedContent"]
     assert worker_policy.actions_by_statement(_execution_policy(variants[name])) == expected
+
+
+def test_xray_traces_setting_adds_exactly_put_spans_and_the_workers_switch(variants):
+    """The OTLP traces endpoint needs `xray:PutSpans` (Service Authorization Reference, X-Ray: "upload
+    OpenTelemetry spans"); the setting adds that statement and `RAG_XRAY=on`, and nothing else."""
+    by_sid = {s["Sid"]: s for s in _execution_policy(variants["traced"])["Statement"]}
+    assert by_sid["ExportTracesToXRay"]["Action"] == "xray:PutSpans"  # CDK writes a lone action as a string
+    assert by_sid["ExportTracesToXRay"]["Resource"] == "*"
+    assert _granted(variants["traced"]) - _granted(variants["dev"]) == {"xray:PutSpans"}
+    traced = variants["traced"].only("AWS::SageMaker::Model")["Properties"]["PrimaryContainer"]["Environment"]
+    plain = variants["dev"].only("AWS::SageMaker::Model")["Properties"]["PrimaryContainer"]["Environment"]
+    assert traced["RAG_XRAY"] == "on" and "RAG_XRAY" not in plain
+    assert traced["OTEL_RESOURCE_ATTRIBUTES"] == f"deployment.environment.name=traced,service.version={IMAGE_TAG}"
 
 
 def _granted(variant) -> set[str]:
     return set().union(*worker_policy.actions_by_statement(_execution_policy(variant)).values())
 
 
+def _switched_off(variant) -> set[str]:
+    """Actions the worker's code can call that this variant's settings leave off (their feature is off)."""
+    return worker_policy.optional_actions(worker_policy.load_template(), set(variant.settings.enabled_features))
+
+
 def test_scan_of_the_swift_sources_finds_the_workers_aws_calls():
     """The scan itself: the exporters and the secret loader are found (else the checks below pass
     vacuously), and operator-only calls (reports, alarm-setup) are not counted as the worker's."""
     called = actions_called_by(worker_runtime_files())
-    assert {"logs:PutLogEvents", "cloudwatch:PutMetricData", "secretsmanager:GetSecretValue"} <= called
+    assert {"logs:PutLogEvents", "cloudwatch:PutMetricData", "secretsmanager:GetSecretValue", "xray:PutSpans"} <= called
     assert not called & {"cloudwatch:GetMetricData", "cloudwatch:PutMetricAlarm", "sagemaker:InvokeEndpoint"}
 
 
 @pytest.mark.parametrize("name", FULL)
 def test_execution_role_grants_every_action_the_worker_code_calls(variants, name):
-    needed = actions_called_by(worker_runtime_files())
+    needed = actions_called_by(worker_runtime_files()) - _switched_off(variants[name])
     if name not in WITH_CAPTURE:
         needed -= CAPTURE_ONLY
     assert needed - _granted(variants[name]) == set()

@@ -113,7 +113,7 @@ public struct AWSClient: Sendable {
         }
     }
 
-    private func signed(_ request: AWSRequest, url: String, region: String, credentials: AWSCredentials) -> HTTPClientRequest {
+    func signed(_ request: AWSRequest, url: String, region: String, credentials: AWSCredentials) -> HTTPClientRequest {
         var headers = request.headers
         if let token = credentials.sessionToken {
             // Set as a request header so libcurl lists it among the signed headers.

@@ -33,7 +33,7 @@ public struct AWSConfiguration: Sendable {
         endpoint = nil
         if environment.nonEmpty("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")?.lowercased() == "true" { return }
         endpoint = environment.nonEmpty("AWS_ENDPOINT_URL") ?? files["endpoint_url"]
-        let known: [AWSService] = [.cloudWatchLogs, .cloudWatch, .secretsManager, .sageMakerRuntime, .s3, .sns, .iam, .sts, .ecr]
+        let known: [AWSService] = [.cloudWatchLogs, .cloudWatch, .secretsManager, .sageMakerRuntime, .s3, .sns, .iam, .sts, .ecr, .xray]
         for service in known {
             if let url = environment.nonEmpty("AWS_ENDPOINT_URL_" + service.environmentSuffix) {
                 serviceEndpoints[service.id] = url

@@ -57,6 +57,8 @@ public struct AWSService: Sendable, Hashable, CustomStringConvertible {
         id: "IAM", signingName: "iam", endpointPrefix: "iam", apiVersion: "2010-05-08", globalRegion: "us-east-1"
     )
     public static let sts = AWSService(id: "STS", signingName: "sts", endpointPrefix: "sts", apiVersion: "2011-06-15")
+    /// CloudWatch's OTLP traces endpoint (`https://xray.<region>.amazonaws.com/v1/traces`), signed as `xray`.
+    public static let xray = AWSService(id: "XRay", signingName: "xray", endpointPrefix: "xray")
     public static let ecr = AWSService(
         id: "ECR", signingName: "ecr", endpointPrefix: "api.ecr", targetPrefix: "AmazonEC2ContainerRegistry_V20150921",
         jsonVersion: "1.1"

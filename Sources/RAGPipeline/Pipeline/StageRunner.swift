@@ -55,10 +55,11 @@ struct StageRunner: Sendable {
             capture.failure(stage: stage.rawValue, provider: provider.name, status: error.status, code: error.providerCode,
                             message: error.providerMessage)
         }
-        let call = ProviderCall(
+        var call = ProviderCall(
             provider: provider, deadline: limits.deadline, attemptTimeout: limits.attemptTimeout,
             policy: retry, logger: logger, recorder: recorder, capture: capture, stage: stage.rawValue
         )
+        if !provider.isEmbedded { call.attemptSpans = Self.attemptSpans(tracer, stage: stage, provider: provider) }
 
         return try await tracer.withSpan(stage.spanName, ofKind: .internal) { span in
             span.attributes[Telemetry.SpanAttributes.stage] = stage.rawValue
@@ -104,6 +105,23 @@ struct StageRunner: Sendable {
                 throw failure
             }
         }
+    }
+
+    /// The client span of each call to a remote provider: named `{operation} {model}` for model
+    /// calls, as the GenAI semantic conventions name them (e.g. `chat gpt-4o-mini`), else after the
+    /// provider (`supabase match_documents`).
+    static func attemptSpans(_ tracer: any Tracer, stage: PipelineStage, provider: ProviderIdentity) -> ProviderCall.AttemptSpans {
+        var attributes: Tracing.SpanAttributes = [:]
+        attributes[Telemetry.SpanAttributes.provider] = provider.name
+        attributes[Telemetry.SpanAttributes.stage] = stage.rawValue
+        guard let model = provider.model else {
+            return .init(tracer: tracer, name: String(provider.name.map { $0 == ":" ? " " : $0 }), attributes: attributes)
+        }
+        let operation = genAIOperation(stage)
+        attributes[Telemetry.SpanAttributes.genAIOperationName] = operation
+        attributes[Telemetry.SpanAttributes.genAIProviderName] = provider.system
+        attributes[Telemetry.SpanAttributes.genAIRequestModel] = model
+        return .init(tracer: tracer, name: "\(operation) \(model)", attributes: attributes)
     }
 
     /// Puts a model stage's usage on its span (OpenTelemetry GenAI names), in the job's usage

@@ -7,7 +7,8 @@ import Telemetry
 extension TelemetrySystem {
     /// The worker's telemetry: the ring buffer in the data directory always, CloudWatch Logs and
     /// PutMetricData through an `AWSClient` from the same environment when `RAG_CLOUDWATCH` is on,
-    /// and content capture to S3 through the same client when `RAG_CAPTURE_CONTENT` is `s3://…`.
+    /// content capture to S3 through the same client when `RAG_CAPTURE_CONTENT` is `s3://…`, and
+    /// OTLP traces when an endpoint (or `RAG_XRAY`) is configured.
     ///
     /// The AWS client's own retry warnings go to standard error, never into the exporters' queues.
     ///
@@ -25,8 +26,9 @@ extension TelemetrySystem {
         var needsAWS = config.telemetry.cloudWatchEnabled
         if case .s3 = config.telemetry.contentCapture { needsAWS = true }
         let aws = needsAWS ? AWSClient(environment: environment, httpClient: httpClient, logger: awsLogger) : nil
+        let otlp = TelemetrySystem.otlpSink(for: config.telemetry.otlp, environment: environment, httpClient: httpClient, logger: awsLogger)
         return try TelemetrySystem(
-            configuration: config.telemetry, logLevel: config.logLevel, aws: aws, logOutput: logOutput,
+            configuration: config.telemetry, logLevel: config.logLevel, aws: aws, otlpSink: otlp, logOutput: logOutput,
             shutdownDeadline: drain.map { drain in ShutdownDeadline { drain.end } } ?? .none)
     }
 }

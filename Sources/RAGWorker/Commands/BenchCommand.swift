@@ -11,11 +11,11 @@ struct BenchCommand: AsyncParsableCommand {
     )
 }
 
-/// `rag-worker bench telemetry`: span and counter cost, ring buffer write rate, CloudWatch call counts.
+/// `rag-worker bench telemetry`: span and counter cost, ring buffer write rate, CloudWatch and OTLP call counts, OTLP span cost.
 struct TelemetryBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "telemetry",
-        abstract: "Measure span and counter cost, ring buffer throughput and CloudWatch call counts for 100,000 events."
+        abstract: "Measure span, counter and OTLP export cost, ring buffer throughput, and CloudWatch and OTLP call counts for 100,000 events."
     )
 
     @Flag(help: "Print JSON instead of a table.")
@@ -24,7 +24,7 @@ struct TelemetryBenchCommand: AsyncParsableCommand {
     @Flag(help: "Exit with status 1 when a target is missed.")
     var strict = false
 
-    @Option(help: "Run only these benchmarks (span, counter, ring-buffer, put-log-events, put-metric-data); repeatable.")
+    @Option(help: "Run only these benchmarks (span, counter, ring-buffer, put-log-events, put-metric-data, otlp-span, otlp-calls); repeatable.")
     var only: [String] = []
 
     func run() async throws {

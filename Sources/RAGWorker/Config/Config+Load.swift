@@ -123,7 +123,10 @@ extension Config {
         }
 
         let dataDirectory = reader.string(ConfigKey.dataDirectory, default: "./data")
-        let telemetry = try Self.telemetry(merged, dataDirectory: dataDirectory, reader: &reader)
+        var telemetry = try Self.telemetry(merged, dataDirectory: dataDirectory, reader: &reader)
+        let jobDeadline = reader.seconds(ConfigKey.jobDeadline, default: 120, range: 1...3600)
+        // Traces of jobs that breach the promise are exported whatever the sampler says.
+        telemetry.otlp.sampler.keepTracesLongerThan = jobDeadline
         var config = Config(
             profile: profile,
             platform: platform,
@@ -143,7 +146,7 @@ extension Config {
             concurrency: reader.int(ConfigKey.concurrency, default: 4, range: 1...256),
             maxBacklog: reader.int(ConfigKey.maxBacklog, default: 256, range: 1...1_000_000),
             shutdownGrace: reader.seconds(ConfigKey.shutdownGrace, default: DrainBudget.defaultTotal.seconds, range: 0...3600),
-            jobDeadline: reader.seconds(ConfigKey.jobDeadline, default: 120, range: 1...3600),
+            jobDeadline: jobDeadline,
             sqliteDurability: reader.choice(ConfigKey.sqliteSync, default: SQLiteDatabase.Durability.normal),
             usesPostgres: databaseURL != nil,
             leaseDuration: reader.seconds(ConfigKey.leaseSeconds, default: 30, range: 1...3600),

@@ -1,4 +1,5 @@
 import RAGPipeline
+import Telemetry
 
 extension Config {
     /// The pipeline's settings for this configuration: a provider section for each provider
@@ -15,7 +16,9 @@ extension Config {
         func key(_ name: String) -> APIKeyProvider {
             APIKeyProvider(current: { secrets.value(name) }, refresh: refreshSecrets)
         }
-        var settings = PipelineSettings(dataDirectory: dataDirectory, secretValues: { secrets.allValues })
+        // The OTLP headers (API keys of tracing vendors) are read once at start-up.
+        let otlpHeaderValues = telemetry.otlp.headers.map(\.value)
+        var settings = PipelineSettings(dataDirectory: dataDirectory, secretValues: { secrets.allValues + otlpHeaderValues })
         settings.openAI = openAI.map {
             PipelineSettings.OpenAI(baseURL: $0.baseURL, model: $0.model, embeddingModel: $0.embeddingModel,
                                     apiKey: key(ConfigKey.openAIKey))

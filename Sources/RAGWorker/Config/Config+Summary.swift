@@ -22,6 +22,7 @@ extension Config {
         lines.append("job store          \(usesPostgres ? "postgres (DATABASE_URL \(secret(ConfigKey.databaseURL)))" : "sqlite, \(sqliteDurability.rawValue) sync")")
         lines.append("secret override    \(secretID.map { "\($0), refreshed every \(secretTTL)" } ?? "off")")
         lines.append("telemetry          endpoint \(telemetry.endpointName), cloudwatch \(telemetry.cloudWatchEnabled ? "on" : "off"), log group \(telemetry.logGroupName), namespace \(telemetry.metricsNamespace)")
+        lines.append("traces (otlp)      \(otlpSummary)")
         lines.append("model prices       \(modelPrices.summary)")
         lines.append("content capture    \(telemetry.contentCapture)\(telemetry.contentCapture == .local ? ", ring buffer keeps \(telemetry.captureMaxJobs) jobs for \(telemetry.captureRetention)" : "")")
         lines.append("")
@@ -35,6 +36,20 @@ extension Config {
             lines += warnings.map { "  - \($0)" }
         }
         return TerminalText.escaped(lines.joined(separator: "\n"), keepingLineBreaks: true)
+    }
+
+    /// The OTLP exporter in one line; header values are secrets and only their names are shown.
+    var otlpSummary: String {
+        let otlp = telemetry.otlp
+        let destination: String
+        switch otlp.destination {
+        case nil: return "off (set OTEL_EXPORTER_OTLP_ENDPOINT, or RAG_XRAY=on for CloudWatch)"
+        case .xray: destination = "CloudWatch OTLP endpoint (xray, SigV4) in \(otlp.region ?? "the configured endpoint")"
+        case .url(let url): destination = ProviderSelection.redactedURL(url)
+        }
+        let headers = otlp.headers.isEmpty ? "none" : otlp.headers.map { "\($0.name) (redacted)" }.joined(separator: ", ")
+        return "\(otlp.encoding.rawValue), \(otlp.compression.rawValue) to \(destination); headers \(headers); "
+            + "sampler \(otlp.sampler.name) (ratio \(otlp.sampler.ratio), failed and slow jobs kept); service \(otlp.serviceName)"
     }
 
     /// Which implementation serves each stage: the factory's own table for these settings

@@ -62,10 +62,14 @@ enum ConfigKey {
     static let cloudWatch = "RAG_CLOUDWATCH"
     static let logGroup = "RAG_LOG_GROUP"
     static let metricsNamespace = "RAG_METRICS_NAMESPACE"
+    /// OTLP headers (e.g. a tracing vendor's API key): secret, read by the Telemetry module.
+    static let otlpHeaders = "OTEL_EXPORTER_OTLP_HEADERS"
+    static let otlpTracesHeaders = "OTEL_EXPORTER_OTLP_TRACES_HEADERS"
 
     /// Keys whose values are secrets: never logged, printed, traced or sent in a webhook.
     static let secretKeys: Set<String> = [
         basicAuthPass, webhookSecret, webhookSecretPrevious, openAIKey, cohereKey, supabaseKey, databaseURL,
+        otlpHeaders, otlpTracesHeaders,
     ]
 
     /// Keys that may change while the worker runs (a refreshed Secrets Manager secret): the

@@ -189,7 +189,7 @@ struct JobRunner: Service {
             case .finished(deliveryClaim: let deliveryClaim?):
                 outboxHandOff.deliver(OutboxMessage(
                     jobID: job.id, traceID: job.traceID, payload: payload, attempts: 0, state: .pending, createdAt: finishedAt,
-                    acceptedAt: job.acceptedAt, claim: deliveryClaim, leaseEnds: leaseLimit))
+                    acceptedAt: job.acceptedAt, traceparent: job.traceparent, claim: deliveryClaim, leaseEnds: leaseLimit))
             case .finished(deliveryClaim: nil):
                 if handingOff { outboxHandOff.cancelReservation() }
             }

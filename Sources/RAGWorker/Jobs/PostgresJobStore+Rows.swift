@@ -57,7 +57,8 @@ extension PostgresJobStore {
 
     /// The columns of an outbox message; the job's acceptance time comes from its row.
     static let outboxColumns = "job_id, trace_id, payload, state, attempts, last_status, last_error, created_at, "
-        + "(SELECT accepted_at FROM rag_jobs WHERE rag_jobs.id = rag_outbox.job_id) AS accepted_at"
+        + "(SELECT accepted_at FROM rag_jobs WHERE rag_jobs.id = rag_outbox.job_id) AS accepted_at, "
+        + "(SELECT traceparent FROM rag_jobs WHERE rag_jobs.id = rag_outbox.job_id) AS traceparent"
 
     static func message(from row: PostgresRow) throws -> OutboxMessage {
         let columns = row.makeRandomAccess()
@@ -70,7 +71,8 @@ extension PostgresJobStore {
             lastStatus: try columns["last_status"].decode(Int?.self),
             lastError: try columns["last_error"].decode(String?.self),
             createdAt: try columns["created_at"].decode(Date.self).nearestMillisecond,
-            acceptedAt: try columns["accepted_at"].decode(Date?.self)?.nearestMillisecond
+            acceptedAt: try columns["accepted_at"].decode(Date?.self)?.nearestMillisecond,
+            traceparent: try columns["traceparent"].decode(String?.self)
         )
     }
 }

@@ -137,7 +137,8 @@ extension SQLiteJobStore {
     /// The columns of an outbox message; the job's acceptance time comes from its row.
     static let outboxColumns =
         "job_id, trace_id, payload, state, attempts, last_status, last_error, created_at, "
-        + "(SELECT accepted_at FROM jobs WHERE jobs.id = outbox.job_id) AS accepted_at"
+        + "(SELECT accepted_at FROM jobs WHERE jobs.id = outbox.job_id) AS accepted_at, "
+        + "(SELECT traceparent FROM jobs WHERE jobs.id = outbox.job_id) AS traceparent"
 
     static func message(from row: SQLiteRow) throws -> OutboxMessage {
         OutboxMessage(
@@ -149,7 +150,8 @@ extension SQLiteJobStore {
             lastStatus: row.int("last_status"),
             lastError: row.string("last_error"),
             createdAt: Date(unixMilliseconds: Int64(row.int("created_at") ?? 0)),
-            acceptedAt: row.int("accepted_at").map { Date(unixMilliseconds: Int64($0)) }
+            acceptedAt: row.int("accepted_at").map { Date(unixMilliseconds: Int64($0)) },
+            traceparent: row.string("traceparent")
         )
     }
 }

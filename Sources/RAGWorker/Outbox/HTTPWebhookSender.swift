@@ -41,7 +41,7 @@ struct HTTPWebhookSender: WebhookSender {
         if let secret = keys.current {
             headers.add(name: WebhookSignature.signatureHeader, value: WebhookSignature(secret: secret).signature(for: message.payload, timestamp: timestamp))
         }
-        if let traceparent = W3CTraceparent(traceID: message.traceID)?.header {
+        if let traceparent = message.traceparent ?? W3CTraceparent(traceID: message.traceID)?.header {
             headers.add(name: "traceparent", value: traceparent)
         }
         var request = HTTPClientRequest(method: .post, url: url, headers: headers, body: message.payload, timeout: timeout)

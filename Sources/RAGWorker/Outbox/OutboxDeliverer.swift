@@ -184,17 +184,23 @@ struct OutboxDeliverer: Service {
         guard let claim = message.claim, await holdLease(for: message, claim: claim, log: log) else { return false }
         let attempt = message.attempts + 1
         log[metadataKey: "attempt"] = "\(attempt)"
+        // Each attempt is a client span, a child of the job's root span (the delivery outlives
+        // the run), so a trace shows every attempt under the job.
         var context = ServiceContext.topLevel
-        if let traceparent = W3CTraceparent(traceID: message.traceID) {
+        if let traceparent = message.traceparent.flatMap(W3CTraceparent.init(header:)) ?? W3CTraceparent(traceID: message.traceID) {
             tracer.extract(["traceparent": traceparent.header], into: &context, using: DictionaryExtractor())
         }
         let started = ContinuousClock.now
-        let end = await tracer.withSpan(PipelineStage.webhook.spanName, context: context, ofKind: .producer) { span in
+        let end = await tracer.withSpan(PipelineStage.webhook.spanName, context: context, ofKind: .client) { span in
             span.attributes[SpanAttributes.jobID] = message.jobID
             span.attributes[SpanAttributes.stage] = PipelineStage.webhook.rawValue
             span.attributes[SpanAttributes.provider] = sender.destination
             span.attributes[SpanAttributes.attempts] = attempt
-            let end = await attemptUntilCutoff(message, attempt: attempt)
+            var outgoing = message
+            var carrier: [String: String] = [:]
+            tracer.inject(span.context, into: &carrier, using: DictionaryInjector())
+            outgoing.traceparent = carrier["traceparent"]
+            let end = await attemptUntilCutoff(outgoing, attempt: attempt)
             switch end {
             case .answered(let result):
                 span.attributes[SpanAttributes.outcome] = result.outcomeName

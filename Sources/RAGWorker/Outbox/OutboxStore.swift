@@ -57,6 +57,9 @@ struct OutboxMessage: Sendable, Equatable {
     var createdAt: Date
     /// When the job was accepted: `JobLatency` runs from it to the 2xx.
     var acceptedAt: Date?
+    /// The job's `traceparent` (its `rag.validate` span), whose child each delivery's span is;
+    /// handed to a ``WebhookSender``, the delivery span's own, sent as the `traceparent` header.
+    var traceparent: String? = nil
     /// The token of this process's claim on the delivery (nil for dead letters listed).
     var claim: String? = nil
     /// In this process's monotonic clock, a time by which the claim's lease has certainly not

@@ -8,8 +8,8 @@ import Logging
 import Tracing
 
 /// The telemetry benchmarks behind `rag-worker bench telemetry`: the hot-path costs (span,
-/// counter), the ring buffer's sustained write rate, and how few CloudWatch calls the exporters
-/// need for 100,000 events compared with the least the API limits allow.
+/// counter, OTLP span export), the ring buffer's sustained write rate, and how few CloudWatch and
+/// OTLP calls the exporters need for 100,000 events compared with the least the limits allow.
 ///
 /// Run it from a release build; figures are recorded in docs/performance.md.
 public struct TelemetryBenchmark: Sendable {
@@ -35,7 +35,7 @@ public struct TelemetryBenchmark: Sendable {
     }
 
     /// The benchmarks by name, in the order they run.
-    public static let names = ["span", "counter", "ring-buffer", "put-log-events", "put-metric-data"]
+    public static let names = ["span", "counter", "ring-buffer", "put-log-events", "put-metric-data", "otlp-span", "otlp-calls"]
 
     /// Runs the benchmarks named in `only` (all when empty).
     public func run(only: Set<String> = []) async throws -> [Result] {
@@ -49,7 +49,9 @@ public struct TelemetryBenchmark: Sendable {
             case "counter": results.append(counterCost())
             case "ring-buffer": results.append(try await ringBufferRate(directory: directory))
             case "put-log-events": results.append(await putLogEventsCalls())
-            default: results.append(await putMetricDataCalls())
+            case "put-metric-data": results.append(await putMetricDataCalls())
+            case "otlp-span": results.append(try otlpSpanCost())
+            default: results.append(try await otlpCalls())
             }
         }
         return results

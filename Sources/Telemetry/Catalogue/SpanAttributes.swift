@@ -10,6 +10,8 @@ public enum SpanAttributes {
     public static let stage = "rag.stage"
     public static let provider = "rag.provider"
     public static let attempts = "rag.attempts"
+    /// The attempt a provider call's client span is (1 for the first).
+    public static let attempt = "rag.attempt"
     public static let outcome = "rag.outcome"
     public static let errorCode = "rag.error.code"
     public static let itemCount = "rag.items.count"
@@ -91,6 +93,9 @@ public enum SpanAttributes {
 public enum LogKeys {
     public static let jobID = "job.id"
     public static let traceID = "trace.id"
+    /// The X-Ray form of `trace.id` (`1-xxxxxxxx-yyyyyyyyyyyyyyyyyyyyyyyy`), added to every log
+    /// line that has a trace id: CloudWatch's trace view finds a trace's log lines by it.
+    public static let xrayTraceID = "xray.trace.id"
     public static let spanID = "span.id"
     public static let stage = "stage"
     public static let provider = "provider"

@@ -47,6 +47,7 @@ extension TelemetryConfiguration {
         captureMaxJobs = reader.int("RAG_CAPTURE_MAX_JOBS", default: 500, range: 1...1_000_000)
         captureMaxBytes = reader.int("RAG_CAPTURE_MAX_BYTES", default: 64 << 20, range: 65_536...(1 << 40))
         captureRetention = reader.seconds("RAG_CAPTURE_RETENTION_HOURS", default: 72, range: 0.001...8_760) * 3600
+        otlp = OTLPConfiguration(reader: &reader)
 
         if highResolution, metricsInterval > .seconds(1), environment["RAG_METRICS_INTERVAL_SECONDS"] != nil {
             // A 1-second storage resolution with a longer interval would just publish sparse points.

@@ -56,6 +56,8 @@ public struct TelemetryConfiguration: Sendable {
     public var captureMaxBytes: Int
     /// `RAG_CAPTURE_RETENTION_HOURS`, default 72: how long the ring buffer keeps a capture (`local`).
     public var captureRetention: Duration
+    /// The OTLP/HTTP trace exporter (`OTEL_EXPORTER_OTLP_*`, `RAG_XRAY`); off unless an endpoint is set.
+    public var otlp: OTLPConfiguration
 
     /// File name of the ring buffer inside ``dataDirectory``.
     public static let ringBufferFileName = "telemetry.sqlite"

@@ -98,6 +98,9 @@ struct FIFO<Element> {
 
     var count: Int { storage.count - head }
 
+    /// The oldest element.
+    var first: Element? { head < storage.count ? storage[head] : nil }
+
     mutating func append(_ element: Element) {
         storage.append(element)
     }

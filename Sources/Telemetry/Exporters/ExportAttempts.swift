@@ -21,6 +21,7 @@ final class ExportHealth: Sendable {
     private let keptItems: String
     private let logger: Logger
     private let failures = Atomic<Int>(0)
+    private let lastRetryAfter = Mutex<Duration?>(nil)
 
     /// - Parameters:
     ///   - name: names the exporter in its log lines, e.g. `CloudWatch Logs`.
@@ -34,22 +35,27 @@ final class ExportHealth: Sendable {
     /// Calls given up on in a row; 0 after a success.
     var consecutiveFailures: Int { failures.load(ordering: .relaxed) }
 
+    /// The wait the destination asked for (`Retry-After`) in its last failed answer; nil after a success.
+    var retryAfter: Duration? { lastRetryAfter.withLock { $0 } }
+
     func recordSuccess() {
+        lastRetryAfter.withLock { $0 = nil }
         if failures.exchange(0, ordering: .relaxed) > 0 {
             logger.info("\(name): export resumed")
         }
     }
 
     func recordFailure(_ failure: TelemetryExportError) {
+        lastRetryAfter.withLock { $0 = failure.retryAfter }
         if failures.add(1, ordering: .relaxed).newValue == 1 {
             logger.warning("\(name): export failing, \(keptItems) kept in the bounded queue", metadata: ["error": "\(failure)"])
         }
     }
 }
 
-/// The retry policy both CloudWatch exporters apply to one destination call: up to
-/// `maxAttempts` attempts with backoff between them, throttling and unavailability retried,
-/// anything else dropped with a warning. Counts calls and failed calls in the exporter's
+/// The retry policy every exporter applies to one destination call: up to `maxAttempts`
+/// attempts with backoff between them (at least what a `Retry-After` asked for, at most
+/// ``retryAfterCeiling``), throttling and unavailability retried, anything else dropped with a warning. Counts calls and failed calls in the exporter's
 /// statistics and reports the outcome to its ``ExportHealth``.
 struct ExportAttempts<C: Clock>: Sendable where C.Duration == Duration {
     var name: String
@@ -97,11 +103,20 @@ struct ExportAttempts<C: Clock>: Sendable where C.Duration == Duration {
                 return .unreachable
             }
             do {
-                try await clock.sleep(for: backoff.delay(beforeRetry: attempt), tolerance: nil)
+                try await clock.sleep(for: Self.delay(backoff, beforeRetry: attempt, retryAfter: failure.retryAfter), tolerance: nil)
             } catch {
                 health.recordFailure(failure)
                 return .unreachable
             }
         }
+    }
+
+    /// The longest wait a `Retry-After` can impose on an exporter: a destination (or something
+    /// pretending to be one) cannot stall export for longer.
+    static var retryAfterCeiling: Duration { .seconds(60) }
+
+    /// The backoff's delay before retry `retry`, or longer when the destination asked for it.
+    static func delay(_ backoff: Backoff, beforeRetry retry: Int, retryAfter: Duration?) -> Duration {
+        backoff.delay(beforeRetry: retry, retryAfter: retryAfter, ceiling: max(backoff.maximum, retryAfterCeiling))
     }
 }

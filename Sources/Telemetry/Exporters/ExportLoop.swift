@@ -2,9 +2,9 @@ import Curl
 import Logging
 import ServiceLifecycle
 
-/// The schedule both CloudWatch exporters run around their own flush: flush every
+/// The schedule every exporter runs around its own flush: flush every
 /// `flushInterval` or as soon as `threshold` items wait; after a failed flush, wait for the
-/// backoff delay only (a full queue does not hurry a destination that is down); on graceful
+/// backoff delay (or a `Retry-After`) only (a full queue does not hurry a destination that is down); on graceful
 /// shutdown, one last flush within `shutdownTimeout`, then whatever is still queued is counted
 /// as dropped and reported once.
 struct ExportLoop<C: Clock, Element: Sendable>: Sendable where C.Duration == Duration {
@@ -22,6 +22,8 @@ struct ExportLoop<C: Clock, Element: Sendable>: Sendable where C.Duration == Dur
     var logger: Logger
     /// Flushes that failed in a row; 0 after a success.
     var consecutiveFailures: @Sendable () -> Int
+    /// What the destination's last failed answer asked to wait (`Retry-After`).
+    var retryAfter: @Sendable () -> Duration? = { nil }
     var onDrop: @Sendable (Int) -> Void
 
     /// Runs until graceful shutdown (or cancellation), then flushes one last time.
@@ -45,7 +47,8 @@ struct ExportLoop<C: Clock, Element: Sendable>: Sendable where C.Duration == Dur
             let failures = consecutiveFailures()
             let wake: FlushSchedule.Wake
             if failures > 0 {
-                let retryAt = clock.now.advanced(by: backoff.delay(beforeRetry: failures))
+                let delay = ExportAttempts<C>.delay(backoff, beforeRetry: failures, retryAfter: retryAfter())
+                let retryAt = clock.now.advanced(by: delay)
                 wake = await FlushSchedule.wait(clock: clock, until: retryAt, queue: nil as BoundedQueue<Element>?, threshold: 0, stop: stop)
             } else {
                 wake = await FlushSchedule.wait(clock: clock, until: deadline, queue: queue, threshold: threshold, stop: stop)

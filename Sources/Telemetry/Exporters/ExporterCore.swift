@@ -1,7 +1,7 @@
 import Curl
 import Logging
 
-/// What both CloudWatch exporters keep around their own flush: the bounded queue (its drops
+/// What every queued exporter (CloudWatch Logs, PutMetricData, OTLP) keeps around its own flush: the bounded queue (its drops
 /// counted in the statistics and passed on to `onDrop`), the statistics, the destination's
 /// ``ExportHealth``, the retry policy of one call (``ExportAttempts``), the lock that keeps
 /// flushes one at a time, the stop signal, and the ``ExportLoop`` schedule around the flush.
@@ -70,7 +70,8 @@ struct ExporterCore<C: Clock, Element: Sendable>: Sendable where C.Duration == D
         await ExportLoop(
             name: settings.name, clock: clock, queue: queue, flushInterval: settings.flushInterval,
             threshold: settings.threshold, backoff: settings.backoff, shutdownTimeout: settings.shutdownTimeout,
-            shutdownDeadline: settings.shutdownDeadline, stop: stop, logger: logger, consecutiveFailures: { health.consecutiveFailures }, onDrop: onDrop
+            shutdownDeadline: settings.shutdownDeadline, stop: stop, logger: logger, consecutiveFailures: { health.consecutiveFailures },
+            retryAfter: { health.retryAfter }, onDrop: onDrop
         ).run(flush: flush)
     }
 

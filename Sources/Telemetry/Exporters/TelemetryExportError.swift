@@ -1,4 +1,4 @@
-/// A failed call to a telemetry destination (CloudWatch Logs, CloudWatch metrics), classified
+/// A failed call to a telemetry destination (CloudWatch Logs, CloudWatch metrics, OTLP), classified
 /// so exporters know whether to retry, re-create a resource, or drop the batch.
 ///
 /// Adapters over the AWS clients build these from `AWSError`; it carries what an operator needs
@@ -28,7 +28,7 @@ public struct TelemetryExportError: Error, Sendable, CustomStringConvertible {
     }
 
     public let kind: Kind
-    /// `logs` or `monitoring`.
+    /// `logs`, `monitoring`, `otlp` or `xray`.
     public let service: String
     /// e.g. `PutLogEvents`.
     public let operation: String
@@ -37,9 +37,12 @@ public struct TelemetryExportError: Error, Sendable, CustomStringConvertible {
     public let awsCode: String?
     public let requestID: String?
     public let message: String
+    /// How long the destination asked the caller to wait (`Retry-After`), when it said.
+    public let retryAfter: Duration?
 
     public init(kind: Kind, service: String, operation: String, status: Int? = nil, awsCode: String? = nil,
-                requestID: String? = nil, message: String) {
+                requestID: String? = nil, message: String, retryAfter: Duration? = nil) {
+        self.retryAfter = retryAfter
         self.kind = kind
         self.service = service
         self.operation = operation
@@ -57,6 +60,7 @@ public struct TelemetryExportError: Error, Sendable, CustomStringConvertible {
         if let status { parts.append("status \(status)") }
         if let awsCode { parts.append(awsCode) }
         if let requestID { parts.append("request id \(requestID)") }
+        if let retryAfter { parts.append("retry after \(retryAfter)") }
         return parts.joined(separator: ", ") + ": \(message)"
     }
 }

@@ -21,6 +21,10 @@ extension LogRecord {
             writer.key(Self.reservedKeys.contains(key) ? "metadata.\(key)" : key)
             writer.value(TelemetryValue(metadata: metadata[key]!))
         }
+        if metadata[LogKeys.xrayTraceID] == nil, case .string(let traceID)? = metadata[LogKeys.traceID],
+           let xray = TraceIDs.xrayTraceID(traceID) {
+            writer.member(LogKeys.xrayTraceID, xray)
+        }
         writer.endObject()
     }
 

@@ -15,7 +15,7 @@ extension ContentPolicy {
     /// A span with each attribute, event and error message checked, its name and status message too.
     public func outbound(_ span: SpanRecord) -> SpanRecord {
         var result = span
-        result.name = outbound(span.name, as: .label)
+        result.name = Self.isSpanName(span.name) ? span.name : Self.withheld(span.name.count)
         result.attributes = outbound(span.attributes)
         result.events = span.events.map { event in
             SpanEvent(name: outbound(event.name, as: .label),
@@ -30,6 +30,13 @@ extension ContentPolicy {
                                      nanosecondsSinceEpoch: error.nanosecondsSinceEpoch)
         }
         return result
+    }
+
+    /// Whether `name` has the shape of a span name the worker gives: one label, or up to three
+    /// separated by single spaces, as the GenAI conventions name model calls (`chat gpt-4o-mini`).
+    static func isSpanName(_ name: String) -> Bool {
+        let parts = name.split(separator: " ", omittingEmptySubsequences: false)
+        return parts.count <= 3 && name.utf8.count <= 256 && parts.allSatisfy { !$0.isEmpty && fits(String($0), .label) }
     }
 
     /// A log record with its message, error and every metadata value checked.

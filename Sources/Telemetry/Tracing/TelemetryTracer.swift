@@ -30,17 +30,18 @@ public struct TelemetryTracer: Tracer {
     ) -> TelemetrySpan {
         let parentContext = context()
         let ids = IDGenerator.shared
+        let start = instant().nanosecondsSinceEpoch
         let spanContext: TelemetrySpanContext
         var parentValue: UInt64 = 0
         if let parent = parentContext.telemetrySpanContext {
             spanContext = TelemetrySpanContext(traceHigh: parent.traceHigh, traceLow: parent.traceLow, spanValue: ids.next())
             parentValue = parent.spanValue
         } else {
-            spanContext = TelemetrySpanContext(traceHigh: ids.next(), traceLow: ids.next(), spanValue: ids.next())
+            spanContext = TelemetrySpanContext(traceHigh: TraceIDs.timedHigh(ids.next(), nanoseconds: start), traceLow: ids.next(), spanValue: ids.next())
         }
         return TelemetrySpan(
             operationName: operationName, context: parentContext, spanContext: spanContext, parentValue: parentValue,
-            kind: kind, startNanoseconds: instant().nanosecondsSinceEpoch, sink: sink
+            kind: kind, startNanoseconds: start, sink: sink
         )
     }
 

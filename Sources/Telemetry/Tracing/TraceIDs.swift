@@ -1,11 +1,31 @@
+import Foundation
+
 /// W3C Trace Context identifiers: new ids and the `traceparent` header.
 ///
 /// A trace id is 32 lowercase hex digits, a span id 16, neither all zeros; `traceparent` is
 /// `00-<trace id>-<span id>-<flags>` ([W3C Trace Context](https://www.w3.org/TR/trace-context/)).
 public enum TraceIDs {
-    /// A random trace id: 32 lowercase hex digits, never all zeros.
+    /// A new trace id: 32 lowercase hex digits, the first 8 the current Unix time in seconds and
+    /// the other 24 random (``timedHigh(_:nanoseconds:)``).
     public static func newTraceID() -> String {
-        hex(IDGenerator.shared.next()) + hex(IDGenerator.shared.next())
+        hex(timedHigh(IDGenerator.shared.next(), nanoseconds: UInt64(Date().timeIntervalSince1970 * 1e9))) + hex(IDGenerator.shared.next())
+    }
+
+    /// The high half of a new trace id: the Unix time in seconds in its top 32 bits, random bits
+    /// below. A W3C trace id of this shape is also a valid X-Ray trace id (its first 8 hex digits
+    /// are the epoch seconds X-Ray expects), so the same id works in every backend and in the
+    /// `1-xxxxxxxx-yyyyyyyyyyyyyyyyyyyyyyyy` form CloudWatch's console looks logs up by; the
+    /// 96 random bits keep ids unique.
+    static func timedHigh(_ random: UInt64, nanoseconds: UInt64) -> UInt64 {
+        (nanoseconds / 1_000_000_000) << 32 | (random & 0xFFFF_FFFF)
+    }
+
+    /// The X-Ray form of a W3C trace id, `1-<first 8 digits>-<last 24 digits>`; nil when `traceID`
+    /// is not a valid trace id.
+    public static func xrayTraceID(_ traceID: String) -> String? {
+        guard isValidTraceID(traceID) else { return nil }
+        let utf8 = Array(traceID.utf8)
+        return "1-" + String(decoding: utf8[0..<8], as: UTF8.self) + "-" + String(decoding: utf8[8...], as: UTF8.self)
     }
 
     /// A random span id: 16 lowercase hex digits, never all zeros.

@@ -77,14 +77,24 @@ struct ProposalPipelineTests {
         }
     }
 
-    @Test("each stage is a span with the catalogue's attributes, and metrics use catalogue names and dimensions")
+    @Test("each stage is a span with the catalogue's attributes, each remote call a client span under it, and metrics use catalogue names and dimensions")
     func telemetry() async throws {
         try await PipelineHarness.run { harness in
             try await harness.seedCorpus()
             _ = try await harness.pipeline(try harness.remoteProviders()).run(TestEnvironment.job(), context: StageLog().context())
 
             let spans = harness.tracer.finishedSpans
-            #expect(spans.map(\.operationName) == ["rag.embed", "rag.retrieve", "rag.keyword-boost", "rag.rerank", "rag.generate", "rag.persist"])
+            let stages = spans.filter { $0.operationName.hasPrefix("rag.") }
+            #expect(stages.map(\.operationName) == ["rag.embed", "rag.retrieve", "rag.keyword-boost", "rag.rerank", "rag.generate", "rag.persist"])
+            // Model calls are named as the GenAI conventions name them; the keyword boost calls nothing.
+            let calls = spans.filter { !$0.operationName.hasPrefix("rag.") }
+            #expect(calls.map(\.operationName) == ["embeddings text-embedding-3-small", "supabase match_documents", "retrieval rerank-v3.5",
+                                                   "chat gpt-4o-mini", "supabase proposals"])
+            #expect(calls.allSatisfy { $0.kind == .client })
+            #expect(stages.allSatisfy { $0.kind == .internal })
+            let chat = try #require(calls.first { $0.operationName == "chat gpt-4o-mini" })
+            #expect(chat.attributes.get(Telemetry.SpanAttributes.genAIOperationName) == .string("chat"))
+            #expect(chat.attributes.get(Telemetry.SpanAttributes.genAIProviderName) == .string("openai"))
             let generate = try #require(spans.first { $0.operationName == "rag.generate" })
             #expect(generate.attributes.get(Telemetry.SpanAttributes.stage) == .string("generate"))
             #expect(generate.attributes.get(Telemetry.SpanAttributes.provider) == .string("openai:gpt-4o-mini"))

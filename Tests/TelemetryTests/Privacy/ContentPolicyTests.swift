@@ -102,7 +102,7 @@ struct ContentPolicyTests {
         #expect(policy.outbound(leaking).message == leaking.message, "released (no grace): no longer screened")
     }
 
-    @Test("span status message, recorded errors and exception events are diagnostics; span names are labels")
+    @Test("span status message, recorded errors and exception events are diagnostics; span names are labels, up to three")
     func spanDiagnostics() {
         let screen = ContentScreen(grace: .zero)
         screen.register([Self.sentence], owner: "job-7")
@@ -124,6 +124,12 @@ struct ContentPolicyTests {
         #expect(!out.json.contains("Hollow Pine"))
         #expect(policy.outbound(SpanRecord(name: Self.sentence, context: span.context, startNanoseconds: 1, endNanoseconds: 2)).name
                 == ContentPolicy.withheld(Self.sentence.count))
+        func named(_ name: String) -> String {
+            policy.outbound(SpanRecord(name: name, context: span.context, startNanoseconds: 1, endNanoseconds: 2)).name
+        }
+        #expect(named("chat gpt-4o-mini") == "chat gpt-4o-mini", "GenAI client spans: {operation} {model}")
+        #expect(named("Hollow Pine Farm needs") == ContentPolicy.withheld(22), "four words are prose")
+        #expect(named("chat  gpt") == ContentPolicy.withheld(9))
     }
 
     @Test("metric dimensions: catalogue keys keep name-shaped values; anything else is withheld")

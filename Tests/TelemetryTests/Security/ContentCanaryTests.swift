@@ -11,7 +11,8 @@ import TestSupport
 /// OpenAI, Cohere and Supabase doubles) in a `rag-worker serve` process exporting to moto
 /// (authentication on), while Cohere answers 400 quoting the whole request. With the default
 /// settings the markers are nowhere in what left the process: its stdout, moto's log events (the
-/// span and log documents and the EMF documents) and its metrics' dimensions; they are in the
+/// span and log documents and the EMF documents), its metrics' dimensions and the spans an OTLP
+/// receiver decoded with the official package (issue 16); they are in the
 /// webhook body, which is the product. With `local` and `s3://` capture, `postmortem JOB
 /// --content` shows the prompt and the reply, and the markers still stay out of logs and spans.
 @Suite("Content canary: what leaves the worker", .serialized)
@@ -33,6 +34,8 @@ struct ContentCanaryTests {
         let dataDirectory: String
         let stdout: String
         let exported: [String]
+        /// Every span the OTLP receiver decoded, with its resource, as one JSON document.
+        let otlp: String
         let metricsListing: String
         let webhookBody: String
         let ringBufferProviderMessage: String?
@@ -43,7 +46,7 @@ struct ContentCanaryTests {
         let logGroup: String
     }
 
-    @Test("default settings: the markers are in the webhook body and nowhere in stdout, log events, EMF documents or metric dimensions")
+    @Test("default settings: the markers are in the webhook body and nowhere in stdout, log events, EMF documents, metric dimensions or OTLP spans")
     func defaultSettings() async throws {
         try await Self.canary(capture: nil) { run in
             try Self.expectContentToWithhold(run)
@@ -51,6 +54,8 @@ struct ContentCanaryTests {
             #expect(run.exported.contains { $0.contains(#""_aws""#) }, "EMF documents were exported and checked")
             #expect(run.exported.contains { $0.contains(ContentPolicy.withheld(0).prefix(19)) }, "the echo reached the boundary and was withheld there")
             #expect(run.metricsListing.contains("ProviderErrors"), "metrics with dimensions were exported and checked")
+            #expect(run.otlp.contains(#""rag.job""#), "spans reached the OTLP receiver and were checked")
+            #expect(run.otlp.contains(ContentPolicy.withheld(0).prefix(19)), "the echo was withheld at the OTLP boundary too")
             #expect(run.markers.all.allSatisfy(run.webhookBody.contains), "the proposal, the product, carries them")
 
             let postmortem = try await runWorkerCommand(["postmortem", run.jobID, "--content", "--data-dir", run.dataDirectory], environment: [:])
@@ -110,6 +115,7 @@ struct ContentCanaryTests {
             #expect(!run.stdout.contains(probe), "stdout holds \(probe)")
             #expect(!run.exported.contains { $0.contains(probe) }, "a CloudWatch Logs event holds \(probe)")
             #expect(!run.metricsListing.contains(probe), "a metric dimension holds \(probe)")
+            #expect(!run.otlp.contains(probe), "an OTLP span holds \(probe)")
         }
         #expect(!run.exported.isEmpty && !run.stdout.isEmpty)
     }
@@ -143,58 +149,62 @@ struct ContentCanaryTests {
         postgREST.register(on: router)
         let webhook = WebhookReceiver(secret: String(repeating: "w", count: 32))
         let group = "/rag-worker/canary-\(id)", stream = "host/\(id)", namespace = "RAGWorkerCanary\(id)"
-        try await withLoopbackServer(router) { providers in
-            try await withLoopbackServer(webhook.router()) { webhookURL in
-                try await withTemporaryDirectory { directory in
-                    var environment = moto.environment.merging([
-                        "OPENAI_API_KEY": openAIKey, "OPENAI_BASE_URL": providers + "/v1",
-                        "COHERE_API_KEY": cohereKey, "COHERE_BASE_URL": providers,
-                        "SUPABASE_URL": providers, "SUPABASE_KEY": supabaseKey,
-                        "WEBHOOK_URL": webhookURL + "/webhook", "WEBHOOK_SECRET": webhook.secret,
-                        "RAG_CLOUDWATCH": "on", "RAG_ENDPOINT_NAME": "canary", "RAG_LOG_GROUP": group, "RAG_LOG_STREAM": stream,
-                        "RAG_METRICS_NAMESPACE": namespace, "RAG_EMF": "on", "RAG_PUT_METRIC_DATA": "on",
-                        "RAG_METRICS_INTERVAL_SECONDS": "1", "RAG_LOGS_FLUSH_SECONDS": "0.2", "RAG_DATA_DIR": directory.path,
-                    ]) { $1 }
-                    if let capture { environment["RAG_CAPTURE_CONTENT"] = capture }
-                    let ingest = try await runWorkerCommand(["ingest", "--sample"], environment: environment)
-                    #expect(ingest.status == 0, "\(ingest.output)")
+        try await OTLPReceiverProcess.with { otlp in
+            try await withLoopbackServer(router) { providers in
+                try await withLoopbackServer(webhook.router()) { webhookURL in
+                    try await withTemporaryDirectory { directory in
+                        var environment = moto.environment.merging([
+                            "OPENAI_API_KEY": openAIKey, "OPENAI_BASE_URL": providers + "/v1",
+                            "COHERE_API_KEY": cohereKey, "COHERE_BASE_URL": providers,
+                            "SUPABASE_URL": providers, "SUPABASE_KEY": supabaseKey,
+                            "WEBHOOK_URL": webhookURL + "/webhook", "WEBHOOK_SECRET": webhook.secret,
+                            "RAG_CLOUDWATCH": "on", "RAG_ENDPOINT_NAME": "canary", "RAG_LOG_GROUP": group, "RAG_LOG_STREAM": stream,
+                            "RAG_METRICS_NAMESPACE": namespace, "RAG_EMF": "on", "RAG_PUT_METRIC_DATA": "on",
+                            "RAG_METRICS_INTERVAL_SECONDS": "1", "RAG_LOGS_FLUSH_SECONDS": "0.2", "RAG_DATA_DIR": directory.path,
+                            "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": otlp.tracesURL, "OTEL_BSP_SCHEDULE_DELAY": "200",
+                        ]) { $1 }
+                        if let capture { environment["RAG_CAPTURE_CONTENT"] = capture }
+                        let ingest = try await runWorkerCommand(["ingest", "--sample"], environment: environment)
+                        #expect(ingest.status == 0, "\(ingest.output)")
 
-                    let worker = try await WorkerProcess.start(dataDirectory: directory.path, environment: environment)
-                    let jobID = "canary-\(id)"
-                    let http = CurlHTTPClient()
-                    defer { http.shutdown() }
-                    let accepted = try await http.execute(HTTPClientRequest(
-                        method: .post, url: worker.baseURL + "/invocations", headers: ["Content-Type": "application/json"],
-                        body: try Self.job(id: jobID, markers), timeout: .seconds(10)))
-                    #expect(accepted.status == 202)
-                    var delivered = false
-                    let deadline = ContinuousClock.now + .seconds(90)
-                    while !delivered && ContinuousClock.now < deadline {
-                        try await Task.sleep(for: .milliseconds(200))
-                        delivered = await !webhook.acknowledged.isEmpty
+                        let worker = try await WorkerProcess.start(dataDirectory: directory.path, environment: environment)
+                        let jobID = "canary-\(id)"
+                        let http = CurlHTTPClient()
+                        defer { http.shutdown() }
+                        let accepted = try await http.execute(HTTPClientRequest(
+                            method: .post, url: worker.baseURL + "/invocations", headers: ["Content-Type": "application/json"],
+                            body: try Self.job(id: jobID, markers), timeout: .seconds(10)))
+                        #expect(accepted.status == 202)
+                        var delivered = false
+                        let deadline = ContinuousClock.now + .seconds(90)
+                        while !delivered && ContinuousClock.now < deadline {
+                            try await Task.sleep(for: .milliseconds(200))
+                            delivered = await !webhook.acknowledged.isEmpty
+                        }
+                        #expect(delivered, "\(worker.log.suffix(3000))")
+                        // Two metric intervals after the delivery, then a graceful stop: every exporter flushes.
+                        try await Task.sleep(for: .seconds(2.5))
+                        #expect(try await worker.terminate() == 0)
+
+                        let readBack = MotoReadBack(client: moto.client(), namespace: namespace, endpointName: "canary")
+                        var parameters = QueryParameters()
+                        parameters.add("Namespace", namespace)
+                        let listing = try await moto.client().query(service: .cloudWatch, action: "ListMetrics", parameters: parameters)
+                        let store = try RingBufferStore(path: directory.file("telemetry.sqlite"), limits: RingBufferLimits(maxRows: 100_000, maxBytes: 1 << 30))
+                        var spans: [StoredSpan] = []
+                        if let trace = try await store.traceID(ofJob: jobID) { spans = try await store.spans(traceID: trace) }
+                        try await check(Run(
+                            markers: markers, jobID: jobID, dataDirectory: directory.path, stdout: worker.log,
+                            exported: try await readBack.messages(group: group, stream: stream),
+                            otlp: String(decoding: try await otlp.receivedDocument(), as: UTF8.self),
+                            metricsListing: Self.flatten(listing),
+                            webhookBody: String(decoding: await webhook.acknowledged.first?.body ?? Data(), as: UTF8.self),
+                            ringBufferProviderMessage: spans.compactMap { $0.attributes[SpanAttributes.providerMessage] }.first,
+                            ringBufferUnsupportedClaims: spans.first { $0.name == "rag.job" }?.lists[SpanAttributes.unsupportedClaimsText] ?? [],
+                            cohereRequests: await cohere.requests.requests.count, environment: environment, logGroup: group))
                     }
-                    #expect(delivered, "\(worker.log.suffix(3000))")
-                    // Two metric intervals after the delivery, then a graceful stop: every exporter flushes.
-                    try await Task.sleep(for: .seconds(2.5))
-                    #expect(try await worker.terminate() == 0)
-
-                    let readBack = MotoReadBack(client: moto.client(), namespace: namespace, endpointName: "canary")
-                    var parameters = QueryParameters()
-                    parameters.add("Namespace", namespace)
-                    let listing = try await moto.client().query(service: .cloudWatch, action: "ListMetrics", parameters: parameters)
-                    let store = try RingBufferStore(path: directory.file("telemetry.sqlite"), limits: RingBufferLimits(maxRows: 100_000, maxBytes: 1 << 30))
-                    var spans: [StoredSpan] = []
-                    if let trace = try await store.traceID(ofJob: jobID) { spans = try await store.spans(traceID: trace) }
-                    try await check(Run(
-                        markers: markers, jobID: jobID, dataDirectory: directory.path, stdout: worker.log,
-                        exported: try await readBack.messages(group: group, stream: stream),
-                        metricsListing: Self.flatten(listing),
-                        webhookBody: String(decoding: await webhook.acknowledged.first?.body ?? Data(), as: UTF8.self),
-                        ringBufferProviderMessage: spans.compactMap { $0.attributes[SpanAttributes.providerMessage] }.first,
-                        ringBufferUnsupportedClaims: spans.first { $0.name == "rag.job" }?.lists[SpanAttributes.unsupportedClaimsText] ?? [],
-                        cohereRequests: await cohere.requests.requests.count, environment: environment, logGroup: group))
                 }
-            }
+        }
         }
     }
 

@@ -1,6 +1,7 @@
 import Curl
 import Logging
 import Telemetry
+import Tracing
 
 /// The budget of one stage's calls to its provider: a deadline, a time limit per attempt and
 /// the retry policy. Providers wrap each network round trip in ``run(_:)``.
@@ -20,6 +21,22 @@ public struct ProviderCall: Sendable {
     public let capture: JobCapture
     /// The stage the call serves (`generate`, …), as captures name it.
     public let stage: String
+    /// When set, each attempt is a client span (remote providers only; the stage runner sets it).
+    public var attemptSpans: AttemptSpans?
+
+    /// The client span of each attempt: its name and the attributes it starts with (GenAI
+    /// semantic-convention names for model calls).
+    public struct AttemptSpans: Sendable {
+        public let tracer: any Tracer
+        public let name: String
+        public let attributes: Tracing.SpanAttributes
+
+        public init(tracer: any Tracer, name: String, attributes: Tracing.SpanAttributes) {
+            self.tracer = tracer
+            self.name = name
+            self.attributes = attributes
+        }
+    }
 
     public init(
         provider: ProviderIdentity,
@@ -93,11 +110,13 @@ public struct ProviderCall: Sendable {
             let timeout = min(attemptTimeout, left)
             recorder.began()
             do {
-                switch timeLimit {
-                case .enforced:
-                    return try await Self.withTimeout(timeout, provider: provider.name) { try await operation(timeout) }
-                case .byOperation:
-                    return try await operation(timeout)
+                return try await traced(attempt: retry + 1) {
+                    switch timeLimit {
+                    case .enforced:
+                        try await Self.withTimeout(timeout, provider: provider.name) { try await operation(timeout) }
+                    case .byOperation:
+                        try await operation(timeout)
+                    }
                 }
             } catch let error as ProviderError {
                 recorder.failed(error)
@@ -111,6 +130,27 @@ public struct ProviderCall: Sendable {
                 ])
                 try await Task.sleep(for: wait)
             }
+        }
+    }
+
+    /// Runs one attempt inside its client span when ``attemptSpans`` is set: the failure's kind
+    /// as `error.type`, the provider's HTTP status, and status error.
+    private func traced<T>(attempt: Int, _ body: () async throws -> T) async throws -> T {
+        guard let spans = attemptSpans else { return try await body() }
+        let span = spans.tracer.startSpan(spans.name, context: ServiceContext.current ?? .topLevel, ofKind: .client)
+        span.attributes = spans.attributes
+        span.attributes[Telemetry.SpanAttributes.attempt] = attempt
+        defer { span.end() }
+        do {
+            return try await body()
+        } catch let error as ProviderError {
+            span.attributes[Telemetry.SpanAttributes.errorType] = error.kind.rawValue
+            if let status = error.status { span.attributes[Telemetry.SpanAttributes.httpStatusCode] = status }
+            span.setStatus(SpanStatus(code: .error, message: error.kind.rawValue))
+            throw error
+        } catch {
+            span.attributes[Telemetry.SpanAttributes.errorType] = error is CancellationError ? "cancelled" : String(describing: type(of: error))
+            throw error
         }
     }
 

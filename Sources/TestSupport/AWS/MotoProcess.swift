@@ -1,23 +1,12 @@
 import Foundation
-import Synchronization
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
-/// A running `moto_server` process on 127.0.0.1, tied to the test process's life.
+/// Starts `moto_server` on 127.0.0.1, tied to the test process's life.
 ///
 /// Started through the venv's Python with a small watchdog that exits when its parent (the test
 /// process) is gone, so a crashed or killed test run never leaves a server behind; `moto.server`'s
 /// `main` is the same entry point the `moto_server` script runs. The port is chosen by the OS
 /// (`-p 0`) and read from the server's "Running on" line, so parallel runs never collide.
-final class MotoProcess: Sendable {
-    let port: Int
-    let logPath: String
-    private let process: Mutex<Process?>
-    /// Finishes when Foundation has reaped the process (its termination handler ran).
-    private let exited: AsyncStream<Void>
-
+enum MotoProcess {
     private static let watchdog = """
         import os, signal, sys, threading, time
         # A child inherits the signal mask of the thread that spawned it; unblock SIGTERM.
@@ -39,90 +28,23 @@ final class MotoProcess: Sendable {
     /// Starts the server and returns once it listens.
     ///
     /// - Throws: ``MotoServerError`` when the venv is missing or the server does not come up in `timeout`.
-    static func start(environment extra: [String: String], timeout: Duration = .seconds(30)) async throws -> MotoProcess {
-        let root = packageRoot()
-        let motoServer = root.appendingPathComponent(".venv/bin/moto_server").path
-        let python = root.appendingPathComponent(".venv/bin/python3").path
-        guard FileManager.default.isExecutableFile(atPath: motoServer), FileManager.default.isExecutableFile(atPath: python) else {
+    static func start(environment extra: [String: String], timeout: Duration = .seconds(30)) async throws -> AnnouncedPortProcess {
+        let motoServer = PackagePaths.venvTool("moto_server").path
+        let python = PackagePaths.venvTool("python3")
+        guard FileManager.default.isExecutableFile(atPath: motoServer), FileManager.default.isExecutableFile(atPath: python.path) else {
             throw MotoServerError(message: "moto_server is not installed at \(motoServer): run `scripts/bootstrap python`")
         }
-        let logDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("moto-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: logDirectory, withIntermediateDirectories: true)
-        let logPath = logDirectory.appendingPathComponent("moto.log").path
-        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-c", watchdog, "-H", "127.0.0.1", "-p", "0"]
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("AWS_") }
         environment.merge(extra) { $1 }
         environment["PYTHONUNBUFFERED"] = "1"
-        environment["RAG_MOTO_EXTENSIONS_DIR"] = root.appendingPathComponent("scripts/testing").path
-        process.environment = environment
-        process.standardOutput = log
-        process.standardError = log
-        process.standardInput = FileHandle.nullDevice
-        let (exited, exitContinuation) = AsyncStream<Void>.makeStream()
-        process.terminationHandler = { _ in exitContinuation.finish() }
-        try process.run()
-        try? log.close()
-
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
-            if let match = text.firstMatch(of: #/Running on http://127\.0\.0\.1:(\d+)/#), let port = Int(match.1) {
-                return MotoProcess(process: process, port: port, logPath: logPath, exited: exited)
-            }
-            guard process.isRunning else {
-                throw MotoServerError(message: "moto_server exited during start-up: \(tail(of: text))")
-            }
-            // The server announces its port on its log; nothing else signals readiness.
-            try await Task.sleep(for: .milliseconds(50))
+        environment["RAG_MOTO_EXTENSIONS_DIR"] = PackagePaths.root.appendingPathComponent("scripts/testing").path
+        do {
+            return try await AnnouncedPortProcess.start(
+                name: "moto_server", executable: python, arguments: ["-c", watchdog, "-H", "127.0.0.1", "-p", "0"],
+                environment: environment, logPrefix: "moto", announcement: #/Running on http://127\.0\.0\.1:(\d+)/#, timeout: timeout)
+        } catch let failure as AnnouncedPortProcess.StartFailure {
+            throw MotoServerError(message: failure.description)
         }
-        await MotoProcess(process: process, port: 0, logPath: logPath, exited: exited).terminate()
-        throw MotoServerError(message: "moto_server did not start within \(timeout); log: \(logPath)")
-    }
-
-    private init(process: Process, port: Int, logPath: String, exited: AsyncStream<Void>) {
-        self.port = port
-        self.logPath = logPath
-        self.process = Mutex(process)
-        self.exited = exited
-    }
-
-    var processIdentifier: Int32 {
-        process.withLock { $0?.processIdentifier ?? 0 }
-    }
-
-    /// Stops the server (SIGTERM, then SIGKILL after three seconds) and returns once the process
-    /// has exited and been reaped.
-    func terminate() async {
-        guard let process = process.withLock({ value -> Process? in
-            defer { value = nil }
-            return value
-        }) else { return }
-        let pid = process.processIdentifier
-        if process.isRunning { process.terminate() }
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                guard (try? await Task.sleep(for: .seconds(3))) != nil else { return }
-                kill(pid, SIGKILL)
-            }
-            for await _ in exited {}
-            group.cancelAll()
-        }
-    }
-
-    /// The package root: four levels above this file (`Sources/TestSupport/AWS/MotoProcess.swift`).
-    static func packageRoot(file: String = #filePath) -> URL {
-        var url = URL(fileURLWithPath: file)
-        for _ in 0..<4 { url.deleteLastPathComponent() }
-        return url
-    }
-
-    private static func tail(of text: String) -> String {
-        String(text.suffix(800))
     }
 }
 

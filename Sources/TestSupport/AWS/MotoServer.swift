@@ -27,7 +27,7 @@ public struct MotoServer: Sendable {
     public let userName: String
     /// One client for every call to this server (libcurl on its own thread).
     public let httpClient: CurlHTTPClient
-    private let process: MotoProcess
+    private let process: AnnouncedPortProcess
 
     /// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_REGION`, `AWS_ENDPOINT_URL`: hand it to
     /// code that reads AWS settings from its environment (the worker, alarm-setup).

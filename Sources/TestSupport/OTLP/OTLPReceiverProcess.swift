@@ -1,20 +1,15 @@
 import Curl
 import Foundation
-import Synchronization
-
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The loopback OTLP receiver of scripts/testing/otlp_receiver.py as a child process: it decodes
 /// what it receives with the official `opentelemetry-proto` package, enforces CloudWatch's OTLP
 /// limits (answering 400 to a request that breaks one) and records every request, which
 /// ``received()`` reads back as JSON.
 public final class OTLPReceiverProcess: Sendable {
-    public let port: Int
-    private let process: Mutex<Process?>
-    private let exited: AsyncStream<Void>
+    private let process: AnnouncedPortProcess
     private let client = CurlHTTPClient()
+
+    public var port: Int { process.port }
 
     /// The traces URL to export to.
     public var tracesURL: String { "http://127.0.0.1:\(port)/v1/traces" }
@@ -24,42 +19,20 @@ public final class OTLPReceiverProcess: Sendable {
     /// - Throws: ``OTLPReceiverError`` when the venv lacks the package or the receiver does not come up.
     public static func start(timeout: Duration = .seconds(30)) async throws -> OTLPReceiverProcess {
         let python = PackagePaths.venvTool("python3")
-        let script = PackagePaths.root.appendingPathComponent("scripts/testing/otlp_receiver.py")
         guard FileManager.default.isExecutableFile(atPath: python.path) else {
             throw OTLPReceiverError(message: "no venv at \(python.path): run `scripts/bootstrap python`")
         }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("otlp-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let logPath = folder.appendingPathComponent("receiver.log").path
-        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        let process = Process()
-        process.executableURL = python
-        process.arguments = [script.path, "--port", "0"]
         var environment = ProcessInfo.processInfo.environment
         environment["PYTHONUNBUFFERED"] = "1"
-        process.environment = environment
-        process.standardOutput = log
-        process.standardError = log
-        process.standardInput = FileHandle.nullDevice
-        let (exited, done) = AsyncStream<Void>.makeStream()
-        process.terminationHandler = { _ in done.finish() }
-        try process.run()
-        try? log.close()
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
-            if let match = text.firstMatch(of: /listening on (\d+)/), let port = Int(match.1) {
-                return OTLPReceiverProcess(process: process, port: port, exited: exited)
-            }
-            guard process.isRunning else {
-                throw OTLPReceiverError(message: "the OTLP receiver exited during start-up: \(text.suffix(800))")
-            }
-            // The receiver announces its port on its output; nothing else signals readiness.
-            try await Task.sleep(for: .milliseconds(50))
+        do {
+            // The receiver exits by itself when its parent (this test process) is gone.
+            return OTLPReceiverProcess(process: try await AnnouncedPortProcess.start(
+                name: "the OTLP receiver", executable: python,
+                arguments: [PackagePaths.root.appendingPathComponent("scripts/testing/otlp_receiver.py").path, "--port", "0"],
+                environment: environment, logPrefix: "otlp", announcement: /listening on (\d+)/, timeout: timeout))
+        } catch let failure as AnnouncedPortProcess.StartFailure {
+            throw OTLPReceiverError(message: failure.description)
         }
-        process.terminate()
-        throw OTLPReceiverError(message: "the OTLP receiver did not start within \(timeout); log: \(logPath)")
     }
 
     /// Runs `body` with a started receiver, stopped afterwards whatever `body` does.
@@ -75,10 +48,8 @@ public final class OTLPReceiverProcess: Sendable {
         }
     }
 
-    private init(process: Process, port: Int, exited: AsyncStream<Void>) {
-        self.port = port
-        self.process = Mutex(process)
-        self.exited = exited
+    private init(process: AnnouncedPortProcess) {
+        self.process = process
     }
 
     /// Every request received so far, as the receiver recorded it.
@@ -101,20 +72,7 @@ public final class OTLPReceiverProcess: Sendable {
 
     /// Stops the receiver and returns once it has exited.
     public func terminate() async {
-        guard let process = process.withLock({ value -> Process? in
-            defer { value = nil }
-            return value
-        }) else { return }
-        let pid = process.processIdentifier
-        if process.isRunning { process.terminate() }
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                guard (try? await Task.sleep(for: .seconds(3))) != nil else { return }
-                kill(pid, SIGKILL)
-            }
-            for await _ in exited {}
-            group.cancelAll()
-        }
+        await process.terminate()
         client.shutdown()
     }
 }

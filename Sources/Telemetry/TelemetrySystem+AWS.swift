@@ -1,5 +1,6 @@
 import AWS
 import Curl
+import Foundation
 import Logging
 
 extension TelemetrySystem {
@@ -27,14 +28,28 @@ extension TelemetrySystem {
 
     /// The OTLP destination of `configuration`: nil when OTLP is off, a plain HTTP sink for a
     /// configured URL, or CloudWatch's endpoint signed with the credentials chain of
-    /// `environment` (`RAG_XRAY=on`).
+    /// `environment` (`RAG_XRAY=on`), at a configured traces URL when there is one.
     public static func otlpSink(
         for configuration: OTLPConfiguration, environment: [String: String], httpClient: any HTTPClient, logger: Logger
     ) -> (any OTLPTraceSink)? {
         switch configuration.destination {
         case nil: nil
         case .url(let url): HTTPOTLPTraceSink(url: url, client: httpClient)
-        case .xray: XRayOTLPTraceSink(client: AWSClient(environment: environment, httpClient: httpClient, logger: logger))
+        case .xray:
+            if let url = configuration.xrayTracesURL, let (base, path) = splitTracesURL(url) {
+                XRayOTLPTraceSink(client: AWSClient(environment: environment.merging(["AWS_ENDPOINT_URL_XRAY": base]) { $1 },
+                                                    httpClient: httpClient, logger: logger),
+                                  tracesPath: path)
+            } else {
+                XRayOTLPTraceSink(client: AWSClient(environment: environment, httpClient: httpClient, logger: logger))
+            }
         }
+    }
+
+    /// `scheme://host[:port]` and the path of an absolute traces URL (the configuration checked it).
+    static func splitTracesURL(_ url: String) -> (base: String, path: String)? {
+        guard let components = URLComponents(string: url), let scheme = components.scheme, let host = components.host else { return nil }
+        let base = "\(scheme)://\(host)" + (components.port.map { ":\($0)" } ?? "")
+        return (base, components.path.isEmpty ? XRayClient.defaultTracesPath : components.path)
     }
 }

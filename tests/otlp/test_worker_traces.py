@@ -144,13 +144,16 @@ def test_sampler_always_off_still_exports_the_failed_job(start_worker, provider_
         receiver.stop()
 
 
-def test_xray_requests_carry_a_sigv4_signature_for_xray_that_botocore_verifies(start_worker, provider_doubles):
+@pytest.mark.parametrize("pointed_by", ["AWS_ENDPOINT_URL_XRAY", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"])
+def test_xray_requests_carry_a_sigv4_signature_for_xray_that_botocore_verifies(start_worker, provider_doubles, pointed_by):
     access_key, secret_key = "AKIAOTLPTEST00000001", "otlp/test/secret/key/0123456789abcdefghij"
     receiver = OTLPReceiver(sigv4=(access_key, secret_key, "us-east-1", "xray")).start()
     try:
+        # The AWS SDKs' endpoint variable, or the OTLP one (a VPC endpoint, a proxy): either way signed for xray.
+        endpoint = receiver.url if pointed_by == "AWS_ENDPOINT_URL_XRAY" else receiver.url + "/v1/traces"
         worker = start_worker({
             "RAG_XRAY": "on", "AWS_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": access_key, "AWS_SECRET_ACCESS_KEY": secret_key,
-            "AWS_ENDPOINT_URL_XRAY": receiver.url, "OTEL_BSP_SCHEDULE_DELAY": "200",
+            pointed_by: endpoint, "OTEL_BSP_SCHEDULE_DELAY": "200",
         })
         answer = worker.post(job("xray"))
         wait_until(lambda: complete(by_trace(receiver).get(answer["trace_id"], [])), timeout=90, what="the job's trace at /v1/traces")

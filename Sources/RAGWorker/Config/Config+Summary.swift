@@ -44,7 +44,9 @@ extension Config {
         let destination: String
         switch otlp.destination {
         case nil: return "off (set OTEL_EXPORTER_OTLP_ENDPOINT, or RAG_XRAY=on for CloudWatch)"
-        case .xray: destination = "CloudWatch OTLP endpoint (xray, SigV4) in \(otlp.region ?? "the configured endpoint")"
+        case .xray:
+            destination = "CloudWatch OTLP endpoint (xray, SigV4) in \(otlp.region ?? "no region")"
+                + (otlp.xrayTracesURL.map { " at \(ProviderSelection.redactedURL($0))" } ?? "")
         case .url(let url): destination = ProviderSelection.redactedURL(url)
         }
         let headers = otlp.headers.isEmpty ? "none" : otlp.headers.map { "\($0.name) (redacted)" }.joined(separator: ", ")

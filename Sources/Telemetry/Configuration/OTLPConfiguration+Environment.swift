@@ -36,13 +36,10 @@ extension OTLPConfiguration {
             url = Self.checkedURL(base, variable: "OTEL_EXPORTER_OTLP_ENDPOINT", reader: &reader)
                 .map { ($0.hasSuffix("/") ? String($0.dropLast()) : $0) + "/v1/traces" }
         }
-        if xray, url != nil {
-            let variable = reader.string("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") != nil
-                ? "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT" : "OTEL_EXPORTER_OTLP_ENDPOINT"
-            reader.report(variable, "must be unset when RAG_XRAY is on (the endpoint comes from AWS_REGION; AWS_ENDPOINT_URL_XRAY overrides it)")
-        }
         if !disabled && exporterOn {
             destination = xray ? .xray : url.map(Destination.url)
+            // With RAG_XRAY a configured endpoint replaces the region's; the requests are signed all the same.
+            if xray { xrayTracesURL = url }
         }
 
         if let (key, raw) = value("OTEL_EXPORTER_OTLP_HEADERS", "OTEL_EXPORTER_OTLP_TRACES_HEADERS") {
@@ -112,8 +109,8 @@ extension OTLPConfiguration {
         linkCountLimit = reader.int("OTEL_SPAN_LINK_COUNT_LIMIT", default: 128, range: 0...1_024)
         region = reader.string("AWS_REGION") ?? reader.string("AWS_DEFAULT_REGION")
         profile = reader.string("RAG_PROFILE") ?? "local"
-        if xray, region == nil, reader.string("AWS_ENDPOINT_URL_XRAY") == nil, reader.string("AWS_ENDPOINT_URL") == nil {
-            reader.report("RAG_XRAY", "is on, but no AWS region is set (AWS_REGION) to derive the endpoint from")
+        if xray, region == nil {
+            reader.report("RAG_XRAY", "is on, but no AWS region is set (AWS_REGION): requests are signed for xray in that region")
         }
     }
 

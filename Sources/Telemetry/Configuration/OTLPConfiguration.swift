@@ -29,7 +29,8 @@ public struct OTLPConfiguration: Sendable {
         /// A collector or vendor at this traces URL (`…/v1/traces`), sent as configured.
         case url(String)
         /// CloudWatch's OTLP endpoint for the AWS region (or `AWS_ENDPOINT_URL_XRAY`), signed
-        /// with SigV4 for service `xray` from the worker's credentials chain (`RAG_XRAY=on`).
+        /// with SigV4 for service `xray` from the worker's credentials chain (`RAG_XRAY=on`);
+        /// ``OTLPConfiguration/xrayTracesURL`` replaces the derived URL when set.
         case xray
     }
 
@@ -53,6 +54,9 @@ public struct OTLPConfiguration: Sendable {
         public var keepsEverything: Bool { ratio >= 1 }
     }
 
+    /// With `RAG_XRAY=on`, an OTLP traces URL that replaces the one derived from the region (a VPC
+    /// endpoint, a proxy, a loopback test endpoint): requests go there, still signed for `xray`.
+    public var xrayTracesURL: String?
     /// Nil when the exporter is off: no endpoint configured, `OTEL_SDK_DISABLED=true` or
     /// `OTEL_TRACES_EXPORTER=none`.
     public var destination: Destination?
@@ -97,6 +101,7 @@ public struct OTLPConfiguration: Sendable {
     /// An exporter that is off, with the documented defaults.
     public init() {
         destination = nil
+        xrayTracesURL = nil
         headers = []
         encoding = .protobuf
         compression = .gzip

@@ -100,11 +100,16 @@ struct OTLPConfigurationTests {
         #expect(problems(["OTEL_EXPORTER_OTLP_ENDPOINT": "not a url"]).map(\.variable) == ["OTEL_EXPORTER_OTLP_ENDPOINT"])
     }
 
-    @Test("RAG_XRAY with an OTLP endpoint, or without a region, is refused")
-    func xrayConflicts() {
-        #expect(problems(["RAG_XRAY": "on", "AWS_REGION": "us-east-1", "OTEL_EXPORTER_OTLP_ENDPOINT": "http://c:4318"]).map(\.variable)
-            == ["OTEL_EXPORTER_OTLP_ENDPOINT"])
+    @Test("RAG_XRAY with an OTLP endpoint sends there, still signed for xray; without a region it is refused")
+    func xrayConflicts() throws {
+        let pointed = try TelemetryConfiguration(environment: [
+            "RAG_XRAY": "on", "AWS_REGION": "us-east-1", "OTEL_EXPORTER_OTLP_ENDPOINT": "http://vpce.example:4318/base"]).otlp
+        #expect(pointed.destination == .xray)
+        #expect(pointed.xrayTracesURL == "http://vpce.example:4318/base/v1/traces")
+        #expect(TelemetrySystem.splitTracesURL("http://vpce.example:4318/base/v1/traces")! == ("http://vpce.example:4318", "/base/v1/traces"))
+        #expect(try TelemetryConfiguration(environment: ["RAG_XRAY": "on", "AWS_REGION": "us-east-1"]).otlp.xrayTracesURL == nil)
         #expect(problems(["RAG_XRAY": "on"]).map(\.variable) == ["RAG_XRAY"])
+        #expect(problems(["RAG_XRAY": "on", "OTEL_EXPORTER_OTLP_ENDPOINT": "http://c:4318"]).map(\.variable) == ["RAG_XRAY"])
         #expect(problems(["RAG_XRAY": "on", "AWS_REGION": "us-east-1", "OTEL_EXPORTER_OTLP_HEADERS": "Authorization=Bearer%20x"]).map(\.variable)
             == ["OTEL_EXPORTER_OTLP_HEADERS"])
     }

@@ -9,12 +9,16 @@ import Foundation
 /// [OTLP endpoints](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-OTLPEndpoint.html)
 public struct XRayClient: Sendable {
     /// The path of the traces endpoint below the service's base URL.
-    public static let tracesPath = "/v1/traces"
+    public static let defaultTracesPath = "/v1/traces"
 
     public let client: AWSClient
+    /// The path requests go to below the endpoint: ``defaultTracesPath`` unless a configured
+    /// traces URL says otherwise.
+    public let tracesPath: String
 
-    public init(client: AWSClient) {
+    public init(client: AWSClient, tracesPath: String = XRayClient.defaultTracesPath) {
         self.client = client
+        self.tracesPath = tracesPath
     }
 
     /// The URL spans are sent to: `AWS_ENDPOINT_URL_XRAY` (or `AWS_ENDPOINT_URL`) when set, else
@@ -22,7 +26,7 @@ public struct XRayClient: Sendable {
     ///
     /// - Throws: ``AWSError`` of kind `.configuration` when no region is known.
     public func tracesURL() throws -> String {
-        try client.configuration.endpoint(for: .xray, operation: "PutSpans") + Self.tracesPath
+        try client.configuration.endpoint(for: .xray, operation: "PutSpans") + tracesPath
     }
 
     /// Sends one OTLP export request, signed, and returns the endpoint's answer (any status).
@@ -34,6 +38,6 @@ public struct XRayClient: Sendable {
     public func putSpans(body: Data, headers: HTTPHeaders, timeout: Duration) async throws -> HTTPClientResponse {
         let operation = "PutSpans"
         return try await client.sendOnce(AWSRequest(
-            service: .xray, operation: operation, path: Self.tracesPath, headers: headers, body: body, timeout: timeout))
+            service: .xray, operation: operation, path: tracesPath, headers: headers, body: body, timeout: timeout))
     }
 }

@@ -8,8 +8,9 @@ import Foundation
 public struct XRayOTLPTraceSink: OTLPTraceSink {
     public let xray: XRayClient
 
-    public init(client: AWSClient) {
-        xray = XRayClient(client: client.with(retryPolicy: .noRetries))
+    /// - Parameter tracesPath: the path below the client's `xray` endpoint (a configured traces URL's).
+    public init(client: AWSClient, tracesPath: String = XRayClient.defaultTracesPath) {
+        xray = XRayClient(client: client.with(retryPolicy: .noRetries), tracesPath: tracesPath)
     }
 
     public var destination: String {

@@ -1,3 +1,5 @@
+import Telemetry
+
 /// Thresholds and windows of every alarm. The defaults are the documented ones (docs/runbook.md,
 /// `alarm-setup render --help`); each is a flag of the commands.
 struct AlarmSettings: Sendable, Hashable {
@@ -50,7 +52,7 @@ struct AlarmSettings: Sendable, Hashable {
 
     /// Average ``MetricCatalogue/proposalGroundedness`` of the proposals with claims below this
     /// (0–1) alarms. Hourly periods, 2 of 3: a few poor drafts on a quiet hour do not page.
-    var groundednessThreshold = 0.6
+    var groundednessThreshold = ServiceLevelObjectives.groundednessThreshold
     var groundednessWindow = AlarmWindow(period: 3_600, evaluationPeriods: 3, datapointsToAlarm: 2)
 
     /// Output guard blocks per period; one is a security event (a posting steered the model to a secret).

@@ -23,6 +23,8 @@ struct SLOFileTests {
         #expect(try #require(definitions.intake).target == 0.999)
         let quality = try #require(definitions.objective(named: "quality"))
         #expect(quality.status == .active && quality.target == 0.95 && quality.groundednessAtLeast == 0.6)
+        // One bar for "grounded": the SLO's, the report's share, the evaluation label and the alarm's default.
+        #expect(quality.groundednessAtLeast == ServiceLevelObjectives.groundednessThreshold)
         #expect(quality.goodMetricName == MetricCatalogue.sloQualityGood.name && quality.totalMetricName == MetricCatalogue.sloQualityTotal.name)
         #expect(definitions.active.map(\.name) == ["delivery", "intake", "quality"])
     }

@@ -149,7 +149,7 @@ struct QualityCostEndToEndTests {
         let markdown = try await runWorkerCommand(base + ["--format", "markdown"], environment: [:])
         #expect(markdown.status == 0, "\(markdown.output)")
         #expect(markdown.output.contains("| Proposals assessed | 2 (2 with claims about past work) |"), "\(markdown.output)")
-        #expect(markdown.output.contains("| Grounded (≥ 0.80) | 50.0% |"))
+        #expect(markdown.output.contains("| Grounded (≥ 0.60) | 50.0% |"))
         #expect(markdown.output.contains("| Screening questions answered | 75.0% (3 of 4) |"))
         #expect(markdown.output.contains("| gpt-4o-mini | "))
         #expect(markdown.output.contains("| provider_rejected | generate | openai:gpt-4o-mini | 1 | 100.0% |"), "\(markdown.output)")

@@ -34,7 +34,7 @@ struct CloudWatchReportTests {
             case ("ProposalGroundedness", "Sum"): 56
             case ("ProposalGroundedness", "p10"): 0.25
             case ("ProposalGroundedness", "p50"): 0.75
-            case ("ProposalGroundedness", "PR(:0.8)"): 60
+            case ("ProposalGroundedness", "PR(:0.6)"): 60
             case ("QuestionsAsked", _): 40
             case ("QuestionsUnanswered", _): 4
             case ("JobCost", "SampleCount"): 100
@@ -87,7 +87,7 @@ struct CloudWatchReportTests {
         #expect(report.stages.count == PipelineStage.allCases.count)
         #expect(report.notes == ["Failures by cause need the log group (metrics carry no error code)."])
 
-        // Quality and cost from the same two calls: counts and sums, then percentiles and PR(:0.8).
+        // Quality and cost from the same two calls: counts and sums, then percentiles and PR(:0.6).
         let quality = try #require(report.quality)
         #expect(quality.withClaims == 80 && quality.groundedness.mean == 0.7)
         #expect(quality.groundednessP10 == 0.25 && quality.groundedness.p50 == 0.75)
@@ -121,7 +121,7 @@ struct CloudWatchReportTests {
                 index += 1
             }
         }
-        #expect(stats.isSuperset(of: ["Sum", "SampleCount", "Maximum", "p10", "p50", "p90", "p99", "PR(:120)", "PR(:0.8)"]))
+        #expect(stats.isSuperset(of: ["Sum", "SampleCount", "Maximum", "p10", "p50", "p90", "p99", "PR(:120)", "PR(:0.6)"]))
         // Plain statistics first, so an endpoint without percentiles still gives counts.
         #expect(!requests[0].values.contains("p99"))
     }

@@ -16,8 +16,10 @@ struct OperatorCommandsCloudWatchTests {
         let id = UUID().uuidString.prefix(8).lowercased()
         let endpoint = "ops-\(id)"
         let namespace = "RAGWorkerOps\(id)"
+        // The reads below need every metric and event the worker recorded: its last flushes get 10 s,
+        // not the production 3 s that a loaded test machine can overrun.
         let environment = ["RAG_CLOUDWATCH": "on", "RAG_ENDPOINT_NAME": endpoint, "RAG_LOG_STREAM": "host/\(id)",
-                           "RAG_METRICS_NAMESPACE": namespace, "RAG_METRICS_INTERVAL_SECONDS": "1"]
+                           "RAG_METRICS_NAMESPACE": namespace, "RAG_METRICS_INTERVAL_SECONDS": "1", "RAG_TELEMETRY_SHUTDOWN_SECONDS": "10"]
         try await withTemporaryDirectory { directory in
             let client = moto.client()
             try await InProcessWorker.withTelemetry(

@@ -34,9 +34,23 @@ extension ContentPolicy {
 
     /// Whether `name` has the shape of a span name the worker gives: one label, or up to three
     /// separated by single spaces, as the GenAI conventions name model calls (`chat gpt-4o-mini`).
+    /// One pass over the bytes, no allocation: it runs for every exported span.
     static func isSpanName(_ name: String) -> Bool {
-        let parts = name.split(separator: " ", omittingEmptySubsequences: false)
-        return parts.count <= 3 && name.utf8.count <= 256 && parts.allSatisfy { !$0.isEmpty && fits(String($0), .label) }
+        guard name.utf8.count <= 256 else { return false }
+        var spaces = 0
+        var afterSpace = true  // the start counts as one: no leading space, no empty name
+        for byte in name.utf8 {
+            if byte == 0x20 {
+                spaces += 1
+                guard !afterSpace, spaces <= 2 else { return false }
+                afterSpace = true
+            } else {
+                // A label's characters: printable ASCII without the space.
+                guard byte > 0x20, byte < 0x7F else { return false }
+                afterSpace = false
+            }
+        }
+        return !afterSpace
     }
 
     /// A log record with its message, error and every metadata value checked.
